@@ -1,0 +1,217 @@
+/*
+ * cli_commands.c: the command table (declared once: it drives parsing, help
+ * and the man page's command list) and the dispatcher.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli.h"
+#include "cli_handlers.h"
+#include "util/vm_alloc.h"
+
+#define OPT_JSON {"json", CLI_OPT_BOOL, "print one JSON document", NULL}
+
+#define DOMAIN_OP(cmdname, fn, summary_, desc, done, fail)                                  \
+    {                                                                                       \
+        .name = cmdname, .summary = summary_, .description = desc, .arg = "DOMAIN",         \
+        .needs_conn = true, .handler = cli_cmd_domain_op, .domain_op = fn, .done_what = done, \
+        .fail_verb = fail,                                                                   \
+    }
+
+const struct cli_cmd cli_commands[] = {
+    {.name = "list", .summary = "list domains",
+     .description = "Lists active domains (with --all, every domain; with --inactive, the "
+                    "shut-off ones) as virsh does: active domains by id, then inactive ones "
+                    "by name.",
+     .opts = {{"all", CLI_OPT_BOOL, "list active and inactive domains", NULL},
+              {"inactive", CLI_OPT_BOOL, "list inactive domains only", NULL},
+              {"name", CLI_OPT_BOOL, "print names only, one per line", NULL},
+              {"uuid", CLI_OPT_BOOL, "print UUIDs only, one per line", NULL},
+              OPT_JSON},
+     .needs_conn = true, .handler = cli_cmd_list},
+    {.name = "dominfo", .summary = "domain information",
+     .description = "Prints the domain's id, name, UUID, OS type, state, vCPUs, CPU time, "
+                    "memory (KiB), persistence, autostart and managed-save image.",
+     .opts = {OPT_JSON}, .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_dominfo},
+    {.name = "domstate", .summary = "domain state",
+     .description = "Prints the domain's state, with --reason followed by why it is in it.",
+     .opts = {{"reason", CLI_OPT_BOOL, "also print the reason for the state", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domstate},
+    {.name = "domid", .summary = "convert a domain name or UUID to its id",
+     .description = "Prints the domain's id, or - when it is not running.", .arg = "DOMAIN",
+     .needs_conn = true, .handler = cli_cmd_domid},
+    {.name = "domname", .summary = "convert a domain id or UUID to its name",
+     .description = "Prints the domain's name.", .arg = "DOMAIN", .needs_conn = true,
+     .handler = cli_cmd_domname},
+    {.name = "domuuid", .summary = "convert a domain name or id to its UUID",
+     .description = "Prints the domain's UUID.", .arg = "DOMAIN", .needs_conn = true,
+     .handler = cli_cmd_domuuid},
+    {.name = "start", .summary = "start a (previously defined) inactive domain",
+     .description = "Starts a shut-off domain, restoring its managed-save image when it has "
+                    "one.  With --all-autostart, starts every shut-off domain marked for "
+                    "autostart (what the shipped systemd unit runs at boot).",
+     .opts = {{"all-autostart", CLI_OPT_BOOL, "start every autostart domain that is off", NULL}},
+     .arg = "DOMAIN", .arg_optional = true, .needs_conn = true, .handler = cli_cmd_start,
+     .domain_op = vm_domain_start, .done_what = "started", .fail_verb = "start"},
+    DOMAIN_OP("shutdown", vm_domain_shutdown, "gracefully shut down a domain",
+              "Asks the guest to shut down; the guest may ignore the request.",
+              "is being shutdown", "shut down"),
+    DOMAIN_OP("destroy", vm_domain_destroy, "destroy (stop) a domain",
+              "Forces the domain off at once, like pulling the power cord.",
+              "destroyed", "destroy"),
+    DOMAIN_OP("suspend", vm_domain_suspend, "suspend a domain",
+              "Pauses the domain's vCPUs; memory stays allocated.", "suspended",
+              "suspend"),
+    DOMAIN_OP("resume", vm_domain_resume, "resume a domain",
+              "Resumes a paused domain.", "resumed", "resume"),
+    DOMAIN_OP("reboot", vm_domain_reboot, "reboot a domain",
+              "Asks the guest to reboot; the guest may ignore the request.",
+              "is being rebooted", "reboot"),
+    DOMAIN_OP("reset", vm_domain_reset, "reset a domain",
+              "Resets the domain at once, like the reset button.", "was reset",
+              "reset"),
+    DOMAIN_OP("managedsave", vm_domain_managed_save, "managed save of a domain state",
+              "Saves the running domain's state to an image the hypervisor manages and stops "
+              "it; the next start restores it.",
+              "state saved by virtmon", "save the state of"),
+    {.name = "undefine", .summary = "undefine a domain",
+     .description = "Removes the domain's persistent definition; a running domain goes on as "
+                    "a transient one.  A domain with a managed-save image is refused unless "
+                    "--managed-save removes the image too.",
+     .opts = {{"managed-save", CLI_OPT_BOOL, "remove the managed-save image too", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_undefine},
+    {.name = "autostart", .summary = "autostart a domain",
+     .description = "Marks the domain to be started at host boot (with --disable, unmarks it).",
+     .opts = {{"disable", CLI_OPT_BOOL, "disable autostarting", NULL}}, .arg = "DOMAIN",
+     .needs_conn = true, .handler = cli_cmd_autostart},
+    {.name = "domstats", .summary = "get statistics about one or multiple domains",
+     .description = "Prints state, CPU time (ns), balloon (KiB), vCPU, interface and block "
+                    "counters of the named domains, or of every domain in one bulk call.  "
+                    "Values the hypervisor does not provide are left out (null in JSON).",
+     .opts = {OPT_JSON}, .arg = "DOMAIN", .arg_optional = true, .arg_repeats = true,
+     .needs_conn = true, .handler = cli_cmd_domstats},
+    {.name = "nodeinfo", .summary = "node information",
+     .description = "Prints the host's CPU model, CPUs, frequency, topology and memory (KiB).",
+     .opts = {OPT_JSON}, .needs_conn = true, .handler = cli_cmd_nodeinfo},
+    {.name = "uri", .summary = "print the hypervisor canonical URI",
+     .description = "Prints the URI of the connection, as the driver understood it.",
+     .needs_conn = true, .handler = cli_cmd_uri},
+    {.name = "hostname", .summary = "print the hypervisor hostname",
+     .description = "Prints the name of the host the connection talks to.", .needs_conn = true,
+     .handler = cli_cmd_hostname},
+    {.name = "version", .summary = "show version",
+     .description = "Prints the virtmon library version this program was built with, the one "
+                    "it runs with, and the hypervisor's name and version.",
+     .needs_conn = true, .handler = cli_cmd_version},
+    {.name = "help", .summary = "print help",
+     .description = "Lists the commands, or describes one.", .arg = "COMMAND",
+     .arg_optional = true, .handler = cli_cmd_help},
+    {.name = NULL},
+};
+
+const struct cli_cmd *cli_command_find(const char *name)
+{
+    for (const struct cli_cmd *c = cli_commands; c->name; c++) {
+        if (strcmp(c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* "list [--all] [--json] DOMAIN" */
+static char *synopsis(const struct cli_cmd *c, const char *bold_on, const char *bold_off)
+{
+    char *s = vm_asprintf("%s%s%s", bold_on, c->name, bold_off);
+
+    for (int i = 0; i < CLI_MAX_OPTS && c->opts[i].name; i++) {
+        char *n = c->opts[i].type == CLI_OPT_BOOL
+                      ? vm_asprintf("%s [%s--%s%s]", s, bold_on, c->opts[i].name, bold_off)
+                      : vm_asprintf("%s [%s--%s%s %s]", s, bold_on, c->opts[i].name, bold_off,
+                                    c->opts[i].metavar);
+        free(s);
+        s = n;
+    }
+    if (c->arg) {
+        char *n = vm_asprintf(c->arg_optional ? "%s [%s%s]" : "%s %s%s", s, c->arg,
+                              c->arg_repeats ? "..." : "");
+        free(s);
+        s = n;
+    }
+    return s;
+}
+
+int cli_cmd_help(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    if (args->npos) {
+        const struct cli_cmd *c = cli_command_find(args->pos[0]);
+        char *syn;
+
+        if (!c) {
+            cli_error("command '%s' doesn't exist", args->pos[0]);
+            return 1;
+        }
+        syn = synopsis(c, "", "");
+        fprintf(ctx->out, "  NAME\n    %s - %s\n\n  SYNOPSIS\n    %s\n\n  DESCRIPTION\n    %s\n",
+                c->name, c->summary, syn, c->description);
+        free(syn);
+        if (c->opts[0].name) {
+            fprintf(ctx->out, "\n  OPTIONS\n");
+            for (int i = 0; i < CLI_MAX_OPTS && c->opts[i].name; i++) {
+                char *opt = c->opts[i].type == CLI_OPT_BOOL
+                                ? vm_asprintf("--%s", c->opts[i].name)
+                                : vm_asprintf("--%s %s", c->opts[i].name, c->opts[i].metavar);
+                fprintf(ctx->out, "    %-20s %s\n", opt, c->opts[i].help);
+                free(opt);
+            }
+        }
+        return 0;
+    }
+    fprintf(ctx->out, "Usage: virtmon [-c URI] [-r] [-q] COMMAND [ARGS]\n\nCommands:\n");
+    for (const struct cli_cmd *c = cli_commands; c->name; c++)
+        fprintf(ctx->out, "    %-16s %s\n", c->name, c->summary);
+    fprintf(ctx->out, "\nSeveral commands may be given in one argument, separated by ';'.\n"
+                      "Without a command, commands are read from standard input.\n");
+    return 0;
+}
+
+void cli_print_man_commands(FILE *out)
+{
+    for (const struct cli_cmd *c = cli_commands; c->name; c++) {
+        char *syn = synopsis(c, "\\fB", "\\fR");
+        fprintf(out, ".TP\n%s\n%s\n", syn, c->description);
+        free(syn);
+        for (int i = 0; i < CLI_MAX_OPTS && c->opts[i].name; i++)
+            fprintf(out, ".br\n\\fB\\-\\-%s\\fR%s%s: %s\n", c->opts[i].name,
+                    c->opts[i].metavar ? " " : "", c->opts[i].metavar ? c->opts[i].metavar : "",
+                    c->opts[i].help);
+    }
+}
+
+int cli_run_command(struct cli_ctx *ctx, char **words, size_t nwords)
+{
+    const struct cli_cmd *cmd;
+    struct cli_args args;
+    char *err = NULL;
+    int ret;
+
+    if (nwords == 0)
+        return 0;
+    if (!(cmd = cli_command_find(words[0]))) {
+        cli_error("unknown command: '%s' (try 'virtmon help')", words[0]);
+        return 1;
+    }
+    if (cli_parse_args(cmd, words, nwords, &args, &err) < 0) {
+        cli_error("%s", err);
+        free(err);
+        return 1;
+    }
+    ctx->no_trailer = false;
+    ret = cmd->handler(ctx, &args);
+    /* virsh ends each successful command's output with a blank line */
+    if (ret == 0 && !ctx->quiet && !ctx->no_trailer)
+        fputc('\n', ctx->out);
+    fflush(ctx->out);
+    free(args.pos);
+    return ret;
+}

@@ -1,0 +1,25 @@
+/*
+ * cli_handlers.h: the command handlers the table points at.
+ */
+#ifndef CLI_HANDLERS_H
+#define CLI_HANDLERS_H
+
+#include "cli.h"
+
+int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_start(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_nodeinfo(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_uri(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_hostname(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_version(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_help(struct cli_ctx *ctx, const struct cli_args *args);
+
+#endif /* CLI_HANDLERS_H */

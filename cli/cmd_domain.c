@@ -1,0 +1,540 @@
+/*
+ * cmd_domain.c: the CLI's domain commands.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_handlers.h"
+#include "cli_json.h"
+#include "util/vm_alloc.h"
+
+/* The domain named by the command's argument; NULL after printing the error. */
+static struct vm_domain *arg_domain(struct cli_ctx *ctx, const char *what)
+{
+    struct vm_connect *conn = cli_conn(ctx);
+    struct vm_domain *dom;
+
+    if (!conn)
+        return NULL;
+    if (!(dom = vm_domain_lookup(conn, what)))
+        cli_error("%s", vm_error_message());
+    return dom;
+}
+
+int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    const struct cli_cmd *cmd = args->cmd;
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    int ret = 1;
+
+    if (!dom)
+        return 1;
+    if (cmd->domain_op(dom, 0) < 0) {
+        cli_lib_error("failed to %s domain '%s'", cmd->fail_verb, vm_domain_get_name(dom));
+    } else {
+        cli_info(ctx, "Domain '%s' %s", vm_domain_get_name(dom), cmd->done_what);
+        ret = 0;
+    }
+    vm_domain_free(dom);
+    return ret;
+}
+
+static int start_all_autostart(struct cli_ctx *ctx)
+{
+    struct vm_connect *conn = cli_conn(ctx);
+    struct vm_domain **doms = NULL;
+    int n, ret = 0;
+
+    if (!conn)
+        return 1;
+    /* Refuse up front: with no autostart domain nothing would be tried, and
+     * a read-only connection must not look as if it could start them. */
+    if (vm_connect_is_read_only(conn) == 1) {
+        cli_error("failed to start autostart domains: operation 'start' forbidden on a "
+                  "read-only connection");
+        return 1;
+    }
+    if ((n = vm_connect_list_domains(conn, &doms, VM_LIST_INACTIVE)) < 0) {
+        cli_lib_error("failed to list domains");
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        int autostart = 0;
+        const char *name = vm_domain_get_name(doms[i]);
+
+        if (vm_domain_get_autostart(doms[i], &autostart) < 0) {
+            cli_lib_error("failed to read autostart of domain '%s'", name);
+            ret = 1;
+            continue;
+        }
+        if (!autostart)
+            continue;
+        if (vm_domain_start(doms[i], 0) < 0) {
+            cli_lib_error("failed to start domain '%s'", name);
+            ret = 1;
+        } else {
+            cli_info(ctx, "Domain '%s' started", name);
+        }
+    }
+    vm_domain_list_free(doms, (size_t)n);
+    return ret;
+}
+
+int cli_cmd_start(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    if (cli_flag(args, "all-autostart")) {
+        if (args->npos) {
+            cli_error("start: --all-autostart takes no domain");
+            return 1;
+        }
+        return start_all_autostart(ctx);
+    }
+    if (!args->npos) {
+        cli_error("command 'start' requires a DOMAIN argument (or --all-autostart)");
+        return 1;
+    }
+    return cli_cmd_domain_op(ctx, args);
+}
+
+int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    unsigned int flags = cli_flag(args, "managed-save") ? VM_DOMAIN_UNDEFINE_MANAGED_SAVE : 0;
+    int ret = 1;
+
+    if (!dom)
+        return 1;
+    if (vm_domain_undefine(dom, flags) < 0) {
+        cli_lib_error("failed to undefine domain '%s'", vm_domain_get_name(dom));
+    } else {
+        cli_info(ctx, "Domain '%s' has been undefined", vm_domain_get_name(dom));
+        ret = 0;
+    }
+    vm_domain_free(dom);
+    return ret;
+}
+
+int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    bool disable = cli_flag(args, "disable");
+    int ret = 1;
+
+    if (!dom)
+        return 1;
+    if (vm_domain_set_autostart(dom, !disable) < 0) {
+        cli_lib_error("failed to %smark domain '%s' as autostarted", disable ? "un" : "",
+                      vm_domain_get_name(dom));
+    } else {
+        cli_info(ctx, "Domain '%s' %s as autostarted", vm_domain_get_name(dom),
+                 disable ? "unmarked" : "marked");
+        ret = 0;
+    }
+    vm_domain_free(dom);
+    return ret;
+}
+
+struct list_row {
+    struct vm_domain *dom;
+    int id, state;
+    char uuid[VM_UUID_STRING_BUFLEN];
+};
+
+/* virsh's order: active domains by id, then inactive ones by name. */
+static int list_row_cmp(const void *a, const void *b)
+{
+    const struct list_row *x = a, *y = b;
+
+    if ((x->id >= 0) != (y->id >= 0))
+        return x->id >= 0 ? -1 : 1;
+    if (x->id >= 0)
+        return (x->id > y->id) - (x->id < y->id);
+    return strcmp(vm_domain_get_name(x->dom), vm_domain_get_name(y->dom));
+}
+
+static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct list_row *rows,
+                       size_t n)
+{
+    if (cli_flag(args, "json")) {
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; i < n; i++) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "id", rows[i].id >= 0 ? json_object_new_int(rows[i].id)
+                                                            : NULL);
+            json_object_object_add(o, "name", json_object_new_string(vm_domain_get_name(rows[i].dom)));
+            json_object_object_add(o, "uuid", json_object_new_string(rows[i].uuid));
+            json_object_object_add(o, "state",
+                                   json_object_new_string(vm_domain_state_name(rows[i].state)));
+            json_object_array_add(arr, o);
+        }
+        cli_json_print(ctx, arr);
+        return;
+    }
+    if (cli_flag(args, "name") || cli_flag(args, "uuid")) {
+        for (size_t i = 0; i < n; i++)
+            fprintf(ctx->out, "%s\n",
+                    cli_flag(args, "name") ? vm_domain_get_name(rows[i].dom) : rows[i].uuid);
+        return;
+    }
+    {
+        static const char *const header[] = {"Id", "Name", "State"};
+        struct cli_table *t = cli_table_new(3, header);
+        for (size_t i = 0; i < n; i++) {
+            char id[16];
+            const char *cells[3];
+            if (rows[i].id >= 0)
+                snprintf(id, sizeof(id), "%d", rows[i].id);
+            else
+                snprintf(id, sizeof(id), "-");
+            cells[0] = id;
+            cells[1] = vm_domain_get_name(rows[i].dom);
+            cells[2] = vm_domain_state_name(rows[i].state);
+            cli_table_add_row(t, cells);
+        }
+        cli_table_print(t, ctx->out, !ctx->quiet);
+        cli_table_free(t);
+    }
+}
+
+int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_connect *conn = cli_conn(ctx);
+    struct vm_domain **doms = NULL;
+    struct list_row *rows;
+    unsigned int flags = VM_LIST_ACTIVE;
+    int n, ret = 1;
+    size_t ok = 0;
+
+    if (!conn)
+        return 1;
+    if (cli_flag(args, "name") && cli_flag(args, "uuid")) {
+        cli_error("list: --name and --uuid are mutually exclusive");
+        return 1;
+    }
+    if (cli_flag(args, "all"))
+        flags = VM_LIST_ACTIVE | VM_LIST_INACTIVE;
+    else if (cli_flag(args, "inactive"))
+        flags = VM_LIST_INACTIVE;
+    if ((n = vm_connect_list_domains(conn, &doms, flags)) < 0) {
+        cli_lib_error("failed to list domains");
+        return 1;
+    }
+    VM_NEW_N(rows, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        struct list_row *r = &rows[ok];
+        int reason;
+
+        r->dom = doms[i];
+        /* A domain that vanished between list and query is not listed. */
+        if (vm_domain_get_state(r->dom, &r->state, &reason, 0) < 0) {
+            if (vm_error_code() == VM_ERR_NO_DOMAIN)
+                continue;
+            cli_lib_error("failed to get the state of domain '%s'", vm_domain_get_name(r->dom));
+            goto cleanup;
+        }
+        r->id = vm_domain_get_id(r->dom);
+        vm_domain_get_uuid_string(r->dom, r->uuid);
+        ok++;
+    }
+    qsort(rows, ok, sizeof(*rows), list_row_cmp);
+    list_print(ctx, args, rows, ok);
+    ret = 0;
+cleanup:
+    free(rows);
+    vm_domain_list_free(doms, (size_t)n);
+    return ret;
+}
+
+static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(ctx->out, "%-15s ", name);
+    va_start(ap, fmt);
+    vfprintf(ctx->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', ctx->out);
+}
+
+int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain_stats *st;
+    char uuid[VM_UUID_STRING_BUFLEN];
+
+    if (!dom)
+        return 1;
+    st = vm_domain_get_stats(dom, 0);
+    if (!st) {
+        cli_lib_error("failed to get information of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    vm_uuid_format(st->uuid, uuid);
+    if (cli_flag(args, "json")) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", st->id >= 0 ? json_object_new_int(st->id) : NULL);
+        json_object_object_add(o, "name", json_object_new_string(st->name));
+        json_object_object_add(o, "uuid", json_object_new_string(uuid));
+        json_object_object_add(o, "os_type", json_object_new_string(st->os_type));
+        json_object_object_add(o, "state", json_object_new_string(vm_domain_state_name(st->state)));
+        json_object_object_add(o, "cpus", json_object_new_int64(st->vcpus));
+        json_object_object_add(o, "cpu_time_ns", cli_json_u64(st->cpu_time_ns));
+        json_object_object_add(o, "max_memory_kib", cli_json_u64(st->mem_max_kib));
+        json_object_object_add(o, "used_memory_kib", cli_json_u64(st->mem_cur_kib));
+        json_object_object_add(o, "persistent", json_object_new_boolean(st->persistent));
+        json_object_object_add(o, "autostart", json_object_new_boolean(st->autostart));
+        json_object_object_add(o, "managed_save", json_object_new_boolean(st->managed_save));
+        cli_json_print(ctx, o);
+    } else {
+        if (st->id >= 0)
+            field(ctx, "Id:", "%d", st->id);
+        else
+            field(ctx, "Id:", "-");
+        field(ctx, "Name:", "%s", st->name);
+        field(ctx, "UUID:", "%s", uuid);
+        field(ctx, "OS Type:", "%s", st->os_type);
+        field(ctx, "State:", "%s", vm_domain_state_name(st->state));
+        field(ctx, "CPU(s):", "%u", st->vcpus);
+        if (st->cpu_time_ns != VM_STAT_UNKNOWN)
+            field(ctx, "CPU time:", "%.1fs", (double)st->cpu_time_ns / 1e9);
+        if (!isnan(st->cpu_util_pct))
+            field(ctx, "CPU usage:", "%.1f%%", st->cpu_util_pct);
+        if (st->mem_max_kib != VM_STAT_UNKNOWN)
+            field(ctx, "Max memory:", "%llu KiB", (unsigned long long)st->mem_max_kib);
+        else
+            field(ctx, "Max memory:", "no limit");
+        if (st->mem_cur_kib != VM_STAT_UNKNOWN)
+            field(ctx, "Used memory:", "%llu KiB", (unsigned long long)st->mem_cur_kib);
+        field(ctx, "Persistent:", "%s", st->persistent ? "yes" : "no");
+        field(ctx, "Autostart:", "%s", st->autostart ? "enable" : "disable");
+        field(ctx, "Managed save:", "%s", st->managed_save ? "yes" : "no");
+    }
+    vm_domain_stats_free(st);
+    vm_domain_free(dom);
+    return 0;
+}
+
+int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    int state, reason;
+
+    if (!dom)
+        return 1;
+    if (vm_domain_get_state(dom, &state, &reason, 0) < 0) {
+        cli_lib_error("failed to get the state of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    if (cli_flag(args, "reason"))
+        fprintf(ctx->out, "%s (%s)\n", vm_domain_state_name(state),
+                vm_domain_reason_name(state, reason));
+    else
+        fprintf(ctx->out, "%s\n", vm_domain_state_name(state));
+    vm_domain_free(dom);
+    return 0;
+}
+
+int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    int id;
+
+    if (!dom)
+        return 1;
+    id = vm_domain_get_id(dom);
+    if (id < 0 && vm_error_last()) {
+        cli_lib_error("failed to get the id of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    if (id >= 0)
+        fprintf(ctx->out, "%d\n", id);
+    else
+        fprintf(ctx->out, "-\n");
+    vm_domain_free(dom);
+    return 0;
+}
+
+int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+
+    if (!dom)
+        return 1;
+    fprintf(ctx->out, "%s\n", vm_domain_get_name(dom));
+    vm_domain_free(dom);
+    return 0;
+}
+
+int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    char uuid[VM_UUID_STRING_BUFLEN];
+
+    if (!dom)
+        return 1;
+    vm_domain_get_uuid_string(dom, uuid);
+    fprintf(ctx->out, "%s\n", uuid);
+    vm_domain_free(dom);
+    return 0;
+}
+
+static void u64_field(struct cli_ctx *ctx, const char *prefix, const char *name, uint64_t v)
+{
+    if (v != VM_STAT_UNKNOWN)
+        fprintf(ctx->out, "  %s%s=%llu\n", prefix, name, (unsigned long long)v);
+}
+
+static void rate_field(struct cli_ctx *ctx, const char *prefix, const char *name, double v)
+{
+    if (!isnan(v))
+        fprintf(ctx->out, "  %s%s=%.2f\n", prefix, name, v);
+}
+
+/* virsh's domstats field names; a value the source lacks is left out. */
+static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *st)
+{
+    fprintf(ctx->out, "Domain: '%s'\n", st->name);
+    fprintf(ctx->out, "  state.state=%d\n  state.reason=%d\n", st->state, st->reason);
+    u64_field(ctx, "", "cpu.time", st->cpu_time_ns);
+    rate_field(ctx, "", "cpu.utilization", st->cpu_util_pct);
+    u64_field(ctx, "", "balloon.current", st->mem_cur_kib);
+    u64_field(ctx, "", "balloon.maximum", st->mem_max_kib);
+    fprintf(ctx->out, "  vcpu.current=%u\n  vcpu.maximum=%u\n", st->vcpus, st->vcpus);
+    fprintf(ctx->out, "  net.count=%zu\n", st->nnet);
+    for (size_t i = 0; i < st->nnet; i++) {
+        const struct vm_net_stats *n = &st->net[i];
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "net.%zu.", i);
+        if (n->name)
+            fprintf(ctx->out, "  %sname=%s\n", prefix, n->name);
+        u64_field(ctx, prefix, "rx.bytes", n->rx_bytes);
+        rate_field(ctx, prefix, "rx.bytes.rate", n->rx_bytes_rate);
+        u64_field(ctx, prefix, "rx.pkts", n->rx_pkts);
+        u64_field(ctx, prefix, "rx.errs", n->rx_errs);
+        u64_field(ctx, prefix, "rx.drop", n->rx_drop);
+        u64_field(ctx, prefix, "tx.bytes", n->tx_bytes);
+        rate_field(ctx, prefix, "tx.bytes.rate", n->tx_bytes_rate);
+        u64_field(ctx, prefix, "tx.pkts", n->tx_pkts);
+        u64_field(ctx, prefix, "tx.errs", n->tx_errs);
+        u64_field(ctx, prefix, "tx.drop", n->tx_drop);
+    }
+    fprintf(ctx->out, "  block.count=%zu\n", st->nblock);
+    for (size_t i = 0; i < st->nblock; i++) {
+        const struct vm_block_stats *b = &st->block[i];
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "block.%zu.", i);
+        fprintf(ctx->out, "  %sname=%s\n", prefix, b->name);
+        if (b->source)
+            fprintf(ctx->out, "  %spath=%s\n", prefix, b->source);
+        u64_field(ctx, prefix, "rd.reqs", b->rd_reqs);
+        u64_field(ctx, prefix, "rd.bytes", b->rd_bytes);
+        rate_field(ctx, prefix, "rd.bytes.rate", b->rd_bytes_rate);
+        u64_field(ctx, prefix, "wr.reqs", b->wr_reqs);
+        u64_field(ctx, prefix, "wr.bytes", b->wr_bytes);
+        rate_field(ctx, prefix, "wr.bytes.rate", b->wr_bytes_rate);
+    }
+    fputc('\n', ctx->out);
+}
+
+static json_object *stats_json(const struct vm_domain_stats *st)
+{
+    json_object *o = json_object_new_object();
+    json_object *blocks = json_object_new_array();
+    json_object *nets = json_object_new_array();
+    char uuid[VM_UUID_STRING_BUFLEN];
+
+    vm_uuid_format(st->uuid, uuid);
+    json_object_object_add(o, "name", json_object_new_string(st->name));
+    json_object_object_add(o, "uuid", json_object_new_string(uuid));
+    json_object_object_add(o, "state", json_object_new_string(vm_domain_state_name(st->state)));
+    json_object_object_add(o, "cpu_time_ns", cli_json_u64(st->cpu_time_ns));
+    json_object_object_add(o, "vcpus", json_object_new_int64(st->vcpus));
+    json_object_object_add(o, "balloon_current_kib", cli_json_u64(st->mem_cur_kib));
+    json_object_object_add(o, "balloon_maximum_kib", cli_json_u64(st->mem_max_kib));
+    for (size_t i = 0; i < st->nblock; i++) {
+        const struct vm_block_stats *b = &st->block[i];
+        json_object *bo = json_object_new_object();
+        json_object_object_add(bo, "name", json_object_new_string(b->name));
+        json_object_object_add(bo, "rd_reqs", cli_json_u64(b->rd_reqs));
+        json_object_object_add(bo, "rd_bytes", cli_json_u64(b->rd_bytes));
+        json_object_object_add(bo, "wr_reqs", cli_json_u64(b->wr_reqs));
+        json_object_object_add(bo, "wr_bytes", cli_json_u64(b->wr_bytes));
+        json_object_array_add(blocks, bo);
+    }
+    json_object_object_add(o, "block", blocks);
+    for (size_t i = 0; i < st->nnet; i++) {
+        const struct vm_net_stats *n = &st->net[i];
+        json_object *no = json_object_new_object();
+        json_object_object_add(no, "name", n->name ? json_object_new_string(n->name) : NULL);
+        json_object_object_add(no, "rx_bytes", cli_json_u64(n->rx_bytes));
+        json_object_object_add(no, "rx_pkts", cli_json_u64(n->rx_pkts));
+        json_object_object_add(no, "rx_errs", cli_json_u64(n->rx_errs));
+        json_object_object_add(no, "rx_drop", cli_json_u64(n->rx_drop));
+        json_object_object_add(no, "tx_bytes", cli_json_u64(n->tx_bytes));
+        json_object_object_add(no, "tx_pkts", cli_json_u64(n->tx_pkts));
+        json_object_object_add(no, "tx_errs", cli_json_u64(n->tx_errs));
+        json_object_object_add(no, "tx_drop", cli_json_u64(n->tx_drop));
+        json_object_array_add(nets, no);
+    }
+    json_object_object_add(o, "net", nets);
+    return o;
+}
+
+int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_connect *conn = cli_conn(ctx);
+    struct vm_domain_stats **stats = NULL;
+    size_t n = 0;
+    int ret = 0;
+
+    if (!conn)
+        return 1;
+    if (args->npos == 0) {
+        int r = vm_connect_get_all_domain_stats(conn, &stats, 0);
+        if (r < 0) {
+            cli_lib_error("failed to get domain stats");
+            return 1;
+        }
+        n = (size_t)r;
+    } else {
+        VM_NEW_N(stats, args->npos);
+        for (size_t i = 0; i < args->npos; i++) {
+            struct vm_domain *dom = arg_domain(ctx, args->pos[i]);
+            if (!dom) {
+                ret = 1;
+                continue;
+            }
+            if (!(stats[n] = vm_domain_get_stats(dom, 0))) {
+                cli_lib_error("failed to get stats of domain '%s'", vm_domain_get_name(dom));
+                ret = 1;
+            } else {
+                n++;
+            }
+            vm_domain_free(dom);
+        }
+    }
+    if (cli_flag(args, "json")) {
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+            json_object_array_add(arr, stats_json(stats[i]));
+        cli_json_print(ctx, arr);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            stats_print_text(ctx, stats[i]);
+        /* stats_print_text ends each domain with virsh's blank line */
+        ctx->no_trailer = true;
+    }
+    vm_domain_stats_list_free(stats, n);
+    return ret;
+}

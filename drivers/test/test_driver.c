@@ -1,0 +1,707 @@
+/*
+ * test_driver.c: the in-memory test driver (test:///default), per process,
+ * read-write, with libvirt's state rules and counters that grow at the rates
+ * SPEC 2.4 pins while a domain runs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_driver.h"
+#include "util/vm_alloc.h"
+#include "util/vm_error.h"
+#include "vm_driver.h"
+#include "vm_event.h"
+
+/* Pinned rates (SPEC 2.4). */
+#define TEST_CPU_SHARE_DIV 4            /* CPU time: 25 % of each vCPU */
+#define TEST_DISK_RD_BPS 4096ULL
+#define TEST_DISK_WR_BPS 8192ULL
+#define TEST_DISK_REQ_BYTES 4096ULL
+#define TEST_NET_RX_BPS 1000ULL         /* received by the guest */
+#define TEST_NET_TX_BPS 2000ULL         /* sent by the guest */
+#define TEST_NET_PKT_BYTES 1000ULL
+
+struct test_conn {
+    pthread_mutex_t lock;
+    struct test_node node;
+    struct test_dom *doms;
+    size_t ndoms, alloc;
+    int next_id;
+    struct vm_event_list events;
+};
+
+/* An event to deliver once the lock is dropped. */
+struct test_event {
+    bool pending;
+    char *name;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    int id, event, detail;
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t running_ns(const struct test_dom *dom)
+{
+    uint64_t ns = dom->banked_ns;
+
+    if (dom->state == VM_DOMAIN_RUNNING)
+        ns += now_ns() - dom->running_since_ns;
+    return ns;
+}
+
+/* Moves a domain to a new state, banking or starting its running time. */
+static void set_state(struct test_dom *dom, int state, int reason)
+{
+    if (dom->state == VM_DOMAIN_RUNNING && state != VM_DOMAIN_RUNNING)
+        dom->banked_ns = running_ns(dom);
+    if (state == VM_DOMAIN_RUNNING && dom->state != VM_DOMAIN_RUNNING)
+        dom->running_since_ns = now_ns();
+    dom->state = state;
+    dom->reason = reason;
+}
+
+static bool dom_is_active(const struct test_dom *dom)
+{
+    return dom->state != VM_DOMAIN_SHUTOFF;
+}
+
+static enum vm_drv_open_result test_open(struct vm_connect *conn, const struct vm_uri *uri,
+                                         unsigned int flags)
+{
+    struct test_conn *priv;
+    uint64_t start;
+
+    if (strcmp(uri->driver, "test") != 0 || uri->transport)
+        return VM_DRV_OPEN_DECLINED;
+    VM_CHECK_FLAGS(flags, VM_CONNECT_RO, VM_DRV_OPEN_ERROR);
+    if (uri->host) {
+        vm_report_error(VM_ERR_INVALID_URI,
+                        "the test driver is local: URI '%s://%s%s' must not name a host",
+                        uri->scheme, uri->host, uri->path);
+        return VM_DRV_OPEN_ERROR;
+    }
+    if (vm_uri_check_params(uri, 0) < 0)
+        return VM_DRV_OPEN_ERROR;
+    if (strcmp(uri->path, "/default") != 0) {
+        if (uri->path[0] != '/' || strlen(uri->path) < 2) {
+            vm_report_error(VM_ERR_INVALID_URI,
+                            "test driver URI needs '/default' or an absolute fixture path, not "
+                            "'%s'",
+                            uri->path);
+            return VM_DRV_OPEN_ERROR;
+        }
+        /* Fixture files need the domain XML parser (issue: domain XML). */
+        vm_report_error(VM_ERR_NOT_SUPPORTED,
+                        "test driver fixture files ('%s') are not supported by this build",
+                        uri->path);
+        return VM_DRV_OPEN_ERROR;
+    }
+
+    VM_NEW(priv);
+    pthread_mutex_init(&priv->lock, NULL);
+    vm_event_list_init(&priv->events);
+    test_fixture_default(&priv->node, &priv->doms, &priv->ndoms);
+    priv->alloc = priv->ndoms;
+    priv->next_id = 1;
+    /* Counters start when the connection opens. */
+    start = now_ns();
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        priv->doms[i].running_since_ns = start;
+        if (priv->doms[i].id >= priv->next_id)
+            priv->next_id = priv->doms[i].id + 1;
+    }
+    conn->priv = priv;
+    return VM_DRV_OPEN_SUCCESS;
+}
+
+static int test_close(struct vm_connect *conn)
+{
+    struct test_conn *priv = conn->priv;
+
+    if (!priv)
+        return 0;
+    vm_event_list_clear(&priv->events);
+    for (size_t i = 0; i < priv->ndoms; i++)
+        test_dom_clear(&priv->doms[i]);
+    free(priv->doms);
+    free(priv->node.cpu_model);
+    pthread_mutex_destroy(&priv->lock);
+    free(priv);
+    conn->priv = NULL;
+    return 0;
+}
+
+static int test_get_version(struct vm_connect *conn, unsigned long long *version,
+                            unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    *version = priv->node.hv_version;
+    return 0;
+}
+
+static char *test_get_hostname(struct vm_connect *conn, unsigned int flags)
+{
+    char buf[256];
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (gethostname(buf, sizeof(buf)) < 0) {
+        vm_report_system_error(errno, "cannot get the host name");
+        return NULL;
+    }
+    buf[sizeof(buf) - 1] = '\0';
+    return vm_strdup(buf);
+}
+
+static int test_is_alive(struct vm_connect *conn)
+{
+    return 1;
+}
+
+static int test_node_get_info(struct vm_connect *conn, struct vm_node_info *info,
+                              unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    uint64_t used = 0;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    pthread_mutex_lock(&priv->lock);
+    info->cpu_model = vm_strdup(priv->node.cpu_model);
+    info->cpus = priv->node.cpus;
+    info->mhz = priv->node.mhz;
+    info->numa_cells = priv->node.numa_cells;
+    info->sockets = priv->node.sockets;
+    info->cores = priv->node.cores;
+    info->threads = priv->node.threads;
+    info->memory_kib = priv->node.memory_kib;
+    /* Free memory: what the active domains do not hold. */
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        if (dom_is_active(&priv->doms[i]))
+            used += priv->doms[i].cur_kib;
+    }
+    info->free_memory_kib = used < info->memory_kib ? info->memory_kib - used : 0;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+static bool list_wants(const struct test_dom *dom, unsigned int flags)
+{
+    unsigned int both = VM_LIST_ACTIVE | VM_LIST_INACTIVE;
+
+    if ((flags & both) == 0 || (flags & both) == both)
+        return true;
+    return (flags & VM_LIST_ACTIVE) ? dom_is_active(dom) : !dom_is_active(dom);
+}
+
+static int test_list_domains(struct vm_connect *conn, struct vm_domain ***domains,
+                             unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    struct vm_domain **list;
+    size_t n = 0;
+
+    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
+    pthread_mutex_lock(&priv->lock);
+    VM_NEW_N(list, priv->ndoms + 1);
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        const struct test_dom *d = &priv->doms[i];
+        if (list_wants(d, flags))
+            list[n++] = vm_domain_new(conn, d->name, d->uuid, d->id);
+    }
+    pthread_mutex_unlock(&priv->lock);
+    *domains = list;
+    return (int)n;
+}
+
+/* The domain a handle names, with priv->lock held on success. */
+static struct test_dom *dom_get(struct vm_domain *dom, struct test_conn **privp)
+{
+    struct test_conn *priv = dom->conn->priv;
+
+    pthread_mutex_lock(&priv->lock);
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        if (memcmp(priv->doms[i].uuid, dom->uuid, VM_UUID_BUFLEN) == 0) {
+            *privp = priv;
+            return &priv->doms[i];
+        }
+    }
+    pthread_mutex_unlock(&priv->lock);
+    vm_report_error(VM_ERR_NO_DOMAIN, "domain '%s' no longer exists", dom->name);
+    return NULL;
+}
+
+static struct vm_domain *lookup_where(struct vm_connect *conn, const char *name,
+                                      const unsigned char *uuid, int id)
+{
+    struct test_conn *priv = conn->priv;
+    struct vm_domain *found = NULL;
+
+    pthread_mutex_lock(&priv->lock);
+    for (size_t i = 0; i < priv->ndoms && !found; i++) {
+        const struct test_dom *d = &priv->doms[i];
+        if ((name && strcmp(d->name, name) == 0) ||
+            (uuid && memcmp(d->uuid, uuid, VM_UUID_BUFLEN) == 0) ||
+            (!name && !uuid && dom_is_active(d) && d->id == id))
+            found = vm_domain_new(conn, d->name, d->uuid, d->id);
+    }
+    pthread_mutex_unlock(&priv->lock);
+    if (found)
+        return found;
+    if (name) {
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with name '%s'", name);
+    } else if (uuid) {
+        char buf[VM_UUID_STRING_BUFLEN];
+        vm_uuid_format(uuid, buf);
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with UUID '%s'", buf);
+    } else {
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with id %d", id);
+    }
+    return NULL;
+}
+
+static struct vm_domain *test_lookup_by_name(struct vm_connect *conn, const char *name,
+                                             unsigned int flags)
+{
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    return lookup_where(conn, name, NULL, -1);
+}
+
+static struct vm_domain *test_lookup_by_uuid(struct vm_connect *conn, const unsigned char *uuid,
+                                             unsigned int flags)
+{
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    return lookup_where(conn, NULL, uuid, -1);
+}
+
+static struct vm_domain *test_lookup_by_id(struct vm_connect *conn, int id, unsigned int flags)
+{
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    return lookup_where(conn, NULL, NULL, id);
+}
+
+static int test_get_id(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    int id;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    id = dom_is_active(d) ? d->id : -1;
+    pthread_mutex_unlock(&priv->lock);
+    return id;
+}
+
+static uint64_t scaled(uint64_t run_ns, uint64_t per_second)
+{
+    return run_ns / 1000 * per_second / 1000000;
+}
+
+/* Fills a new stats record from d (lock held). */
+static struct vm_domain_stats *dom_stats(const struct test_dom *d)
+{
+    struct vm_domain_stats *st;
+    uint64_t run = running_ns(d);
+
+    VM_NEW(st);
+    st->name = vm_strdup(d->name);
+    memcpy(st->uuid, d->uuid, VM_UUID_BUFLEN);
+    st->id = dom_is_active(d) ? d->id : -1;
+    st->type = vm_strdup(d->type);
+    st->os_type = vm_strdup(d->os_type);
+    st->state = d->state;
+    st->reason = d->reason;
+    st->persistent = d->persistent;
+    st->autostart = d->autostart;
+    st->managed_save = d->managed_save;
+    st->vcpus = d->vcpus;
+    st->cpu_time_ns = run * d->vcpus / TEST_CPU_SHARE_DIV;
+    st->cpu_util_pct = NAN;
+    st->mem_max_kib = d->max_kib;
+    st->mem_cur_kib = d->cur_kib;
+    st->nblock = d->ndisks;
+    VM_NEW_N(st->block, d->ndisks);
+    for (size_t i = 0; i < d->ndisks; i++) {
+        struct vm_block_stats *b = &st->block[i];
+        b->name = vm_strdup(d->disks[i].target);
+        b->source = vm_strdup(d->disks[i].source);
+        b->rd_bytes = scaled(run, TEST_DISK_RD_BPS);
+        b->wr_bytes = scaled(run, TEST_DISK_WR_BPS);
+        b->rd_reqs = b->rd_bytes / TEST_DISK_REQ_BYTES;
+        b->wr_reqs = b->wr_bytes / TEST_DISK_REQ_BYTES;
+        b->rd_bytes_rate = b->wr_bytes_rate = NAN;
+    }
+    st->nnet = d->nnics;
+    VM_NEW_N(st->net, d->nnics);
+    for (size_t i = 0; i < d->nnics; i++) {
+        struct vm_net_stats *n = &st->net[i];
+        n->name = vm_strdup(d->nics[i].target);
+        n->mac = vm_strdup(d->nics[i].mac);
+        n->rx_bytes = scaled(run, TEST_NET_RX_BPS);
+        n->tx_bytes = scaled(run, TEST_NET_TX_BPS);
+        n->rx_pkts = n->rx_bytes / TEST_NET_PKT_BYTES;
+        n->tx_pkts = n->tx_bytes / TEST_NET_PKT_BYTES;
+        n->rx_errs = n->rx_drop = n->tx_errs = n->tx_drop = 0;
+        n->rx_bytes_rate = n->tx_bytes_rate = NAN;
+    }
+    return st;
+}
+
+static int test_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    info->state = d->state;
+    info->vcpus = d->vcpus;
+    info->max_mem_kib = d->max_kib;
+    info->cur_mem_kib = d->cur_kib;
+    info->cpu_time_ns = running_ns(d) * d->vcpus / TEST_CPU_SHARE_DIV;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+static int test_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    *state = d->state;
+    *reason = d->reason;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+static struct vm_domain_stats *test_get_stats(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct vm_domain_stats *st;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(d = dom_get(dom, &priv)))
+        return NULL;
+    st = dom_stats(d);
+    pthread_mutex_unlock(&priv->lock);
+    return st;
+}
+
+static int test_get_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
+                              unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    struct vm_domain_stats **list;
+    size_t n = 0;
+
+    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
+    pthread_mutex_lock(&priv->lock);
+    VM_NEW_N(list, priv->ndoms + 1);
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        if (list_wants(&priv->doms[i], flags))
+            list[n++] = dom_stats(&priv->doms[i]);
+    }
+    pthread_mutex_unlock(&priv->lock);
+    *stats = list;
+    return (int)n;
+}
+
+static void event_note(struct test_event *ev, const struct test_dom *d, int event, int detail)
+{
+    ev->pending = true;
+    ev->name = vm_strdup(d->name);
+    memcpy(ev->uuid, d->uuid, VM_UUID_BUFLEN);
+    ev->id = d->id;
+    ev->event = event;
+    ev->detail = detail;
+}
+
+static void event_fire(struct vm_connect *conn, struct test_event *ev)
+{
+    struct test_conn *priv = conn->priv;
+
+    if (!ev->pending)
+        return;
+    vm_event_list_dispatch(&priv->events, conn, ev->name, ev->uuid, ev->id, ev->event,
+                           ev->detail);
+    free(ev->name);
+}
+
+/* Removes a transient domain that has stopped (lock held). */
+static void drop_if_transient(struct test_conn *priv, struct test_dom *d)
+{
+    size_t i = (size_t)(d - priv->doms);
+
+    if (d->persistent || dom_is_active(d))
+        return;
+    test_dom_clear(d);
+    memmove(&priv->doms[i], &priv->doms[i + 1], (priv->ndoms - i - 1) * sizeof(*d));
+    priv->ndoms--;
+}
+
+/* Takes an active domain off, banking nothing: counters restart at start. */
+static void power_off(struct test_conn *priv, struct test_dom *d, int reason,
+                      struct test_event *ev, int event, int detail)
+{
+    set_state(d, VM_DOMAIN_SHUTOFF, reason);
+    event_note(ev, d, event, detail);
+    d->id = -1;
+    drop_if_transient(priv, d);
+}
+
+enum test_op {
+    TEST_OP_START,
+    TEST_OP_SHUTDOWN,
+    TEST_OP_DESTROY,
+    TEST_OP_SUSPEND,
+    TEST_OP_RESUME,
+    TEST_OP_REBOOT,
+    TEST_OP_RESET,
+    TEST_OP_SAVE,
+};
+
+/* One place for every state transition, so the rules read as a table. */
+static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct test_event ev = {0};
+    int ret = -1;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+
+    switch (op) {
+    case TEST_OP_START:
+        if (dom_is_active(d)) {
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already running", d->name);
+            goto out;
+        }
+        d->id = priv->next_id++;
+        d->banked_ns = 0;
+        if (d->managed_save) {
+            d->managed_save = false;
+            set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_RESTORED);
+            event_note(&ev, d, VM_EVENT_STARTED, 2 /* restored */);
+        } else {
+            set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_BOOTED);
+            event_note(&ev, d, VM_EVENT_STARTED, 0 /* booted */);
+        }
+        break;
+    case TEST_OP_SUSPEND:
+        if (d->state != VM_DOMAIN_RUNNING) {
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running (it is %s)",
+                            d->name, vm_domain_state_name(d->state));
+            goto out;
+        }
+        set_state(d, VM_DOMAIN_PAUSED, VM_PAUSED_USER);
+        event_note(&ev, d, VM_EVENT_SUSPENDED, 0);
+        break;
+    case TEST_OP_RESUME:
+        if (d->state != VM_DOMAIN_PAUSED) {
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not paused (it is %s)",
+                            d->name, vm_domain_state_name(d->state));
+            goto out;
+        }
+        set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_UNPAUSED);
+        event_note(&ev, d, VM_EVENT_RESUMED, 0);
+        break;
+    default:
+        if (!dom_is_active(d)) {
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", d->name);
+            goto out;
+        }
+        switch (op) {
+        case TEST_OP_SHUTDOWN:
+            /* No guest to ask: the test driver's guests obey at once. */
+            power_off(priv, d, VM_SHUTOFF_SHUTDOWN, &ev, VM_EVENT_STOPPED, 0);
+            break;
+        case TEST_OP_DESTROY:
+            power_off(priv, d, VM_SHUTOFF_DESTROYED, &ev, VM_EVENT_STOPPED, 2);
+            break;
+        case TEST_OP_SAVE:
+            if (!d->persistent) {
+                vm_report_error(VM_ERR_OPERATION_INVALID,
+                                "cannot do managed save of transient domain '%s'", d->name);
+                goto out;
+            }
+            d->managed_save = true;
+            power_off(priv, d, VM_SHUTOFF_SAVED, &ev, VM_EVENT_STOPPED, 4);
+            break;
+        case TEST_OP_REBOOT:
+            set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_BOOTED);
+            break;
+        case TEST_OP_RESET:
+            break;
+        default:
+            break;
+        }
+    }
+    ret = 0;
+out:
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(dom->conn, &ev);
+    return ret;
+}
+
+#define TEST_OP_FN(fname, op)                                 \
+    static int fname(struct vm_domain *dom, unsigned int flags) \
+    {                                                         \
+        return test_transition(dom, op, flags);               \
+    }
+TEST_OP_FN(test_start, TEST_OP_START)
+TEST_OP_FN(test_shutdown, TEST_OP_SHUTDOWN)
+TEST_OP_FN(test_destroy, TEST_OP_DESTROY)
+TEST_OP_FN(test_suspend, TEST_OP_SUSPEND)
+TEST_OP_FN(test_resume, TEST_OP_RESUME)
+TEST_OP_FN(test_reboot, TEST_OP_REBOOT)
+TEST_OP_FN(test_reset, TEST_OP_RESET)
+TEST_OP_FN(test_managed_save, TEST_OP_SAVE)
+
+static int test_has_managed_save(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    int r;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    r = d->managed_save;
+    pthread_mutex_unlock(&priv->lock);
+    return r;
+}
+
+static int test_undefine(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct test_event ev = {0};
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (!d->persistent) {
+        pthread_mutex_unlock(&priv->lock);
+        vm_report_error(VM_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
+                        dom->name);
+        return -1;
+    }
+    if (d->managed_save && !(flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+        pthread_mutex_unlock(&priv->lock);
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "refusing to undefine domain '%s' while it has a managed-save image",
+                        dom->name);
+        return -1;
+    }
+    d->managed_save = false;
+    d->persistent = false;
+    d->autostart = false;
+    event_note(&ev, d, VM_EVENT_UNDEFINED, 0);
+    drop_if_transient(priv, d);
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(dom->conn, &ev);
+    return 0;
+}
+
+static int test_get_autostart(struct vm_domain *dom, int *autostart, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    *autostart = d->autostart;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+static int test_set_autostart(struct vm_domain *dom, int autostart, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (!d->persistent) {
+        pthread_mutex_unlock(&priv->lock);
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "cannot set autostart for transient domain '%s'", dom->name);
+        return -1;
+    }
+    d->autostart = autostart != 0;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+static int test_event_register(struct vm_connect *conn, vm_domain_event_cb cb, void *opaque,
+                               void (*free_opaque)(void *), unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    return vm_event_list_add(&priv->events, cb, opaque, free_opaque);
+}
+
+static int test_event_deregister(struct vm_connect *conn, int callback_id)
+{
+    struct test_conn *priv = conn->priv;
+
+    return vm_event_list_remove(&priv->events, callback_id);
+}
+
+const struct vm_driver vm_test_driver = {
+    .name = "test",
+    .hypervisor = "Test",
+    .connect_open = test_open,
+    .connect_close = test_close,
+    .connect_get_version = test_get_version,
+    .connect_get_hostname = test_get_hostname,
+    .connect_is_alive = test_is_alive,
+    .node_get_info = test_node_get_info,
+    .connect_list_domains = test_list_domains,
+    .connect_get_all_domain_stats = test_get_all_stats,
+    .connect_domain_event_register = test_event_register,
+    .connect_domain_event_deregister = test_event_deregister,
+    .domain_lookup_by_name = test_lookup_by_name,
+    .domain_lookup_by_uuid = test_lookup_by_uuid,
+    .domain_lookup_by_id = test_lookup_by_id,
+    .domain_get_id = test_get_id,
+    .domain_get_info = test_get_info,
+    .domain_get_state = test_get_state,
+    .domain_get_stats = test_get_stats,
+    .domain_start = test_start,
+    .domain_shutdown = test_shutdown,
+    .domain_destroy = test_destroy,
+    .domain_suspend = test_suspend,
+    .domain_resume = test_resume,
+    .domain_reboot = test_reboot,
+    .domain_reset = test_reset,
+    .domain_managed_save = test_managed_save,
+    .domain_has_managed_save = test_has_managed_save,
+    .domain_undefine = test_undefine,
+    .domain_get_autostart = test_get_autostart,
+    .domain_set_autostart = test_set_autostart,
+};

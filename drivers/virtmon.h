@@ -1,0 +1,392 @@
+/*
+ * virtmon.h: the public API of libvirtmon, the driver core shared by every
+ * virtmon tool.
+ *
+ * Conventions (they hold for every function below):
+ *  - A failing call returns -1 or NULL and leaves a per-thread error
+ *    (vm_error_last()); a successful call clears it.  No call prints or exits.
+ *  - Every operation takes a trailing `unsigned int flags`; passing a flag the
+ *    operation does not know is an invalid-arg error.
+ *  - Memory is in KiB, CPU time in nanoseconds.  Counters the source lacks are
+ *    VM_STAT_UNKNOWN, rates the source lacks are NaN.
+ *  - Whatever a function returns through a pointer is owned by the caller and
+ *    freed with the *_free() function named in its comment.  Every *_free()
+ *    accepts NULL.
+ */
+#ifndef VIRTMON_H
+#define VIRTMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VM_VERSION_MAJOR 0
+#define VM_VERSION_MINOR 1
+#define VM_VERSION_MICRO 0
+/* major * 1,000,000 + minor * 1,000 + micro, as libvirt encodes versions. */
+#define VM_VERSION_NUMBER \
+    (VM_VERSION_MAJOR * 1000000ULL + VM_VERSION_MINOR * 1000ULL + VM_VERSION_MICRO)
+
+#define VM_UUID_BUFLEN 16
+#define VM_UUID_STRING_BUFLEN 37
+
+/* A counter the source does not provide. */
+#define VM_STAT_UNKNOWN UINT64_MAX
+
+/* ------------------------------------------------------------------ errors */
+
+/* One enum for every failure of every driver (SPEC 2.3). */
+enum vm_error_code {
+    VM_ERR_OK = 0,
+    VM_ERR_INTERNAL,          /* a bug in virtmon */
+    VM_ERR_NO_DOMAIN,         /* no domain with that name, UUID or id */
+    VM_ERR_INVALID_ARG,       /* a bad argument or flag from the caller */
+    VM_ERR_XML,               /* malformed or invalid XML */
+    VM_ERR_OPERATION_INVALID, /* not possible in the current state */
+    VM_ERR_OPERATION_FAILED,  /* the hypervisor tried and failed */
+    VM_ERR_NOT_SUPPORTED,     /* the driver cannot do this */
+    VM_ERR_READ_ONLY,         /* a mutating call on a read-only connection */
+    VM_ERR_AUTH,              /* authentication failed or was refused */
+    VM_ERR_TLS,               /* certificate or handshake failure */
+    VM_ERR_TIMEOUT,           /* an exchange took too long */
+    VM_ERR_SYSTEM,            /* a system call failed (message has errno's text) */
+    VM_ERR_CONNECTION_LOST,   /* the peer went away */
+    VM_ERR_INVALID_URI,       /* a malformed URI */
+    VM_ERR_NO_DRIVER,         /* no driver serves this URI */
+    VM_ERR_CONFIG,            /* a malformed configuration file */
+    VM_ERR_DOMAIN_EXISTS,     /* the name or UUID is already taken */
+    VM_ERR_PROTOCOL,          /* a malformed reply from a peer */
+    VM_ERR_OVERFLOW,          /* a value does not fit */
+    VM_ERR_LAST
+};
+
+struct vm_error {
+    enum vm_error_code code;
+    char *message;      /* what went wrong, for a user; never NULL when code != OK */
+    const char *file;   /* where it was reported, for developers */
+    const char *func;
+    int line;
+};
+
+/* The calling thread's last error, or NULL when the last call succeeded.
+ * Owned by the library; valid until the thread's next libvirtmon call. */
+const struct vm_error *vm_error_last(void);
+
+/* The last error's message, or a generic text when there is none. Never NULL. */
+const char *vm_error_message(void);
+
+/* The last error's code (VM_ERR_OK when none). */
+enum vm_error_code vm_error_code(void);
+
+/* Forget the calling thread's error. */
+void vm_error_reset(void);
+
+/* A short stable name for a code ("no-domain", "read-only", ...). */
+const char *vm_error_code_name(enum vm_error_code code);
+
+/* ----------------------------------------------------------------- domains */
+
+/* libvirt's virDomainState, same order and meaning. */
+enum vm_domain_state {
+    VM_DOMAIN_NOSTATE = 0,
+    VM_DOMAIN_RUNNING,
+    VM_DOMAIN_BLOCKED,
+    VM_DOMAIN_PAUSED,
+    VM_DOMAIN_SHUTDOWN,
+    VM_DOMAIN_SHUTOFF,
+    VM_DOMAIN_CRASHED,
+    VM_DOMAIN_PMSUSPENDED,
+    VM_DOMAIN_STATE_LAST
+};
+
+/* Reasons, per state, in libvirt's numbering. */
+enum vm_running_reason {
+    VM_RUNNING_UNKNOWN = 0,
+    VM_RUNNING_BOOTED,
+    VM_RUNNING_MIGRATED,
+    VM_RUNNING_RESTORED,
+    VM_RUNNING_FROM_SNAPSHOT,
+    VM_RUNNING_UNPAUSED,
+    VM_RUNNING_REASON_LAST
+};
+enum vm_paused_reason {
+    VM_PAUSED_UNKNOWN = 0,
+    VM_PAUSED_USER,
+    VM_PAUSED_REASON_LAST
+};
+enum vm_shutoff_reason {
+    VM_SHUTOFF_UNKNOWN = 0,
+    VM_SHUTOFF_SHUTDOWN,
+    VM_SHUTOFF_DESTROYED,
+    VM_SHUTOFF_CRASHED,
+    VM_SHUTOFF_MIGRATED,
+    VM_SHUTOFF_SAVED,
+    VM_SHUTOFF_FAILED,
+    VM_SHUTOFF_FROM_SNAPSHOT,
+    VM_SHUTOFF_REASON_LAST
+};
+
+/* virsh's words for a state ("running", "shut off", ...). */
+const char *vm_domain_state_name(int state);
+
+/* virsh's words for a reason of a state ("booted", "destroyed", ...). */
+const char *vm_domain_reason_name(int state, int reason);
+
+struct vm_connect;
+struct vm_domain;
+
+struct vm_domain_info {
+    int state;                 /* enum vm_domain_state */
+    unsigned int vcpus;
+    uint64_t max_mem_kib;
+    uint64_t cur_mem_kib;
+    uint64_t cpu_time_ns;      /* VM_STAT_UNKNOWN when the source lacks it */
+};
+
+struct vm_block_stats {
+    char *name;                /* target device, e.g. "vda" */
+    char *source;              /* file or device path, or NULL */
+    uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes;
+    double rd_bytes_rate, wr_bytes_rate; /* bytes/s, NaN when not a rate source */
+};
+
+struct vm_net_stats {
+    char *name;                /* target device (tap), e.g. "vnet0", or NULL */
+    char *mac;                 /* "52:54:00:..." or NULL */
+    uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;   /* the guest's view */
+    uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
+    double rx_bytes_rate, tx_bytes_rate;
+};
+
+/* One domain's identity and figures, as handed out by the stats calls. */
+struct vm_domain_stats {
+    char *name;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    int id;                    /* -1 when inactive */
+    char *type;                /* "qemu", "kvm", "xen", "test" */
+    char *os_type;             /* "hvm", "linux", ... */
+    int state, reason;
+    bool persistent, autostart, managed_save;
+    unsigned int vcpus;
+    uint64_t cpu_time_ns;
+    double cpu_util_pct;       /* NaN unless the source reports utilisation */
+    uint64_t mem_max_kib, mem_cur_kib;
+    size_t nblock;
+    struct vm_block_stats *block;
+    size_t nnet;
+    struct vm_net_stats *net;
+};
+
+/* Frees one stats record and everything in it. */
+void vm_domain_stats_free(struct vm_domain_stats *stats);
+
+/* Frees an array of n stats records and the array. */
+void vm_domain_stats_list_free(struct vm_domain_stats **stats, size_t n);
+
+struct vm_node_info {
+    char *cpu_model;
+    unsigned int cpus, mhz, numa_cells, sockets, cores, threads;
+    uint64_t memory_kib, free_memory_kib;
+};
+
+/* Frees what vm_node_get_info() put into *info (not info itself). */
+void vm_node_info_clear(struct vm_node_info *info);
+
+/* ------------------------------------------------------------- connections */
+
+enum vm_connect_flags {
+    VM_CONNECT_RO = 1 << 0,    /* every mutating call fails with read-only */
+};
+
+/* Opens a connection to the hypervisor named by uri (NULL: the default URI,
+ * see vm_uri_default()).  Free with vm_connect_close(). */
+struct vm_connect *vm_connect_open(const char *uri, unsigned int flags);
+
+/* Drops the caller's reference; the connection closes when its domains are
+ * freed too.  Returns 0, or -1 when conn is NULL. */
+int vm_connect_close(struct vm_connect *conn);
+
+/* The URI the connection was opened with, normalised.  Owned by conn. */
+const char *vm_connect_get_uri(struct vm_connect *conn);
+
+/* The hypervisor's name ("Test", "QEMU", "Xen").  Owned by the driver. */
+const char *vm_connect_get_type(struct vm_connect *conn);
+
+/* The hypervisor's version as major*1e6 + minor*1e3 + micro in *version. */
+int vm_connect_get_version(struct vm_connect *conn, unsigned long long *version,
+                           unsigned int flags);
+
+/* The host's name.  Caller frees with free(). */
+char *vm_connect_get_hostname(struct vm_connect *conn, unsigned int flags);
+
+/* 1 when the connection works, 0 when it is broken, -1 on error. */
+int vm_connect_is_alive(struct vm_connect *conn);
+
+/* 1 when the connection is read-only, 0 otherwise. */
+int vm_connect_is_read_only(struct vm_connect *conn);
+
+/* Fills *info about the host; clear it with vm_node_info_clear(). */
+int vm_node_get_info(struct vm_connect *conn, struct vm_node_info *info, unsigned int flags);
+
+enum vm_list_flags {
+    VM_LIST_ACTIVE = 1 << 0,
+    VM_LIST_INACTIVE = 1 << 1,  /* neither or both: all domains */
+};
+
+/* Lists domains into a new array *domains; returns how many, or -1.  Free with
+ * vm_domain_list_free(). */
+int vm_connect_list_domains(struct vm_connect *conn, struct vm_domain ***domains,
+                            unsigned int flags);
+
+/* Stats of every domain in one call (what the subagent, collector and
+ * plugins use).  Returns the count, -1 on error; free with
+ * vm_domain_stats_list_free().  flags as vm_connect_list_domains(). */
+int vm_connect_get_all_domain_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
+                                    unsigned int flags);
+
+/* Lifecycle events, libvirt's numbering. */
+enum vm_domain_event {
+    VM_EVENT_DEFINED = 0,
+    VM_EVENT_UNDEFINED,
+    VM_EVENT_STARTED,
+    VM_EVENT_SUSPENDED,
+    VM_EVENT_RESUMED,
+    VM_EVENT_STOPPED,
+    VM_EVENT_SHUTDOWN,
+    VM_EVENT_PMSUSPENDED,
+    VM_EVENT_CRASHED,
+    VM_EVENT_LAST
+};
+
+/* Called with a domain handle owned by the library (valid during the call). */
+typedef void (*vm_domain_event_cb)(struct vm_connect *conn, struct vm_domain *dom, int event,
+                                   int detail, void *opaque);
+
+/* Registers cb for lifecycle events of every domain; returns a callback id
+ * (>= 0) or -1.  free_opaque, if set, is called on opaque at deregistration. */
+int vm_connect_domain_event_register(struct vm_connect *conn, vm_domain_event_cb cb,
+                                     void *opaque, void (*free_opaque)(void *),
+                                     unsigned int flags);
+
+/* Removes the callback with that id. */
+int vm_connect_domain_event_deregister(struct vm_connect *conn, int callback_id);
+
+/* ------------------------------------------------------------ domain calls */
+
+/* Lookups return a new handle; free with vm_domain_free().  A handle keeps its
+ * connection open until it is freed. */
+struct vm_domain *vm_domain_lookup_by_name(struct vm_connect *conn, const char *name);
+struct vm_domain *vm_domain_lookup_by_uuid(struct vm_connect *conn,
+                                           const unsigned char uuid[VM_UUID_BUFLEN]);
+struct vm_domain *vm_domain_lookup_by_uuid_string(struct vm_connect *conn, const char *uuid);
+struct vm_domain *vm_domain_lookup_by_id(struct vm_connect *conn, int id);
+
+/* A name, a UUID or an id, tried as virsh does: id, then UUID, then name. */
+struct vm_domain *vm_domain_lookup(struct vm_connect *conn, const char *what);
+
+/* Frees one handle. */
+void vm_domain_free(struct vm_domain *dom);
+
+/* Frees n handles and the array. */
+void vm_domain_list_free(struct vm_domain **domains, size_t n);
+
+/* The handle's name (owned by the handle).  These accessors do not touch the
+ * thread's error, so they can be used while reporting one. */
+const char *vm_domain_get_name(struct vm_domain *dom);
+
+/* The handle's UUID as raw bytes and as text (buf of VM_UUID_STRING_BUFLEN). */
+int vm_domain_get_uuid(struct vm_domain *dom, unsigned char uuid[VM_UUID_BUFLEN]);
+int vm_domain_get_uuid_string(struct vm_domain *dom, char buf[VM_UUID_STRING_BUFLEN]);
+
+/* The domain's current id, -1 when inactive (queried afresh). */
+int vm_domain_get_id(struct vm_domain *dom);
+
+/* The connection the handle belongs to (not a new reference). */
+struct vm_connect *vm_domain_get_connect(struct vm_domain *dom);
+
+/* Fills *info. */
+int vm_domain_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsigned int flags);
+
+/* State and (if reason is not NULL) its reason. */
+int vm_domain_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags);
+
+/* One domain's stats in a new record; free with vm_domain_stats_free(). */
+struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int flags);
+
+enum vm_domain_xml_flags {
+    VM_DOMAIN_XML_INACTIVE = 1 << 0, /* the persistent definition, not the live one */
+};
+
+/* The domain's XML; caller frees with free(). */
+char *vm_domain_get_xml(struct vm_domain *dom, unsigned int flags);
+
+/* Defines a persistent domain from XML; returns its handle. */
+struct vm_domain *vm_domain_define_xml(struct vm_connect *conn, const char *xml, unsigned int flags);
+
+/* Creates and starts a transient domain from XML; returns its handle. */
+struct vm_domain *vm_domain_create_xml(struct vm_connect *conn, const char *xml, unsigned int flags);
+
+/* Starts a defined, shut-off domain (restoring a managed-save image). */
+int vm_domain_start(struct vm_domain *dom, unsigned int flags);
+
+/* Asks the guest to shut down (it may ignore the request). */
+int vm_domain_shutdown(struct vm_domain *dom, unsigned int flags);
+
+/* Forces the domain off at once. */
+int vm_domain_destroy(struct vm_domain *dom, unsigned int flags);
+
+/* Pauses the vCPUs of a running domain. */
+int vm_domain_suspend(struct vm_domain *dom, unsigned int flags);
+
+/* Resumes a paused domain. */
+int vm_domain_resume(struct vm_domain *dom, unsigned int flags);
+
+/* Asks the guest to reboot. */
+int vm_domain_reboot(struct vm_domain *dom, unsigned int flags);
+
+/* Resets the domain at once, like the reset button. */
+int vm_domain_reset(struct vm_domain *dom, unsigned int flags);
+
+/* Saves the domain's state to a managed image and stops it. */
+int vm_domain_managed_save(struct vm_domain *dom, unsigned int flags);
+
+/* 1 when a managed-save image exists, 0 when not, -1 on error. */
+int vm_domain_has_managed_save(struct vm_domain *dom, unsigned int flags);
+
+enum vm_domain_undefine_flags {
+    VM_DOMAIN_UNDEFINE_MANAGED_SAVE = 1 << 0, /* also remove a managed-save image */
+};
+
+/* Removes a persistent definition (a running domain becomes transient).  A
+ * domain with a managed-save image is refused unless the flag says remove it. */
+int vm_domain_undefine(struct vm_domain *dom, unsigned int flags);
+
+/* Autostart of a persistent domain: *autostart gets 0 or 1. */
+int vm_domain_get_autostart(struct vm_domain *dom, int *autostart);
+int vm_domain_set_autostart(struct vm_domain *dom, int autostart);
+
+/* ---------------------------------------------------------------- helpers */
+
+/* The URI to use when the caller names none: $VIRTMON_DEFAULT_URI, then
+ * uri_default in virtmon.conf, then qemu:///system for root and
+ * qemu:///session otherwise.  Caller frees with free(). */
+char *vm_uri_default(void);
+
+/* Parses "6695eb01-f6a4-..." (dashes optional) into raw bytes. */
+int vm_uuid_parse(const char *str, unsigned char uuid[VM_UUID_BUFLEN]);
+
+/* Formats raw bytes as the canonical 36-character text. */
+void vm_uuid_format(const unsigned char uuid[VM_UUID_BUFLEN], char buf[VM_UUID_STRING_BUFLEN]);
+
+/* The library's version (VM_VERSION_NUMBER of the library that runs). */
+unsigned long long vm_library_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIRTMON_H */

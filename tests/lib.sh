@@ -1,0 +1,103 @@
+# lib.sh: shared helpers for the shell integration tests.  Each test sources
+# it, gets a private directory (the VIRTMON_*_DIR overrides keep it out of
+# /etc and /run), prints TAP, and cleans up on any exit.
+
+set -u
+
+: "${abs_top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${abs_top_srcdir:=$abs_top_builddir}"
+: "${VM_TEST_WRAPPER:=}"
+export MIBS=
+
+VM_TEST_N=0
+VM_TEST_FAILED=0
+VM_PIDS=""
+VM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/virtmon-it-XXXXXX")
+export VIRTMON_CONFIG_DIR="$VM_TMP/config"
+export VIRTMON_RUNTIME_DIR="$VM_TMP/run"
+export VIRTMON_STATE_DIR="$VM_TMP/state"
+mkdir -p "$VIRTMON_CONFIG_DIR" "$VIRTMON_RUNTIME_DIR" "$VIRTMON_STATE_DIR"
+unset VIRTMON_DEFAULT_URI VIRTMON_DEBUG
+
+vm_cleanup() {
+    for pid in $VM_PIDS; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $VM_PIDS; do
+        # bounded wait, then force
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.2
+        done
+        kill -KILL "$pid" 2>/dev/null
+    done
+    rm -rf "$VM_TMP"
+}
+trap vm_cleanup EXIT
+trap 'exit 99' INT TERM
+
+# The built programs, run through $VM_TEST_WRAPPER (valgrind for check-valgrind).
+VIRTMON="$abs_top_builddir/cli/virtmon"
+
+ok() {  # ok STATUS DESCRIPTION
+    VM_TEST_N=$((VM_TEST_N + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $VM_TEST_N - $2"
+    else
+        echo "not ok $VM_TEST_N - $2"
+        VM_TEST_FAILED=$((VM_TEST_FAILED + 1))
+    fi
+}
+
+is() {  # is GOT EXPECTED DESCRIPTION
+    if [ "$1" = "$2" ]; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"
+        printf '# expected:\n%s\n# got:\n%s\n' "$2" "$1" | sed 's/^/#   /'
+    fi
+}
+
+like() {  # like GOT EXTENDED-REGEX DESCRIPTION
+    if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"
+        printf '# expected to match: %s\n# got:\n%s\n' "$2" "$1" | sed 's/^/#   /'
+    fi
+}
+
+# vm_run PROGRAM ARGS...: sets OUT, ERR and RC.
+vm_run() {
+    # shellcheck disable=SC2086
+    $VM_TEST_WRAPPER "$@" >"$VM_TMP/out" 2>"$VM_TMP/err"
+    RC=$?
+    OUT=$(cat "$VM_TMP/out")
+    ERR=$(cat "$VM_TMP/err")
+}
+
+# wait_for FILE EXTENDED-REGEX SECONDS: bounded wait for a line in FILE.
+wait_for() {
+    _deadline=$(( $(date +%s) + $3 ))
+    while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+        [ "$(date +%s)" -ge "$_deadline" ] && return 1
+        sleep 0.05
+    done
+    return 0
+}
+
+# need PROGRAM...: a missing tool is a failure, never a skip: ./quickstart
+# installs everything the tests use.
+need() {
+    for p in "$@"; do
+        if ! command -v "$p" >/dev/null 2>&1; then
+            echo "Bail out! $p is not installed (run ./quickstart check, which installs it)"
+            exit 99
+        fi
+    done
+}
+
+done_testing() {
+    echo "1..$VM_TEST_N"
+    [ "$VM_TEST_FAILED" -eq 0 ]
+}
