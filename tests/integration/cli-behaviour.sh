@@ -2,7 +2,7 @@
 # cli-behaviour.sh: the CLI end to end on test:///default: batches, standard
 # input, counters at the pinned rates, virsh as an oracle, the man page.
 . "$abs_top_srcdir/tests/lib.sh"
-need virsh
+need virsh script
 
 V="$VIRTMON -c test:///default"
 
@@ -20,6 +20,10 @@ printf 'suspend web1\ndomstate web1\nquit\ndomstate test\n' | $VM_TEST_WRAPPER $
 is "$(cat "$VM_TMP/out")" "Domain 'web1' suspended
 
 paused" "commands from standard input run in order until quit"
+# On a terminal (script(1) gives it one) each command gets a prompt.
+printf 'domstate test\nquit\n' | script -qec "$VM_TEST_WRAPPER $V" /dev/null | tr -d '\r' \
+    > "$VM_TMP/tty"
+like "$(cat "$VM_TMP/tty")" '^virtmon # running$' "a terminal gets the 'virtmon # ' prompt"
 
 # Counters grow at SPEC 2.4's rates: two samples at least a second apart in
 # one process.  The second command is written only once the first one's
