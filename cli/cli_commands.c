@@ -47,6 +47,23 @@ const struct cli_cmd cli_commands[] = {
     {.name = "domuuid", .summary = "convert a domain name or id to its UUID",
      .description = "Prints the domain's UUID.", .arg = "DOMAIN", .needs_conn = true,
      .handler = cli_cmd_domuuid},
+    {.name = "dumpxml", .summary = "domain information in XML",
+     .description = "Prints the domain's definition as canonical domain XML (libvirt's "
+                    "format, memory in KiB).  A running domain shows its live id; with "
+                    "--inactive, the persistent definition it will boot next time.",
+     .opts = {{"inactive", CLI_OPT_BOOL, "show the definition used at the next boot", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_dumpxml},
+    {.name = "define", .summary = "define (but don't start) a domain from an XML file",
+     .description = "Defines a persistent domain from FILE (- for standard input).  The "
+                    "document is validated against the domain schema: an element or "
+                    "attribute virtmon does not understand is refused with its name and line, "
+                    "and nothing is defined.  Defining an existing name with its UUID updates "
+                    "the definition (a running domain picks it up when it next stops).",
+     .arg = "FILE", .needs_conn = true, .handler = cli_cmd_define},
+    {.name = "create", .summary = "create a domain from an XML file",
+     .description = "Starts a transient domain from FILE (- for standard input); it "
+                    "disappears when it stops.",
+     .arg = "FILE", .needs_conn = true, .handler = cli_cmd_create},
     {.name = "start", .summary = "start a (previously defined) inactive domain",
      .description = "Starts a shut-off domain, restoring its managed-save image when it has "
                     "one.  With --all-autostart, starts every shut-off domain marked for "

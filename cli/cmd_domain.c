@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "cli_handlers.h"
 #include "cli_json.h"
 #include "util/vm_alloc.h"
+#include "util/vm_file.h"
 
 /* The domain named by the command's argument; NULL after printing the error. */
 static struct vm_domain *arg_domain(struct cli_ctx *ctx, const char *what)
@@ -537,4 +539,63 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
     }
     vm_domain_stats_list_free(stats, n);
     return ret;
+}
+
+/* The whole of FILE ("-": standard input); NULL after printing the error. */
+static char *read_xml_file(const char *path)
+{
+    char *xml = vm_file_read(strcmp(path, "-") == 0 ? "/dev/stdin" : path, "file", NULL);
+
+    if (!xml)
+        cli_error("%s", vm_error_message());
+    return xml;
+}
+
+static int define_or_create(struct cli_ctx *ctx, const struct cli_args *args, bool create)
+{
+    struct vm_connect *conn = cli_conn(ctx);
+    VM_AUTOFREE char *xml = NULL;
+    struct vm_domain *dom;
+    const char *file = args->pos[0];
+
+    if (!conn || !(xml = read_xml_file(file)))
+        return 1;
+    dom = create ? vm_domain_create_xml(conn, xml, 0) : vm_domain_define_xml(conn, xml, 0);
+    if (!dom) {
+        cli_lib_error("failed to %s domain from %s", create ? "create" : "define", file);
+        return 1;
+    }
+    cli_info(ctx, "Domain '%s' %s from %s", vm_domain_get_name(dom),
+             create ? "created" : "defined", file);
+    vm_domain_free(dom);
+    return 0;
+}
+
+int cli_cmd_define(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    return define_or_create(ctx, args, false);
+}
+
+int cli_cmd_create(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    return define_or_create(ctx, args, true);
+}
+
+int cli_cmd_dumpxml(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    unsigned int flags = cli_flag(args, "inactive") ? VM_DOMAIN_XML_INACTIVE : 0;
+    char *xml;
+
+    if (!dom)
+        return 1;
+    if (!(xml = vm_domain_get_xml(dom, flags))) {
+        cli_lib_error("failed to get the XML of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    fputs(xml, ctx->out);
+    free(xml);
+    vm_domain_free(dom);
+    return 0;
 }

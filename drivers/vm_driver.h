@@ -86,6 +86,7 @@ struct vm_domain {
     char *name;
     unsigned char uuid[VM_UUID_BUFLEN];
     int id;                         /* at lookup time */
+    size_t drv_hint;                /* the driver's: where it last found the domain */
 };
 
 /* A new handle for drivers to return (takes a connection reference). */

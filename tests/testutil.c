@@ -18,7 +18,7 @@ char *vm_test_srcpath(const char *rel)
     return vm_asprintf("%s/%s", top && *top ? top : ".", rel);
 }
 
-static char *read_file(const char *path)
+char *vm_test_read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     struct vm_buf buf = VM_BUF_INIT;
@@ -48,7 +48,7 @@ void vm_test_compare_golden(const char *actual, const char *rel)
         free(path);
         return;
     }
-    expected = read_file(path);
+    expected = vm_test_read_file(path);
     if (!expected) {
         free(path);
         fail_msg("golden file tests/data/%s missing (run with VM_TEST_REGENERATE_OUTPUT=1)", rel);

@@ -14,6 +14,9 @@
 /* $abs_top_srcdir/rel, as a new string (free with free()). */
 char *vm_test_srcpath(const char *rel);
 
+/* The whole file, or NULL when it cannot be read (free with free()). */
+char *vm_test_read_file(const char *path);
+
 /* Compares actual with the file at tests/data/<rel>; with
  * VM_TEST_REGENERATE_OUTPUT=1 rewrites the file instead.  Fails the cmocka
  * test, printing both, on a difference. */

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "test_driver.h"
 #include "util/vm_alloc.h"
+#include "util/vm_file.h"
 #include "util/vm_error.h"
 #include "vm_driver.h"
 #include "vm_event.h"
@@ -26,6 +28,7 @@
 #define TEST_NET_RX_BPS 1000ULL         /* received by the guest */
 #define TEST_NET_TX_BPS 2000ULL         /* sent by the guest */
 #define TEST_NET_PKT_BYTES 1000ULL
+#define TEST_HV_VERSION 1000000ULL       /* 1.0.0 */
 
 struct test_conn {
     pthread_mutex_t lock;
@@ -82,6 +85,9 @@ static enum vm_drv_open_result test_open(struct vm_connect *conn, const struct v
 {
     struct test_conn *priv;
     uint64_t start;
+    VM_AUTOFREE char *file = NULL;
+    const char *xml = test_fixture_default_xml;
+    size_t len = strlen(test_fixture_default_xml);
 
     if (strcmp(uri->driver, "test") != 0 || uri->transport)
         return VM_DRV_OPEN_DECLINED;
@@ -102,17 +108,19 @@ static enum vm_drv_open_result test_open(struct vm_connect *conn, const struct v
                             uri->path);
             return VM_DRV_OPEN_ERROR;
         }
-        /* Fixture files need the domain XML parser (issue: domain XML). */
-        vm_report_error(VM_ERR_NOT_SUPPORTED,
-                        "test driver fixture files ('%s') are not supported by this build",
-                        uri->path);
-        return VM_DRV_OPEN_ERROR;
+        if (!(file = vm_file_read(uri->path, "test driver fixture", &len)))
+            return VM_DRV_OPEN_ERROR;
+        xml = file;
     }
 
     VM_NEW(priv);
+    if (test_fixture_load(xml, len, file ? uri->path : "test:///default", &priv->node,
+                          &priv->doms, &priv->ndoms) < 0) {
+        free(priv);
+        return VM_DRV_OPEN_ERROR;
+    }
     pthread_mutex_init(&priv->lock, NULL);
     vm_event_list_init(&priv->events);
-    test_fixture_default(&priv->node, &priv->doms, &priv->ndoms);
     priv->alloc = priv->ndoms;
     priv->next_id = 1;
     /* Counters start when the connection opens. */
@@ -146,10 +154,8 @@ static int test_close(struct vm_connect *conn)
 static int test_get_version(struct vm_connect *conn, unsigned long long *version,
                             unsigned int flags)
 {
-    struct test_conn *priv = conn->priv;
-
     VM_CHECK_FLAGS(flags, 0, -1);
-    *version = priv->node.hv_version;
+    *version = TEST_HV_VERSION;
     return 0;
 }
 
@@ -190,11 +196,21 @@ static int test_node_get_info(struct vm_connect *conn, struct vm_node_info *info
     /* Free memory: what the active domains do not hold. */
     for (size_t i = 0; i < priv->ndoms; i++) {
         if (dom_is_active(&priv->doms[i]))
-            used += priv->doms[i].cur_kib;
+            used += priv->doms[i].def->cur_memory_kib;
     }
     info->free_memory_kib = used < info->memory_kib ? info->memory_kib - used : 0;
     pthread_mutex_unlock(&priv->lock);
     return 0;
+}
+
+/* A new handle for doms[i] (lock held). */
+static struct vm_domain *handle(struct vm_connect *conn, struct test_conn *priv, size_t i)
+{
+    const struct test_dom *d = &priv->doms[i];
+    struct vm_domain *dom = vm_domain_new(conn, d->def->name, d->def->uuid, d->id);
+
+    dom->drv_hint = i;
+    return dom;
 }
 
 static bool list_wants(const struct test_dom *dom, unsigned int flags)
@@ -217,24 +233,29 @@ static int test_list_domains(struct vm_connect *conn, struct vm_domain ***domain
     pthread_mutex_lock(&priv->lock);
     VM_NEW_N(list, priv->ndoms + 1);
     for (size_t i = 0; i < priv->ndoms; i++) {
-        const struct test_dom *d = &priv->doms[i];
-        if (list_wants(d, flags))
-            list[n++] = vm_domain_new(conn, d->name, d->uuid, d->id);
+        if (list_wants(&priv->doms[i], flags))
+            list[n++] = handle(conn, priv, i);
     }
     pthread_mutex_unlock(&priv->lock);
     *domains = list;
     return (int)n;
 }
 
-/* The domain a handle names, with priv->lock held on success. */
+/* The domain a handle names, with priv->lock held on success.  The handle's
+ * hint makes the usual case O(1) (a list of 10,000 domains then queries
+ * each one); a stale hint falls back to a scan. */
 static struct test_dom *dom_get(struct vm_domain *dom, struct test_conn **privp)
 {
     struct test_conn *priv = dom->conn->priv;
+    size_t h = dom->drv_hint;
 
     pthread_mutex_lock(&priv->lock);
+    *privp = priv;
+    if (h < priv->ndoms && memcmp(priv->doms[h].def->uuid, dom->uuid, VM_UUID_BUFLEN) == 0)
+        return &priv->doms[h];
     for (size_t i = 0; i < priv->ndoms; i++) {
-        if (memcmp(priv->doms[i].uuid, dom->uuid, VM_UUID_BUFLEN) == 0) {
-            *privp = priv;
+        if (memcmp(priv->doms[i].def->uuid, dom->uuid, VM_UUID_BUFLEN) == 0) {
+            dom->drv_hint = i;
             return &priv->doms[i];
         }
     }
@@ -252,10 +273,10 @@ static struct vm_domain *lookup_where(struct vm_connect *conn, const char *name,
     pthread_mutex_lock(&priv->lock);
     for (size_t i = 0; i < priv->ndoms && !found; i++) {
         const struct test_dom *d = &priv->doms[i];
-        if ((name && strcmp(d->name, name) == 0) ||
-            (uuid && memcmp(d->uuid, uuid, VM_UUID_BUFLEN) == 0) ||
+        if ((name && strcmp(d->def->name, name) == 0) ||
+            (uuid && memcmp(d->def->uuid, uuid, VM_UUID_BUFLEN) == 0) ||
             (!name && !uuid && dom_is_active(d) && d->id == id))
-            found = vm_domain_new(conn, d->name, d->uuid, d->id);
+            found = handle(conn, priv, i);
     }
     pthread_mutex_unlock(&priv->lock);
     if (found)
@@ -318,39 +339,40 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
     uint64_t run = running_ns(d);
 
     VM_NEW(st);
-    st->name = vm_strdup(d->name);
-    memcpy(st->uuid, d->uuid, VM_UUID_BUFLEN);
+    st->name = vm_strdup(d->def->name);
+    memcpy(st->uuid, d->def->uuid, VM_UUID_BUFLEN);
     st->id = dom_is_active(d) ? d->id : -1;
-    st->type = vm_strdup(d->type);
-    st->os_type = vm_strdup(d->os_type);
+    st->type = vm_strdup(vm_virt_type_name(d->def->type));
+    st->os_type = vm_strdup(d->def->os_type);
     st->state = d->state;
     st->reason = d->reason;
     st->persistent = d->persistent;
     st->autostart = d->autostart;
     st->managed_save = d->managed_save;
-    st->vcpus = d->vcpus;
-    st->cpu_time_ns = run * d->vcpus / TEST_CPU_SHARE_DIV;
+    st->vcpus = d->def->vcpus;
+    st->cpu_time_ns = run * d->def->vcpus / TEST_CPU_SHARE_DIV;
     st->cpu_util_pct = NAN;
-    st->mem_max_kib = d->max_kib;
-    st->mem_cur_kib = d->cur_kib;
-    st->nblock = d->ndisks;
-    VM_NEW_N(st->block, d->ndisks);
-    for (size_t i = 0; i < d->ndisks; i++) {
+    st->mem_max_kib = d->def->memory_kib;
+    st->mem_cur_kib = d->def->cur_memory_kib;
+    st->nblock = d->def->ndisks;
+    VM_NEW_N(st->block, d->def->ndisks);
+    for (size_t i = 0; i < d->def->ndisks; i++) {
         struct vm_block_stats *b = &st->block[i];
-        b->name = vm_strdup(d->disks[i].target);
-        b->source = vm_strdup(d->disks[i].source);
+        b->name = vm_strdup(d->def->disks[i].target_dev);
+        b->source = vm_strdup(d->def->disks[i].source);
         b->rd_bytes = scaled(run, TEST_DISK_RD_BPS);
         b->wr_bytes = scaled(run, TEST_DISK_WR_BPS);
         b->rd_reqs = b->rd_bytes / TEST_DISK_REQ_BYTES;
         b->wr_reqs = b->wr_bytes / TEST_DISK_REQ_BYTES;
         b->rd_bytes_rate = b->wr_bytes_rate = NAN;
     }
-    st->nnet = d->nnics;
-    VM_NEW_N(st->net, d->nnics);
-    for (size_t i = 0; i < d->nnics; i++) {
+    st->nnet = d->def->nnets;
+    VM_NEW_N(st->net, d->def->nnets);
+    for (size_t i = 0; i < d->def->nnets; i++) {
         struct vm_net_stats *n = &st->net[i];
-        n->name = vm_strdup(d->nics[i].target);
-        n->mac = vm_strdup(d->nics[i].mac);
+        const unsigned char *m = d->def->nets[i].mac;
+        n->name = vm_strdup(d->def->nets[i].target_dev);
+        n->mac = vm_asprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
         n->rx_bytes = scaled(run, TEST_NET_RX_BPS);
         n->tx_bytes = scaled(run, TEST_NET_TX_BPS);
         n->rx_pkts = n->rx_bytes / TEST_NET_PKT_BYTES;
@@ -370,10 +392,10 @@ static int test_get_info(struct vm_domain *dom, struct vm_domain_info *info, uns
     if (!(d = dom_get(dom, &priv)))
         return -1;
     info->state = d->state;
-    info->vcpus = d->vcpus;
-    info->max_mem_kib = d->max_kib;
-    info->cur_mem_kib = d->cur_kib;
-    info->cpu_time_ns = running_ns(d) * d->vcpus / TEST_CPU_SHARE_DIV;
+    info->vcpus = d->def->vcpus;
+    info->max_mem_kib = d->def->memory_kib;
+    info->cur_mem_kib = d->def->cur_memory_kib;
+    info->cpu_time_ns = running_ns(d) * d->def->vcpus / TEST_CPU_SHARE_DIV;
     pthread_mutex_unlock(&priv->lock);
     return 0;
 }
@@ -428,8 +450,8 @@ static int test_get_all_stats(struct vm_connect *conn, struct vm_domain_stats **
 static void event_note(struct test_event *ev, const struct test_dom *d, int event, int detail)
 {
     ev->pending = true;
-    ev->name = vm_strdup(d->name);
-    memcpy(ev->uuid, d->uuid, VM_UUID_BUFLEN);
+    ev->name = vm_strdup(d->def->name);
+    memcpy(ev->uuid, d->def->uuid, VM_UUID_BUFLEN);
     ev->id = d->id;
     ev->event = event;
     ev->detail = detail;
@@ -465,6 +487,10 @@ static void power_off(struct test_conn *priv, struct test_dom *d, int reason,
     set_state(d, VM_DOMAIN_SHUTOFF, reason);
     event_note(ev, d, event, detail);
     d->id = -1;
+    if (d->next_def) { /* a definition made while it ran takes over now */
+        vm_domain_def_free(d->def);
+        d->def = vm_steal_ptr(&d->next_def);
+    }
     drop_if_transient(priv, d);
 }
 
@@ -494,7 +520,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
     switch (op) {
     case TEST_OP_START:
         if (dom_is_active(d)) {
-            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already running", d->name);
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already running", d->def->name);
             goto out;
         }
         d->id = priv->next_id++;
@@ -511,7 +537,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
     case TEST_OP_SUSPEND:
         if (d->state != VM_DOMAIN_RUNNING) {
             vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running (it is %s)",
-                            d->name, vm_domain_state_name(d->state));
+                            d->def->name, vm_domain_state_name(d->state));
             goto out;
         }
         set_state(d, VM_DOMAIN_PAUSED, VM_PAUSED_USER);
@@ -520,7 +546,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
     case TEST_OP_RESUME:
         if (d->state != VM_DOMAIN_PAUSED) {
             vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not paused (it is %s)",
-                            d->name, vm_domain_state_name(d->state));
+                            d->def->name, vm_domain_state_name(d->state));
             goto out;
         }
         set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_UNPAUSED);
@@ -528,7 +554,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
         break;
     default:
         if (!dom_is_active(d)) {
-            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", d->name);
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", d->def->name);
             goto out;
         }
         switch (op) {
@@ -542,7 +568,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
         case TEST_OP_SAVE:
             if (!d->persistent) {
                 vm_report_error(VM_ERR_OPERATION_INVALID,
-                                "cannot do managed save of transient domain '%s'", d->name);
+                                "cannot do managed save of transient domain '%s'", d->def->name);
                 goto out;
             }
             d->managed_save = true;
@@ -577,6 +603,138 @@ TEST_OP_FN(test_resume, TEST_OP_RESUME)
 TEST_OP_FN(test_reboot, TEST_OP_REBOOT)
 TEST_OP_FN(test_reset, TEST_OP_RESET)
 TEST_OP_FN(test_managed_save, TEST_OP_SAVE)
+
+/* The index of the domain called name or with uuid, or -1 (lock held). */
+static ssize_t find_dom(struct test_conn *priv, const char *name, const unsigned char *uuid)
+{
+    for (size_t i = 0; i < priv->ndoms; i++) {
+        if ((name && strcmp(priv->doms[i].def->name, name) == 0) ||
+            (uuid && memcmp(priv->doms[i].def->uuid, uuid, VM_UUID_BUFLEN) == 0))
+            return (ssize_t)i;
+    }
+    return -1;
+}
+
+/* Refuses a definition whose name or UUID belongs to another domain (lock
+ * held); *same gets the index of the domain with both, or -1. */
+static int check_clash(struct test_conn *priv, const struct vm_domain_def *def, ssize_t *same)
+{
+    ssize_t by_name = find_dom(priv, def->name, NULL);
+    ssize_t by_uuid = find_dom(priv, NULL, def->uuid);
+    char uuid[VM_UUID_STRING_BUFLEN];
+
+    vm_uuid_format(def->uuid, uuid);
+    if (by_name >= 0 && by_name != by_uuid) {
+        char other[VM_UUID_STRING_BUFLEN];
+        vm_uuid_format(priv->doms[by_name].def->uuid, other);
+        vm_report_error(VM_ERR_DOMAIN_EXISTS, "domain '%s' already exists with UUID '%s'",
+                        def->name, other);
+        return -1;
+    }
+    if (by_uuid >= 0 && by_name != by_uuid) {
+        vm_report_error(VM_ERR_DOMAIN_EXISTS, "domain with UUID '%s' already exists as '%s'",
+                        uuid, priv->doms[by_uuid].def->name);
+        return -1;
+    }
+    *same = by_name;
+    return 0;
+}
+
+static struct vm_domain *test_define(struct vm_connect *conn, const char *xml, unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    struct vm_domain_def *def;
+    struct test_event ev = {0};
+    struct vm_domain *dom = NULL;
+    ssize_t same;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(def = vm_domain_def_parse_string(xml, 0)))
+        return NULL;
+    pthread_mutex_lock(&priv->lock);
+    if (check_clash(priv, def, &same) < 0) {
+        pthread_mutex_unlock(&priv->lock);
+        vm_domain_def_free(def);
+        return NULL;
+    }
+    if (same >= 0) {
+        /* A new definition of an existing domain: a running one keeps what
+         * it runs until it stops (libvirt's rule). */
+        d = &priv->doms[same];
+        if (dom_is_active(d)) {
+            vm_domain_def_free(d->next_def);
+            d->next_def = def;
+        } else {
+            vm_domain_def_free(d->def);
+            d->def = def;
+        }
+        d->persistent = true;
+        event_note(&ev, d, VM_EVENT_DEFINED, 1 /* updated */);
+    } else {
+        VM_GROW(priv->doms, priv->ndoms, priv->alloc);
+        same = (ssize_t)priv->ndoms - 1;
+        d = &priv->doms[same];
+        *d = (struct test_dom){.def = def, .id = -1, .state = VM_DOMAIN_SHUTOFF,
+                               .persistent = true};
+        event_note(&ev, d, VM_EVENT_DEFINED, 0 /* added */);
+    }
+    dom = handle(conn, priv, (size_t)same);
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(conn, &ev);
+    return dom;
+}
+
+static struct vm_domain *test_create(struct vm_connect *conn, const char *xml, unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    struct vm_domain_def *def;
+    struct test_event ev = {0};
+    struct vm_domain *dom;
+    struct test_dom *d;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(def = vm_domain_def_parse_string(xml, 0)))
+        return NULL;
+    pthread_mutex_lock(&priv->lock);
+    if (find_dom(priv, def->name, def->uuid) >= 0) {
+        ssize_t i = find_dom(priv, def->name, def->uuid);
+        vm_report_error(VM_ERR_DOMAIN_EXISTS, "domain '%s' already exists",
+                        priv->doms[i].def->name);
+        pthread_mutex_unlock(&priv->lock);
+        vm_domain_def_free(def);
+        return NULL;
+    }
+    VM_GROW(priv->doms, priv->ndoms, priv->alloc);
+    d = &priv->doms[priv->ndoms - 1];
+    *d = (struct test_dom){.def = def, .id = priv->next_id++, .state = VM_DOMAIN_SHUTOFF};
+    set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_BOOTED);
+    event_note(&ev, d, VM_EVENT_STARTED, 0 /* booted */);
+    dom = handle(conn, priv, priv->ndoms - 1);
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(conn, &ev);
+    return dom;
+}
+
+static char *test_get_xml(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    const struct vm_domain_def *def;
+    struct vm_domain_def *shown;
+    char *xml;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
+    if (!(d = dom_get(dom, &priv)))
+        return NULL;
+    def = (flags & VM_DOMAIN_XML_INACTIVE) && d->next_def ? d->next_def : d->def;
+    shown = vm_domain_def_copy(def);
+    shown->id = dom_is_active(d) && !(flags & VM_DOMAIN_XML_INACTIVE) ? d->id : -1;
+    pthread_mutex_unlock(&priv->lock);
+    xml = vm_domain_def_format(shown, 0);
+    vm_domain_def_free(shown);
+    return xml;
+}
 
 static int test_has_managed_save(struct vm_domain *dom, unsigned int flags)
 {
@@ -617,6 +775,7 @@ static int test_undefine(struct vm_domain *dom, unsigned int flags)
     d->managed_save = false;
     d->persistent = false;
     d->autostart = false;
+    vm_domain_def_free(vm_steal_ptr(&d->next_def));
     event_note(&ev, d, VM_EVENT_UNDEFINED, 0);
     drop_if_transient(priv, d);
     pthread_mutex_unlock(&priv->lock);
@@ -692,6 +851,9 @@ const struct vm_driver vm_test_driver = {
     .domain_get_info = test_get_info,
     .domain_get_state = test_get_state,
     .domain_get_stats = test_get_stats,
+    .domain_get_xml = test_get_xml,
+    .domain_define_xml = test_define,
+    .domain_create_xml = test_create,
     .domain_start = test_start,
     .domain_shutdown = test_shutdown,
     .domain_destroy = test_destroy,

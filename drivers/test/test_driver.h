@@ -1,5 +1,5 @@
 /*
- * test_driver.h: the in-memory test driver's model (internal).
+ * test_driver.h: the test driver's model (internal).
  */
 #ifndef TEST_DRIVER_H
 #define TEST_DRIVER_H
@@ -8,32 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf/domain_conf.h"
 #include "virtmon.h"
 
-struct test_disk {
-    char *target;       /* "vda" */
-    char *source;       /* file path */
-};
-
-struct test_nic {
-    char *target;       /* "vnet0" */
-    char *mac;
-};
-
 struct test_dom {
-    char *name;
-    unsigned char uuid[VM_UUID_BUFLEN];
+    struct vm_domain_def *def;      /* what runs (or would run) */
+    struct vm_domain_def *next_def; /* defined while active: takes over at stop */
     int id;
-    char *type;         /* "test" */
-    char *os_type;      /* "hvm" */
     int state, reason;
     bool persistent, autostart, managed_save;
-    unsigned int vcpus;
-    uint64_t max_kib, cur_kib;
-    struct test_disk *disks;
-    size_t ndisks;
-    struct test_nic *nics;
-    size_t nnics;
     /* Time spent running (not paused, not off) since the counters started:
      * banked_ns plus, while running, now - running_since_ns. */
     uint64_t banked_ns;
@@ -44,11 +27,16 @@ struct test_node {
     char *cpu_model;
     unsigned int cpus, mhz, numa_cells, sockets, cores, threads;
     uint64_t memory_kib;
-    unsigned long long hv_version;
 };
 
-/* Fills the built-in fixture of SPEC 2.4 (test:///default). */
-void test_fixture_default(struct test_node *node, struct test_dom **doms, size_t *ndoms);
+/* The built-in fixture of SPEC 2.4 (test:///default), as a <node> document. */
+extern const char test_fixture_default_xml[];
+
+/* Loads a libvirt test-driver <node> document: host figures and domains in
+ * file order, active ones (by test:runstate) numbered 1, 2, ...  what names
+ * the document in errors.  -1 with an error naming element and line. */
+int test_fixture_load(const char *xml, size_t len, const char *what, struct test_node *node,
+                      struct test_dom **doms, size_t *ndoms);
 
 /* Frees what one domain holds (not the struct). */
 void test_dom_clear(struct test_dom *dom);

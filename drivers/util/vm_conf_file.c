@@ -9,6 +9,7 @@
 #include "vm_buf.h"
 #include "vm_conf_file.h"
 #include "vm_error.h"
+#include "vm_file.h"
 
 struct cursor {
     const char *p, *end;
@@ -176,33 +177,20 @@ struct vm_conf *vm_conf_parse(const char *data, size_t len, const char *name)
 
 struct vm_conf *vm_conf_read_file(const char *path, bool missing_ok)
 {
-    FILE *f = fopen(path, "r");
-    struct vm_buf buf = VM_BUF_INIT;
-    char chunk[4096];
-    size_t n;
+    size_t len;
+    VM_AUTOFREE char *data = vm_file_read(path, "configuration file", &len);
     struct vm_conf *conf;
 
-    if (!f) {
+    if (!data) {
         if (errno == ENOENT && missing_ok) {
+            vm_error_reset();
             conf = vm_calloc(1, sizeof(*conf));
             conf->filename = vm_strdup(path);
             return conf;
         }
-        vm_report_system_error(errno, "cannot read configuration file '%s'", path);
         return NULL;
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        vm_buf_add_len(&buf, chunk, n);
-    if (ferror(f)) {
-        vm_report_system_error(errno, "cannot read configuration file '%s'", path);
-        fclose(f);
-        vm_buf_clear(&buf);
-        return NULL;
-    }
-    fclose(f);
-    conf = vm_conf_parse(vm_buf_str(&buf), buf.len, path);
-    vm_buf_clear(&buf);
-    return conf;
+    return vm_conf_parse(data, len, path);
 }
 
 const struct vm_conf_entry *vm_conf_lookup(const struct vm_conf *conf, const char *key)

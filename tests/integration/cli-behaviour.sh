@@ -25,6 +25,13 @@ printf 'domstate test\nquit\n' | script -qec "$VM_TEST_WRAPPER $V" /dev/null | t
     > "$VM_TMP/tty"
 like "$(cat "$VM_TMP/tty")" '^virtmon # running$' "a terminal gets the 'virtmon # ' prompt"
 
+# define - reads the XML from standard input.
+printf "<domain type='qemu'><name>piped</name><memory>1024</memory></domain>" |
+    $VM_TEST_WRAPPER $V 'define -; domstate piped' > "$VM_TMP/out" 2>&1
+is "$(cat "$VM_TMP/out")" "Domain 'piped' defined from -
+
+shut off" "define - reads standard input"
+
 # Counters grow at SPEC 2.4's rates: two samples at least a second apart in
 # one process.  The second command is written only once the first one's
 # output is there, so start-up time (sanitizers, valgrind) cannot shrink the

@@ -8,6 +8,8 @@
 . "$abs_top_srcdir/tests/lib.sh"
 
 data="$abs_top_srcdir/tests/data/cli"
+# File arguments are relative to tests/data, so outputs name them portably.
+cd "$abs_top_srcdir/tests/data" || exit 99
 
 mask() {
     sed -E \

@@ -1,0 +1,705 @@
+/*
+ * domain_conf.c: domain XML -> struct vm_domain_def, and the struct's
+ * lifetime (free, copy).
+ *
+ * A document passes three gates: well-formed (vm_xml_read), the RelaxNG
+ * schema, and this reader, which checks what a schema cannot (units and
+ * their overflow, currentMemory <= memory, unique targets) and records every
+ * element and attribute it consumed: anything left over is refused by name
+ * and line, so nothing in a definition is dropped silently.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "domain_conf.h"
+#include "util/vm_alloc.h"
+#include "util/vm_error.h"
+#include "util/vm_units.h"
+#include "util/vm_xml.h"
+
+#define TEST_NS "http://libvirt.org/schemas/domain/test/1.0"
+
+static const char *const virt_types[VM_VIRT_LAST] = {"qemu", "kvm", "xen", "test"};
+static const char *const actions[VM_ACTION_LAST] = {
+    "destroy", "restart", "preserve", "rename-restart", "coredump-destroy", "coredump-restart"};
+static const char *const disk_types[VM_DISK_TYPE_LAST] = {"file", "block"};
+static const char *const disk_devices[VM_DISK_DEVICE_LAST] = {"disk", "cdrom"};
+static const char *const net_types[VM_NET_TYPE_LAST] = {"user", "network", "bridge",
+                                                        "ethernet"};
+/* Enumerations the schema also lists: the reader checks them itself, so a
+ * fixture (read without the schema, for speed) gets the same answers. */
+static const char *const os_types[] = {"hvm", "linux", "xen"};
+static const char *const boot_devs[] = {"hd", "cdrom", "network", "fd"};
+static const char *const disk_buses[] = {"ide", "scsi", "virtio", "xen", "usb", "sata", "fdc"};
+static const char *const cache_modes[] = {"default",    "none",       "writethrough",
+                                          "writeback",  "directsync", "unsafe"};
+static const char *const yes_no[] = {"yes", "no"};
+static const char *const pty_only[] = {"pty"};
+static const char *const vnc_only[] = {"vnc"};
+static const char *const static_only[] = {"static"};
+static const char *const console_targets[] = {"serial", "virtio"};
+#define N_(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+const char *vm_virt_type_name(enum vm_virt_type type)
+{
+    return (unsigned)type < VM_VIRT_LAST ? virt_types[type] : "unknown";
+}
+
+int vm_random_bytes(unsigned char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            vm_report_system_error(errno, "cannot read random bytes");
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void disk_clear(struct vm_disk_def *d)
+{
+    free(d->driver_name);
+    free(d->driver_type);
+    free(d->driver_cache);
+    free(d->source);
+    free(d->target_dev);
+    free(d->target_bus);
+}
+
+static void net_clear(struct vm_net_def *n)
+{
+    free(n->source);
+    free(n->target_dev);
+    free(n->model);
+}
+
+void vm_domain_def_free(struct vm_domain_def *def)
+{
+    if (!def)
+        return;
+    free(def->name);
+    free(def->description);
+    free(def->os_type);
+    free(def->os_arch);
+    free(def->os_machine);
+    free(def->os_kernel);
+    free(def->os_initrd);
+    free(def->os_cmdline);
+    for (size_t i = 0; i < def->nboot_devs; i++)
+        free(def->boot_devs[i]);
+    free(def->boot_devs);
+    free(def->emulator);
+    for (size_t i = 0; i < def->ndisks; i++)
+        disk_clear(&def->disks[i]);
+    free(def->disks);
+    for (size_t i = 0; i < def->nnets; i++)
+        net_clear(&def->nets[i]);
+    free(def->nets);
+    for (size_t i = 0; i < def->ngraphics; i++)
+        free(def->graphics[i].listen);
+    free(def->graphics);
+    for (size_t i = 0; i < def->nserials; i++)
+        free(def->serials[i].target_type);
+    free(def->serials);
+    for (size_t i = 0; i < def->nconsoles; i++)
+        free(def->consoles[i].target_type);
+    free(def->consoles);
+    free(def);
+}
+
+VM_DEFINE_AUTOPTR(vm_domain_def)
+
+static struct vm_chardev_def *copy_chardevs(const struct vm_chardev_def *src, size_t n)
+{
+    struct vm_chardev_def *dst;
+
+    VM_NEW_N(dst, n);
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = src[i];
+        dst[i].target_type = vm_strdup(src[i].target_type);
+    }
+    return dst;
+}
+
+struct vm_domain_def *vm_domain_def_copy(const struct vm_domain_def *src)
+{
+    struct vm_domain_def *def;
+
+    VM_NEW(def);
+    *def = *src;
+    def->name = vm_strdup(src->name);
+    def->description = vm_strdup(src->description);
+    def->os_type = vm_strdup(src->os_type);
+    def->os_arch = vm_strdup(src->os_arch);
+    def->os_machine = vm_strdup(src->os_machine);
+    def->os_kernel = vm_strdup(src->os_kernel);
+    def->os_initrd = vm_strdup(src->os_initrd);
+    def->os_cmdline = vm_strdup(src->os_cmdline);
+    def->emulator = vm_strdup(src->emulator);
+    VM_NEW_N(def->boot_devs, src->nboot_devs);
+    for (size_t i = 0; i < src->nboot_devs; i++)
+        def->boot_devs[i] = vm_strdup(src->boot_devs[i]);
+    VM_NEW_N(def->disks, src->ndisks);
+    for (size_t i = 0; i < src->ndisks; i++) {
+        const struct vm_disk_def *s = &src->disks[i];
+        struct vm_disk_def *d = &def->disks[i];
+        *d = *s;
+        d->driver_name = vm_strdup(s->driver_name);
+        d->driver_type = vm_strdup(s->driver_type);
+        d->driver_cache = vm_strdup(s->driver_cache);
+        d->source = vm_strdup(s->source);
+        d->target_dev = vm_strdup(s->target_dev);
+        d->target_bus = vm_strdup(s->target_bus);
+    }
+    VM_NEW_N(def->nets, src->nnets);
+    for (size_t i = 0; i < src->nnets; i++) {
+        def->nets[i] = src->nets[i];
+        def->nets[i].source = vm_strdup(src->nets[i].source);
+        def->nets[i].target_dev = vm_strdup(src->nets[i].target_dev);
+        def->nets[i].model = vm_strdup(src->nets[i].model);
+    }
+    VM_NEW_N(def->graphics, src->ngraphics);
+    for (size_t i = 0; i < src->ngraphics; i++) {
+        def->graphics[i] = src->graphics[i];
+        def->graphics[i].listen = vm_strdup(src->graphics[i].listen);
+    }
+    def->serials = copy_chardevs(src->serials, src->nserials);
+    def->consoles = copy_chardevs(src->consoles, src->nconsoles);
+    return def;
+}
+
+/* Parsing context: the document's name for messages. */
+struct reader {
+    const char *what;
+};
+
+static int lookup_enum(const struct reader *r, xmlNodePtr node, const char *attr,
+                       const char *value, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i], value) == 0)
+            return i;
+    }
+    vm_report_error(VM_ERR_XML, "%s: line %ld: invalid %s '%s' of element '%s'", r->what,
+                    xmlGetLineNo(node), attr, value, (const char *)node->name);
+    return -1;
+}
+
+/* Lexical checks the schema leaves to us (see the note in domain.rng). */
+static int check_chars(const struct reader *r, xmlNodePtr node, const char *what,
+                       const char *value, const char *extra)
+{
+    if (!*value)
+        goto bad;
+    for (const char *p = value; *p; p++) {
+        if (!isalnum((unsigned char)*p) && !strchr(extra, *p))
+            goto bad;
+    }
+    return 0;
+bad:
+    vm_report_error(VM_ERR_XML, "%s: line %ld: invalid %s '%s' in element '%s'", r->what,
+                    xmlGetLineNo(node), what, value, (const char *)node->name);
+    return -1;
+}
+
+/* A device, network or bridge name. */
+static int check_device(const struct reader *r, xmlNodePtr node, const char *what,
+                        const char *value)
+{
+    return value ? check_chars(r, node, what, value, "_.-") : 0;
+}
+
+/* A model, arch, machine, driver or address token. */
+static int check_token(const struct reader *r, xmlNodePtr node, const char *what,
+                       const char *value)
+{
+    return value ? check_chars(r, node, what, value, "_.:-") : 0;
+}
+
+static int check_path(const struct reader *r, xmlNodePtr node, const char *value)
+{
+    if (value && (value[0] != '/' || strchr(value, '\n'))) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: '%s' in element '%s' is not an absolute path",
+                        r->what, xmlGetLineNo(node), value, (const char *)node->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* An optional attribute or text that must be one of names. */
+static int check_enum(const struct reader *r, xmlNodePtr node, const char *what,
+                      const char *value, const char *const *names, int n)
+{
+    return value ? (lookup_enum(r, node, what, value, names, n) < 0 ? -1 : 0) : 0;
+}
+
+static int read_memory(const struct reader *r, xmlNodePtr node, uint64_t *kib)
+{
+    VM_AUTOFREE char *unit = vm_xml_prop(node, "unit");
+    VM_AUTOFREE char *text = vm_xml_text(node);
+    uint64_t value, bytes;
+
+    if (vm_parse_u64(text, &value) < 0) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s> must be a whole number, not '%s'",
+                        r->what, xmlGetLineNo(node), (const char *)node->name, text);
+        return -1;
+    }
+    /* Drivers hand memory to hypervisors in bytes: the value must fit 64 bits
+     * of bytes, not only of KiB. */
+    if (vm_units_to_kib(value, unit, kib) < 0 || vm_kib_to_bytes(*kib, &bytes) < 0) {
+        /* the units helper said what; say where */
+        VM_AUTOFREE char *why = vm_strdup(vm_error_message());
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s>: %s", r->what, xmlGetLineNo(node),
+                        (const char *)node->name, why);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_uint(const struct reader *r, xmlNodePtr node, unsigned int min,
+                     unsigned int *out)
+{
+    VM_AUTOFREE char *text = vm_xml_text(node);
+    uint64_t v;
+
+    if (vm_parse_u64(text, &v) < 0 || v < min || v > 0x7fffffff) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s> must be a whole number from %u, not '%s'",
+                        r->what, xmlGetLineNo(node), (const char *)node->name, min, text);
+        return -1;
+    }
+    *out = (unsigned int)v;
+    return 0;
+}
+
+static int parse_mac(const char *s, unsigned char mac[6])
+{
+    unsigned int b[6];
+    char tail;
+
+    if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+                                  &b[4], &b[5], &tail) != 6)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (unsigned char)b[i];
+    return 0;
+}
+
+static int read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def *def)
+{
+    xmlNodePtr type = vm_xml_child(os, "type");
+    xmlNodePtr n;
+    size_t alloc = 0;
+
+    if (type) {
+        def->os_type = vm_xml_text(type);
+        def->os_arch = vm_xml_prop(type, "arch");
+        def->os_machine = vm_xml_prop(type, "machine");
+        if (check_enum(r, type, "os type", def->os_type, os_types, N_(os_types)) < 0 ||
+            check_token(r, type, "arch", def->os_arch) < 0 ||
+            check_token(r, type, "machine", def->os_machine) < 0)
+            return -1;
+    }
+    if ((n = vm_xml_child(os, "kernel")) && check_path(r, n, def->os_kernel = vm_xml_text(n)) < 0)
+        return -1;
+    if ((n = vm_xml_child(os, "initrd")) && check_path(r, n, def->os_initrd = vm_xml_text(n)) < 0)
+        return -1;
+    if ((n = vm_xml_child(os, "cmdline")))
+        def->os_cmdline = vm_xml_text(n);
+    for (n = vm_xml_child(os, "boot"); n; n = vm_xml_next(n, "boot")) {
+        VM_GROW(def->boot_devs, def->nboot_devs, alloc);
+        def->boot_devs[def->nboot_devs - 1] = vm_xml_prop(n, "dev");
+        if (!def->boot_devs[def->nboot_devs - 1] ||
+            check_enum(r, n, "dev", def->boot_devs[def->nboot_devs - 1], boot_devs,
+                       N_(boot_devs)) < 0) {
+            if (!def->boot_devs[def->nboot_devs - 1])
+                vm_report_error(VM_ERR_XML, "%s: line %ld: <boot> needs dev=", r->what,
+                                xmlGetLineNo(n));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_disk(const struct reader *r, xmlNodePtr node, struct vm_disk_def *disk)
+{
+    VM_AUTOFREE char *type = vm_xml_prop(node, "type");
+    VM_AUTOFREE char *device = vm_xml_prop(node, "device");
+    xmlNodePtr n;
+    int v;
+
+    if ((v = lookup_enum(r, node, "type", type ? type : "", disk_types, VM_DISK_TYPE_LAST)) < 0)
+        return -1;
+    disk->type = (enum vm_disk_type)v;
+    if (device) {
+        if ((v = lookup_enum(r, node, "device", device, disk_devices, VM_DISK_DEVICE_LAST)) < 0)
+            return -1;
+        disk->device = (enum vm_disk_device)v;
+    }
+    if ((n = vm_xml_child(node, "driver"))) {
+        disk->driver_name = vm_xml_prop(n, "name");
+        disk->driver_type = vm_xml_prop(n, "type");
+        disk->driver_cache = vm_xml_prop(n, "cache");
+        if (check_token(r, n, "name", disk->driver_name) < 0 ||
+            check_token(r, n, "type", disk->driver_type) < 0 ||
+            check_enum(r, n, "cache", disk->driver_cache, cache_modes, N_(cache_modes)) < 0)
+            return -1;
+    }
+    if ((n = vm_xml_child(node, "source"))) {
+        disk->source = vm_xml_prop(n, disk->type == VM_DISK_TYPE_FILE ? "file" : "dev");
+        if (check_path(r, n, disk->source) < 0)
+            return -1;
+    }
+    if ((n = vm_xml_child(node, "target"))) {
+        disk->target_dev = vm_xml_prop(n, "dev");
+        disk->target_bus = vm_xml_prop(n, "bus");
+        if (check_device(r, n, "dev", disk->target_dev) < 0 ||
+            check_enum(r, n, "bus", disk->target_bus, disk_buses, N_(disk_buses)) < 0)
+            return -1;
+    }
+    if (!disk->target_dev) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <disk> needs <target dev=...>", r->what,
+                        xmlGetLineNo(node));
+        return -1;
+    }
+    disk->readonly = vm_xml_child(node, "readonly") != NULL;
+    return 0;
+}
+
+static int read_net(const struct reader *r, xmlNodePtr node, struct vm_net_def *net,
+                    enum vm_virt_type virt)
+{
+    VM_AUTOFREE char *type = vm_xml_prop(node, "type");
+    xmlNodePtr n;
+    int v;
+
+    if ((v = lookup_enum(r, node, "type", type ? type : "", net_types, VM_NET_TYPE_LAST)) < 0)
+        return -1;
+    net->type = (enum vm_net_type)v;
+    if ((n = vm_xml_child(node, "mac"))) {
+        VM_AUTOFREE char *addr = vm_xml_prop(n, "address");
+        if (!addr || parse_mac(addr, net->mac) < 0) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid MAC address '%s'", r->what,
+                            xmlGetLineNo(n), addr ? addr : "");
+            return -1;
+        }
+        if (net->mac[0] & 1) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: MAC address '%s' is a multicast address",
+                            r->what, xmlGetLineNo(n), addr);
+            return -1;
+        }
+    } else {
+        /* libvirt's prefixes: QEMU's for qemu/kvm/test, Xen's OUI for xen. */
+        static const unsigned char qemu_oui[3] = {0x52, 0x54, 0x00};
+        static const unsigned char xen_oui[3] = {0x00, 0x16, 0x3e};
+        memcpy(net->mac, virt == VM_VIRT_XEN ? xen_oui : qemu_oui, 3);
+        if (vm_random_bytes(net->mac + 3, 3) < 0)
+            return -1;
+    }
+    if ((n = vm_xml_child(node, "source"))) {
+        net->source = vm_xml_prop(n, net->type == VM_NET_TYPE_BRIDGE ? "bridge" : "network");
+    }
+    if ((net->type == VM_NET_TYPE_NETWORK || net->type == VM_NET_TYPE_BRIDGE) && !net->source) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <interface type='%s'> needs a <source>",
+                        r->what, xmlGetLineNo(node), type);
+        return -1;
+    }
+    if (check_device(r, node, net->type == VM_NET_TYPE_BRIDGE ? "bridge" : "network",
+                     net->source) < 0)
+        return -1;
+    if ((n = vm_xml_child(node, "target")) &&
+        check_device(r, n, "dev", net->target_dev = vm_xml_prop(n, "dev")) < 0)
+        return -1;
+    if ((n = vm_xml_child(node, "model")) &&
+        check_token(r, n, "type", net->model = vm_xml_prop(n, "type")) < 0)
+        return -1;
+    return 0;
+}
+
+static int read_graphics(const struct reader *r, xmlNodePtr node, struct vm_graphics_def *g)
+{
+    VM_AUTOFREE char *port = vm_xml_prop(node, "port");
+    VM_AUTOFREE char *autoport = vm_xml_prop(node, "autoport");
+    VM_AUTOFREE char *type = vm_xml_prop(node, "type");
+
+    if (check_enum(r, node, "type", type ? type : "", vnc_only, 1) < 0 ||
+        check_enum(r, node, "autoport", autoport, yes_no, 2) < 0)
+        return -1;
+    g->port = -1;
+    if (port && (vm_parse_int(port, &g->port) < 0 || g->port < -1 || g->port > 65535)) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: invalid VNC port '%s'", r->what,
+                        xmlGetLineNo(node), port);
+        return -1;
+    }
+    /* libvirt: port -1 (or none) means autoport; autoport='yes' wins over a port */
+    g->autoport = g->port == -1 || (autoport && strcmp(autoport, "yes") == 0);
+    if (g->autoport)
+        g->port = -1;
+    g->listen = vm_xml_prop(node, "listen");
+    return check_token(r, node, "listen", g->listen);
+}
+
+static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chardev_def *c)
+{
+    xmlNodePtr t = vm_xml_child(node, "target");
+    VM_AUTOFREE char *type = vm_xml_prop(node, "type");
+
+    c->port = -1;
+    if (check_enum(r, node, "type", type ? type : "", pty_only, 1) < 0)
+        return -1;
+    if (t) {
+        VM_AUTOFREE char *port = vm_xml_prop(t, "port");
+        if (port && (vm_parse_int(port, &c->port) < 0 || c->port < 0)) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid port '%s'", r->what,
+                            xmlGetLineNo(t), port);
+            return -1;
+        }
+        c->target_type = vm_xml_prop(t, "type");
+        if (check_enum(r, t, "type", c->target_type, console_targets, 2) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_devices(const struct reader *r, xmlNodePtr devs, struct vm_domain_def *def)
+{
+    xmlNodePtr n;
+    size_t a_disk = 0, a_net = 0, a_gfx = 0, a_ser = 0, a_con = 0;
+
+    if ((n = vm_xml_child(devs, "emulator")) &&
+        check_path(r, n, def->emulator = vm_xml_text(n)) < 0)
+        return -1;
+    for (n = vm_xml_child(devs, "disk"); n; n = vm_xml_next(n, "disk")) {
+        VM_GROW(def->disks, def->ndisks, a_disk);
+        if (read_disk(r, n, &def->disks[def->ndisks - 1]) < 0)
+            return -1;
+        for (size_t i = 0; i + 1 < def->ndisks; i++) {
+            if (strcmp(def->disks[i].target_dev, def->disks[def->ndisks - 1].target_dev) == 0) {
+                vm_report_error(VM_ERR_XML, "%s: line %ld: disk target '%s' is used twice",
+                                r->what, xmlGetLineNo(n), def->disks[i].target_dev);
+                return -1;
+            }
+        }
+    }
+    for (n = vm_xml_child(devs, "interface"); n; n = vm_xml_next(n, "interface")) {
+        VM_GROW(def->nets, def->nnets, a_net);
+        if (read_net(r, n, &def->nets[def->nnets - 1], def->type) < 0)
+            return -1;
+    }
+    for (n = vm_xml_child(devs, "graphics"); n; n = vm_xml_next(n, "graphics")) {
+        VM_GROW(def->graphics, def->ngraphics, a_gfx);
+        if (read_graphics(r, n, &def->graphics[def->ngraphics - 1]) < 0)
+            return -1;
+    }
+    for (n = vm_xml_child(devs, "serial"); n; n = vm_xml_next(n, "serial")) {
+        VM_GROW(def->serials, def->nserials, a_ser);
+        if (read_chardev(r, n, &def->serials[def->nserials - 1]) < 0)
+            return -1;
+    }
+    for (n = vm_xml_child(devs, "console"); n; n = vm_xml_next(n, "console")) {
+        VM_GROW(def->consoles, def->nconsoles, a_con);
+        if (read_chardev(r, n, &def->consoles[def->nconsoles - 1]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static xmlNodePtr runstate_child(xmlNodePtr node)
+{
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+            strcmp((const char *)c->ns->href, TEST_NS) == 0 &&
+            strcmp((const char *)c->name, "runstate") == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static int read_action(const struct reader *r, xmlNodePtr dom, const char *name,
+                       enum vm_lifecycle_action dflt, enum vm_lifecycle_action *out)
+{
+    xmlNodePtr n = vm_xml_child(dom, name);
+    VM_AUTOFREE char *text = NULL;
+    int v;
+
+    *out = dflt;
+    if (!n)
+        return 0;
+    text = vm_xml_text(n);
+    if ((v = lookup_enum(r, n, "action", text, actions, VM_ACTION_LAST)) < 0)
+        return -1;
+    *out = (enum vm_lifecycle_action)v;
+    return 0;
+}
+
+/* Reads a <domain> element into a new def; marks what it consumed. */
+static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node,
+                                         unsigned int flags)
+{
+    VM_AUTOPTR(vm_domain_def) def = NULL;
+    VM_AUTOFREE char *type = NULL;
+    VM_AUTOFREE char *id = NULL;
+    xmlNodePtr n;
+    int v;
+
+    vm_xml_consume(node);
+    VM_NEW(def);
+    def->id = -1;
+    def->test_runstate = -1;
+    def->vcpus = 1;
+
+    type = vm_xml_prop(node, "type");
+    if ((v = lookup_enum(r, node, "type", type ? type : "", virt_types, VM_VIRT_LAST)) < 0)
+        return NULL;
+    def->type = (enum vm_virt_type)v;
+    id = vm_xml_prop(node, "id"); /* the live id of dumpxml output: not a definition */
+
+    if (!(n = vm_xml_child(node, "name"))) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <domain> needs a <name>", r->what,
+                        xmlGetLineNo(node));
+        return NULL;
+    }
+    def->name = vm_xml_text(n);
+    if (!*def->name || strchr(def->name, '/') || strchr(def->name, '\n') ||
+        strlen(def->name) > 255) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: invalid domain name '%s'", r->what,
+                        xmlGetLineNo(n), def->name);
+        return NULL;
+    }
+    if ((n = vm_xml_child(node, "uuid"))) {
+        VM_AUTOFREE char *text = vm_xml_text(n);
+        if (vm_uuid_parse(text, def->uuid) < 0) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid UUID '%s'", r->what,
+                            xmlGetLineNo(n), text);
+            return NULL;
+        }
+    } else {
+        if (vm_random_bytes(def->uuid, VM_UUID_BUFLEN) < 0)
+            return NULL;
+        def->uuid[6] = (unsigned char)((def->uuid[6] & 0x0f) | 0x40); /* version 4 */
+        def->uuid[8] = (unsigned char)((def->uuid[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    }
+    if ((n = vm_xml_child(node, "description")))
+        def->description = vm_xml_text(n);
+
+    if (!(n = vm_xml_child(node, "memory"))) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <domain> needs a <memory>", r->what,
+                        xmlGetLineNo(node));
+        return NULL;
+    }
+    if (read_memory(r, n, &def->memory_kib) < 0)
+        return NULL;
+    def->cur_memory_kib = def->memory_kib;
+    if ((n = vm_xml_child(node, "currentMemory"))) {
+        if (read_memory(r, n, &def->cur_memory_kib) < 0)
+            return NULL;
+        if (def->cur_memory_kib > def->memory_kib) {
+            vm_report_error(VM_ERR_XML,
+                            "%s: line %ld: currentMemory (%llu KiB) exceeds memory (%llu KiB)",
+                            r->what, xmlGetLineNo(n), (unsigned long long)def->cur_memory_kib,
+                            (unsigned long long)def->memory_kib);
+            return NULL;
+        }
+    }
+    if ((n = vm_xml_child(node, "vcpu"))) {
+        VM_AUTOFREE char *placement = vm_xml_prop(n, "placement");
+        if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
+            read_uint(r, n, 1, &def->vcpus) < 0)
+            return NULL;
+    }
+    if ((n = vm_xml_child(node, "os")) && read_os(r, n, def) < 0)
+        return NULL;
+    if (!def->os_type)
+        def->os_type = vm_strdup("hvm");
+    if (read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff) < 0 ||
+        read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot) < 0 ||
+        read_action(r, node, "on_crash", VM_ACTION_DESTROY, &def->on_crash) < 0)
+        return NULL;
+    if ((n = vm_xml_child(node, "devices")) && read_devices(r, n, def) < 0)
+        return NULL;
+
+    if ((n = runstate_child(node))) {
+        VM_AUTOFREE char *text = vm_xml_text(n);
+        unsigned int st;
+        if (!(flags & VM_DOMAIN_PARSE_TEST_RUNSTATE)) {
+            vm_report_error(VM_ERR_XML,
+                            "%s: line %ld: element 'test:runstate' belongs in test driver "
+                            "fixture files only",
+                            r->what, xmlGetLineNo(n));
+            return NULL;
+        }
+        vm_xml_consume(n);
+        if (read_uint(r, n, 0, &st) < 0 || st >= VM_DOMAIN_STATE_LAST) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid test:runstate '%s'", r->what,
+                            xmlGetLineNo(n), text);
+            return NULL;
+        }
+        def->test_runstate = (int)st;
+    }
+    return vm_steal_ptr(&def);
+}
+
+struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what,
+                                               unsigned int flags)
+{
+    struct reader r = {what};
+    struct vm_domain_def *def;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE, NULL);
+    if (!(def = read_domain(&r, node, flags)))
+        return NULL;
+    if (vm_xml_check_consumed(node, r.what) < 0) {
+        vm_domain_def_free(def);
+        return NULL;
+    }
+    return def;
+}
+
+struct vm_domain_def *vm_domain_def_parse_string(const char *xml, unsigned int flags)
+{
+    struct reader r = {"domain XML"};
+    xmlDocPtr doc;
+    xmlNodePtr root;
+    struct vm_domain_def *def = NULL;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE, NULL);
+    if (!xml) {
+        vm_report_error(VM_ERR_INVALID_ARG, "no domain XML given");
+        return NULL;
+    }
+    if (!(doc = vm_xml_read(xml, strlen(xml), r.what)))
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    if (root->ns || strcmp((const char *)root->name, "domain") != 0) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: expected <domain>, not <%s>", r.what,
+                        xmlGetLineNo(root), (const char *)root->name);
+        goto out;
+    }
+    if (vm_domain_schema_validate(doc, r.what) < 0) {
+        /* The schema's complaint may only name an ancestor ("extra element
+         * devices in interleave"); the reader names the culprit itself. */
+        struct vm_error *schema_err = vm_error_save();
+        struct vm_domain_def *probe = read_domain(&r, root, flags);
+        if (!probe || vm_xml_check_consumed(root, r.what) < 0) {
+            free(schema_err->message);
+            free(schema_err);
+        } else {
+            vm_error_restore(schema_err);
+        }
+        vm_domain_def_free(probe);
+        goto out;
+    }
+    def = vm_domain_def_parse_node(root, r.what, flags);
+out:
+    xmlFreeDoc(doc);
+    return def;
+}

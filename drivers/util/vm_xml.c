@@ -1,0 +1,168 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "vm_alloc.h"
+#include "vm_error.h"
+#include "vm_xml.h"
+
+/* libxml2 leaves _private to the application: a non-NULL value marks an
+ * element or attribute the reader consumed. */
+static char consumed_mark;
+#define MARK ((void *)&consumed_mark)
+
+xmlDocPtr vm_xml_read(const char *xml, size_t len, const char *what)
+{
+    xmlParserCtxtPtr ctxt;
+    xmlDocPtr doc;
+
+    if (len > (size_t)0x7fffffff) {
+        vm_report_error(VM_ERR_XML, "%s: document too large", what);
+        return NULL;
+    }
+    if (!(ctxt = xmlNewParserCtxt())) {
+        vm_report_error(VM_ERR_INTERNAL, "%s: cannot create an XML parser", what);
+        return NULL;
+    }
+    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+    if (!doc || !ctxt->wellFormed) {
+        const xmlError *err = xmlCtxtGetLastError(ctxt);
+        if (err && err->message) {
+            size_t n = strlen(err->message);
+            while (n > 0 && isspace((unsigned char)err->message[n - 1]))
+                n--;
+            vm_report_error(VM_ERR_XML, "%s: line %d: %.*s", what, err->line, (int)n,
+                            err->message);
+        } else {
+            vm_report_error(VM_ERR_XML, "%s: not well-formed XML", what);
+        }
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    if (!xmlDocGetRootElement(doc)) {
+        vm_report_error(VM_ERR_XML, "%s: empty document", what);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+void vm_xml_consume(xmlNodePtr node)
+{
+    if (node)
+        node->_private = MARK;
+}
+
+static bool name_is(xmlNodePtr n, const char *name)
+{
+    /* Elements of another namespace (test:runstate) are found by their own
+     * helpers, never by plain names. */
+    return n->type == XML_ELEMENT_NODE && n->ns == NULL &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+xmlNodePtr vm_xml_child(xmlNodePtr node, const char *name)
+{
+    for (xmlNodePtr c = node ? node->children : NULL; c; c = c->next) {
+        if (name_is(c, name)) {
+            vm_xml_consume(c);
+            return c;
+        }
+    }
+    return NULL;
+}
+
+xmlNodePtr vm_xml_next(xmlNodePtr prev, const char *name)
+{
+    for (xmlNodePtr c = prev ? prev->next : NULL; c; c = c->next) {
+        if (name_is(c, name)) {
+            vm_xml_consume(c);
+            return c;
+        }
+    }
+    return NULL;
+}
+
+char *vm_xml_prop(xmlNodePtr node, const char *name)
+{
+    xmlAttrPtr attr = xmlHasNsProp(node, (const xmlChar *)name, NULL);
+    xmlChar *value;
+    char *result;
+
+    if (!attr || attr->ns)
+        return NULL;
+    attr->_private = MARK;
+    value = xmlNodeGetContent((xmlNodePtr)attr);
+    result = vm_strdup(value ? (const char *)value : "");
+    xmlFree(value);
+    return result;
+}
+
+char *vm_xml_text(xmlNodePtr node)
+{
+    xmlChar *value = xmlNodeGetContent(node);
+    const char *s = value ? (const char *)value : "";
+    size_t len;
+    char *result;
+
+    while (isspace((unsigned char)*s))
+        s++;
+    len = strlen(s);
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    result = vm_strndup(s, len);
+    xmlFree(value);
+    return result;
+}
+
+static char *qualified(xmlNodePtr n, const xmlChar *name, xmlNsPtr ns)
+{
+    if (ns && ns->prefix)
+        return vm_asprintf("%s:%s", (const char *)ns->prefix, (const char *)name);
+    return vm_strdup((const char *)name);
+}
+
+int vm_xml_check_consumed(xmlNodePtr node, const char *what)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        if (a->_private != MARK) {
+            VM_AUTOFREE char *aname = qualified(node, a->name, a->ns);
+            VM_AUTOFREE char *ename = qualified(node, node->name, node->ns);
+            vm_report_error(VM_ERR_XML,
+                            "%s: line %ld: unsupported attribute '%s' of element '%s'", what,
+                            xmlGetLineNo(node), aname, ename);
+            return -1;
+        }
+    }
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (c->_private != MARK) {
+            VM_AUTOFREE char *cname = qualified(c, c->name, c->ns);
+            VM_AUTOFREE char *pname = qualified(node, node->name, node->ns);
+            vm_report_error(VM_ERR_XML, "%s: line %ld: unsupported element '%s' in '%s'", what,
+                            xmlGetLineNo(c), cname, pname);
+            return -1;
+        }
+        if (vm_xml_check_consumed(c, what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+void vm_xml_clear_marks(xmlNodePtr node)
+{
+    node->_private = NULL;
+    for (xmlAttrPtr a = node->properties; a; a = a->next)
+        a->_private = NULL;
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            vm_xml_clear_marks(c);
+    }
+}

@@ -1,0 +1,43 @@
+/*
+ * vm_xml.h: libxml2 helpers shared by every XML reader (domain XML,
+ * fixtures, XML-RPC): safe parsing with located errors, and a record of the
+ * elements and attributes a reader consumed, so that anything it did not
+ * understand is refused by name and line instead of dropped.
+ */
+#ifndef VM_XML_H
+#define VM_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+/* Parses XML text with network access, DTD loading and entity expansion off.
+ * NULL with an xml error "WHAT: line N: ..." .  Free with xmlFreeDoc(). */
+xmlDocPtr vm_xml_read(const char *xml, size_t len, const char *what);
+
+/* The first child element called name (NULL: none), marked consumed. */
+xmlNodePtr vm_xml_child(xmlNodePtr node, const char *name);
+
+/* The next sibling element after prev called name, marked consumed. */
+xmlNodePtr vm_xml_next(xmlNodePtr prev, const char *name);
+
+/* The value of attribute name (a new string, free with free()), or NULL;
+ * marks the attribute consumed. */
+char *vm_xml_prop(xmlNodePtr node, const char *name);
+
+/* The text of node (a new string, free with free()), stripped of leading
+ * and trailing white space. */
+char *vm_xml_text(xmlNodePtr node);
+
+/* Marks node consumed (for elements read by other means). */
+void vm_xml_consume(xmlNodePtr node);
+
+/* Fails (xml error naming the element or attribute and its line) when the
+ * subtree under node has an element or attribute nothing consumed. */
+int vm_xml_check_consumed(xmlNodePtr node, const char *what);
+
+/* Clears the consumed marks of a subtree. */
+void vm_xml_clear_marks(xmlNodePtr node);
+
+#endif /* VM_XML_H */

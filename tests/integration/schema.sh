@@ -1,0 +1,26 @@
+#!/bin/sh
+# schema.sh: every domain document in the test data validates against our
+# schema (drivers/conf/schemas/domain.rng), and everything virtmon formats
+# validates against libvirt's own schema too, when libvirt0 installed it.
+# (*-invalid.xml files are refused by the parser: tests/unit/test_domain_xml.)
+. "$abs_top_srcdir/tests/lib.sh"
+need xmllint
+
+rng="$abs_top_srcdir/drivers/conf/schemas/domain.rng"
+for f in "$abs_top_srcdir"/tests/data/domain-xml/*.xml "$abs_top_srcdir"/tests/data/qemu-argv/*.xml; do
+    [ -e "$f" ] || continue
+    case $f in *-invalid.xml) continue ;; esac
+    xmllint --noout --relaxng "$rng" "$f" >/dev/null 2>"$VM_TMP/err"
+    ok $? "our schema accepts $(basename "$f")"
+done
+
+libvirt_rng=/usr/share/libvirt/schemas/domain.rng
+need virsh   # libvirt-clients pulls in libvirt0, which ships the schemas
+[ -f "$libvirt_rng" ]
+ok $? "libvirt's schema is installed ($libvirt_rng)"
+for f in "$abs_top_srcdir"/tests/data/domain-xml/*.out.xml; do
+    xmllint --noout --relaxng "$libvirt_rng" "$f" >/dev/null 2>"$VM_TMP/err"
+    ok $? "libvirt's schema accepts $(basename "$f")"
+    [ -s "$VM_TMP/err" ] && grep -v validates "$VM_TMP/err" | sed 's/^/# /'
+done
+done_testing
