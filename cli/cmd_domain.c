@@ -413,6 +413,11 @@ static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *
     u64_field(ctx, "", "balloon.current", st->mem_cur_kib);
     u64_field(ctx, "", "balloon.maximum", st->mem_max_kib);
     fprintf(ctx->out, "  vcpu.current=%u\n  vcpu.maximum=%u\n", st->vcpus, st->vcpus);
+    for (size_t i = 0; i < st->nvcpu_times; i++) {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "vcpu.%zu.", i);
+        u64_field(ctx, prefix, "time", st->vcpu_time_ns[i]);
+    }
     fprintf(ctx->out, "  net.count=%zu\n", st->nnet);
     for (size_t i = 0; i < st->nnet; i++) {
         const struct vm_net_stats *n = &st->net[i];

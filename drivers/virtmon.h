@@ -173,6 +173,8 @@ struct vm_domain_stats {
     bool persistent, autostart, managed_save;
     unsigned int vcpus;
     uint64_t cpu_time_ns;
+    uint64_t *vcpu_time_ns;    /* per vCPU, nvcpu_times of them; NULL when unknown */
+    size_t nvcpu_times;
     double cpu_util_pct;       /* NaN unless the source reports utilisation */
     uint64_t mem_max_kib, mem_cur_kib;
     size_t nblock;

@@ -11,9 +11,11 @@
 #include "vm_registry_priv.h"
 
 extern const struct vm_driver vm_test_driver;
+extern const struct vm_driver vm_qemu_driver;
 
 static const struct vm_driver *const builtin[] = {
     &vm_test_driver,
+    &vm_qemu_driver,
     NULL,
 };
 

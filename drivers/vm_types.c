@@ -81,6 +81,7 @@ void vm_domain_stats_free(struct vm_domain_stats *stats)
     free(stats->name);
     free(stats->type);
     free(stats->os_type);
+    free(stats->vcpu_time_ns);
     for (size_t i = 0; i < stats->nblock; i++) {
         free(stats->block[i].name);
         free(stats->block[i].source);

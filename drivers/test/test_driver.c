@@ -16,6 +16,7 @@
 #include "test_driver.h"
 #include "util/vm_alloc.h"
 #include "util/vm_file.h"
+#include "util/vm_host.h"
 #include "util/vm_error.h"
 #include "vm_driver.h"
 #include "vm_event.h"
@@ -161,15 +162,8 @@ static int test_get_version(struct vm_connect *conn, unsigned long long *version
 
 static char *test_get_hostname(struct vm_connect *conn, unsigned int flags)
 {
-    char buf[256];
-
     VM_CHECK_FLAGS(flags, 0, NULL);
-    if (gethostname(buf, sizeof(buf)) < 0) {
-        vm_report_system_error(errno, "cannot get the host name");
-        return NULL;
-    }
-    buf[sizeof(buf) - 1] = '\0';
-    return vm_strdup(buf);
+    return vm_host_name();
 }
 
 static int test_is_alive(struct vm_connect *conn)
@@ -351,6 +345,10 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
     st->managed_save = d->managed_save;
     st->vcpus = d->def->vcpus;
     st->cpu_time_ns = run * d->def->vcpus / TEST_CPU_SHARE_DIV;
+    st->nvcpu_times = d->def->vcpus;
+    VM_NEW_N(st->vcpu_time_ns, st->nvcpu_times);
+    for (size_t i = 0; i < st->nvcpu_times; i++)
+        st->vcpu_time_ns[i] = run / TEST_CPU_SHARE_DIV;
     st->cpu_util_pct = NAN;
     st->mem_max_kib = d->def->memory_kib;
     st->mem_cur_kib = d->def->cur_memory_kib;

@@ -1,7 +1,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vm_alloc.h"
 #include "vm_buf.h"
@@ -34,4 +38,44 @@ error:
     vm_report_system_error(err, "cannot read %s '%s'", what, path);
     errno = err;
     return NULL;
+}
+
+int vm_file_write_atomic(const char *path, const char *data, size_t len, unsigned int mode)
+{
+    VM_AUTOFREE char *tmp = vm_asprintf("%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    int err;
+
+    if (fd < 0) {
+        vm_report_system_error(errno, "cannot create a temporary file for '%s'", path);
+        return -1;
+    }
+    if (fchmod(fd, (mode_t)mode) < 0)
+        goto error;
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            goto error;
+        data += n;
+        len -= (size_t)n;
+    }
+    if (fsync(fd) < 0)
+        goto error;
+    if (close(fd) < 0) {
+        fd = -1;
+        goto error;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0)
+        goto error;
+    return 0;
+error:
+    err = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    vm_report_system_error(err, "cannot write '%s'", path);
+    return -1;
 }

@@ -11,4 +11,9 @@
  * ..." (errno is kept for callers that treat ENOENT specially). */
 char *vm_file_read(const char *path, const char *what, size_t *len);
 
+/* Replaces path with data atomically (a temporary file in the same
+ * directory, fsync, rename), so a reader in another process sees the old or
+ * the new content, never a mix.  -1 with a system error. */
+int vm_file_write_atomic(const char *path, const char *data, size_t len, unsigned int mode);
+
 #endif /* VM_FILE_H */

@@ -1,0 +1,27 @@
+/*
+ * qemu_command.h: a domain definition -> QEMU's argv.
+ */
+#ifndef QEMU_COMMAND_H
+#define QEMU_COMMAND_H
+
+#include "conf/domain_conf.h"
+
+/* Where a running domain's files go (the runtime dir's qemu/NAME.*). */
+struct qemu_paths {
+    const char *qmp;        /* QMP UNIX socket */
+    const char *pidfile;
+    const char *incoming;   /* a managed-save image to restore, or NULL */
+};
+
+/* The argv (NULL-terminated; free with qemu_argv_free()) that starts def,
+ * daemonized.  argv[0] is the emulator as named (<emulator>, else
+ * qemu-system-ARCH), resolved through PATH at exec time.  NULL with an
+ * error for what the QEMU driver cannot express (e.g. a usb disk bus). */
+char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths);
+
+void qemu_argv_free(char **argv);
+
+/* The emulator binary name for def (caller frees). */
+char *qemu_emulator(const struct vm_domain_def *def);
+
+#endif /* QEMU_COMMAND_H */

@@ -1,0 +1,296 @@
+/*
+ * qemu_state.c: the QEMU driver's files and locks (see qemu_state.h).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "qemu_state.h"
+#include "util/vm_alloc.h"
+#include "util/vm_dirs.h"
+#include "util/vm_error.h"
+#include "util/vm_file.h"
+
+int qemu_dirs_init(struct qemu_dirs *dirs, bool system)
+{
+    enum vm_dir_scope scope = system ? VM_DIR_SCOPE_SYSTEM : VM_DIR_SCOPE_USER;
+    VM_AUTOFREE char *autostart = NULL;
+
+    memset(dirs, 0, sizeof(*dirs));
+    if (!(dirs->cfg = vm_dir_file(VM_DIR_CONFIG, scope, "qemu")) ||
+        !(dirs->run = vm_dir_file(VM_DIR_RUNTIME, scope, "qemu")) ||
+        !(dirs->save = vm_dir_file(VM_DIR_STATE, scope, "qemu")))
+        goto error;
+    autostart = vm_asprintf("%s/autostart", dirs->cfg);
+    if (vm_dir_make(autostart, 0755) < 0 || vm_dir_make(dirs->run, 0700) < 0 ||
+        vm_dir_make(dirs->save, 0700) < 0)
+        goto error;
+    return 0;
+error:
+    qemu_dirs_clear(dirs);
+    return -1;
+}
+
+void qemu_dirs_clear(struct qemu_dirs *dirs)
+{
+    free(dirs->cfg);
+    free(dirs->run);
+    free(dirs->save);
+    memset(dirs, 0, sizeof(*dirs));
+}
+
+char *qemu_path(const char *dir, const char *name, const char *ext)
+{
+    return vm_asprintf("%s/%s.%s", dir, name, ext);
+}
+
+int qemu_check_name(const char *name)
+{
+    if (!name || !*name || name[0] == '.' || strchr(name, '/')) {
+        vm_report_error(VM_ERR_INVALID_ARG, "invalid QEMU domain name '%s'", name ? name : "");
+        return -1;
+    }
+    return 0;
+}
+
+bool qemu_file_exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms)
+{
+    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "lock");
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    struct timespec pause = {0, 10 * 1000 * 1000};
+
+    if (fd < 0) {
+        vm_report_system_error(errno, "cannot open lock file '%s'", path);
+        return -1;
+    }
+    for (int waited = 0;; waited += 10) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return fd;
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            vm_report_system_error(errno, "cannot lock '%s'", path);
+            break;
+        }
+        if (waited >= timeout_ms) {
+            vm_report_error(VM_ERR_TIMEOUT,
+                            "domain '%s' is busy: another operation held it for %d ms", name,
+                            timeout_ms);
+            break;
+        }
+        nanosleep(&pause, NULL);
+    }
+    close(fd);
+    return -1;
+}
+
+void qemu_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);  /* closing drops the flock */
+}
+
+/* Reads a small JSON file; NULL (no error) when absent, NULL + error when
+ * unreadable or garbled. */
+static json_object *read_json(const char *path, bool *absent)
+{
+    char *text = vm_file_read(path, "state file", NULL);
+    json_object *obj;
+
+    *absent = false;
+    if (!text) {
+        if (errno == ENOENT) {
+            vm_error_reset();
+            *absent = true;
+        }
+        return NULL;
+    }
+    obj = json_tokener_parse(text);
+    free(text);
+    if (!obj || !json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        vm_report_error(VM_ERR_INTERNAL, "state file '%s' is garbled", path);
+        return NULL;
+    }
+    return obj;
+}
+
+static int write_json(const char *path, json_object *obj)
+{
+    const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+    int r = vm_file_write_atomic(path, text, strlen(text), 0600);
+
+    json_object_put(obj);
+    return r;
+}
+
+static int get_int(json_object *obj, const char *key, int dflt)
+{
+    json_object *v;
+
+    return json_object_object_get_ex(obj, key, &v) ? json_object_get_int(v) : dflt;
+}
+
+int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_live *live)
+{
+    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "state");
+    bool absent;
+    json_object *obj = read_json(path, &absent);
+
+    if (!obj)
+        return absent ? 0 : -1;
+    live->id = get_int(obj, "id", -1);
+    live->transient = get_int(obj, "transient", 0) != 0;
+    live->reboot = get_int(obj, "reboot", 0) != 0;
+    live->start_reason = get_int(obj, "start_reason", VM_RUNNING_BOOTED);
+    json_object_put(obj);
+    return 1;
+}
+
+int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct qemu_live *live)
+{
+    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "state");
+    json_object *obj = json_object_new_object();
+
+    json_object_object_add(obj, "id", json_object_new_int(live->id));
+    json_object_object_add(obj, "transient", json_object_new_int(live->transient));
+    json_object_object_add(obj, "reboot", json_object_new_int(live->reboot));
+    json_object_object_add(obj, "start_reason", json_object_new_int(live->start_reason));
+    return write_json(path, obj);
+}
+
+int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason)
+{
+    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "stop");
+    bool absent;
+    json_object *obj = read_json(path, &absent);
+
+    *state = VM_DOMAIN_SHUTOFF;
+    *reason = VM_SHUTOFF_UNKNOWN;
+    if (!obj)
+        return absent ? 0 : -1;
+    *state = get_int(obj, "state", VM_DOMAIN_SHUTOFF);
+    *reason = get_int(obj, "reason", VM_SHUTOFF_UNKNOWN);
+    json_object_put(obj);
+    return 1;
+}
+
+int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason)
+{
+    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "stop");
+    json_object *obj = json_object_new_object();
+
+    json_object_object_add(obj, "state", json_object_new_int(state));
+    json_object_object_add(obj, "reason", json_object_new_int(reason));
+    return write_json(path, obj);
+}
+
+void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name)
+{
+    static const char *const exts[] = {"state", "pid", "qmp", "xml"};
+
+    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+        char *p = qemu_path(dirs->run, name, exts[i]);
+        unlink(p);
+        free(p);
+    }
+}
+
+int qemu_next_id(const struct qemu_dirs *dirs)
+{
+    int fd = qemu_lock(dirs, ".ids", 10000);
+    VM_AUTOFREE char *path = vm_asprintf("%s/.next-id", dirs->run);
+    VM_AUTOFREE char *text = NULL;
+    VM_AUTOFREE char *out = NULL;
+    long id = 1;
+
+    if (fd < 0)
+        return -1;
+    if ((text = vm_file_read(path, "id counter", NULL)))
+        id = strtol(text, NULL, 10);
+    vm_error_reset();
+    if (id < 1 || id >= 0x7fffffff)
+        id = 1;
+    out = vm_asprintf("%ld\n", id + 1);
+    if (vm_file_write_atomic(path, out, strlen(out), 0600) < 0)
+        id = -1;
+    qemu_unlock(fd);
+    return (int)id;
+}
+
+struct vm_domain_def *qemu_def_read(const char *path)
+{
+    VM_AUTOFREE char *xml = vm_file_read(path, "domain definition", NULL);
+
+    return xml ? vm_domain_def_parse_string(xml, 0) : NULL;
+}
+
+int qemu_def_write(const char *path, const struct vm_domain_def *def)
+{
+    VM_AUTOFREE char *xml = vm_domain_def_format(def, VM_DOMAIN_FORMAT_INACTIVE);
+
+    return vm_file_write_atomic(path, xml, strlen(xml), 0600);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_names(const char *dir, const char *ext, char ***names, size_t *n, size_t *alloc)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t elen = strlen(ext);
+
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len <= elen || strcmp(e->d_name + len - elen, ext) != 0)
+            continue;
+        VM_GROW(*names, *n, *alloc);
+        (*names)[*n - 1] = vm_strndup(e->d_name, len - elen);
+    }
+    if (d)
+        closedir(d);
+}
+
+int qemu_names(const struct qemu_dirs *dirs, char ***namesp, size_t *np)
+{
+    char **names = NULL;
+    size_t n = 0, alloc = 0, k = 0;
+
+    add_names(dirs->cfg, ".xml", &names, &n, &alloc);
+    add_names(dirs->run, ".state", &names, &n, &alloc);
+    if (n)
+        qsort(names, n, sizeof(*names), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && strcmp(names[k - 1], names[i]) == 0) {
+            free(names[i]);
+            continue;
+        }
+        names[k++] = names[i];
+    }
+    *namesp = names;
+    *np = k;
+    return 0;
+}
+
+void qemu_names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}

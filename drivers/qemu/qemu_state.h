@@ -1,0 +1,76 @@
+/*
+ * qemu_state.h: where the QEMU driver keeps its domains, so that every
+ * process sees the same ones (SPEC 2.2 and 5): definitions in
+ * CONFIG/qemu/NAME.xml (+ CONFIG/qemu/autostart/NAME), live state in
+ * RUNTIME/qemu/NAME.* (xml, state, pid, qmp, log, stop, lock), managed-save
+ * images in STATE/qemu/NAME.save.  Writes are atomic; operations on a domain
+ * hold its lock (flock on NAME.lock), across processes.
+ */
+#ifndef QEMU_STATE_H
+#define QEMU_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "conf/domain_conf.h"
+
+struct qemu_dirs {
+    char *cfg;      /* CONFIG/qemu */
+    char *run;      /* RUNTIME/qemu */
+    char *save;     /* STATE/qemu */
+};
+
+/* The directories for a scope (system: root's column; session: the user's),
+ * created if missing.  -1 with an error. */
+int qemu_dirs_init(struct qemu_dirs *dirs, bool system);
+void qemu_dirs_clear(struct qemu_dirs *dirs);
+
+/* DIR/NAME.EXT (caller frees). */
+char *qemu_path(const char *dir, const char *name, const char *ext);
+
+/* A domain name usable in file names (what the XML reader allows, minus a
+ * leading dot).  -1 with invalid-arg. */
+int qemu_check_name(const char *name);
+
+/* Takes the domain's lock, waiting up to timeout_ms (another process may be
+ * in the middle of an operation on it).  Returns the lock's fd, -1 with a
+ * timeout or system error. */
+int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms);
+void qemu_unlock(int fd);
+
+/* What RUNTIME/qemu/NAME.state says about an active domain. */
+struct qemu_live {
+    int id;
+    bool transient;
+    bool reboot;            /* a reboot was asked: reset instead of quit at shutdown */
+    int start_reason;       /* VM_RUNNING_BOOTED / RESTORED */
+};
+
+/* 1 with *live filled when the state file exists, 0 when not, -1 error. */
+int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_live *live);
+int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct qemu_live *live);
+
+/* The record of how an inactive domain stopped: state and reason. */
+int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason);
+int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason);
+
+/* Removes the live files (state, pid, qmp, live xml) of a stopped domain. */
+void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name);
+
+/* The next domain id (a counter shared by all processes). */
+int qemu_next_id(const struct qemu_dirs *dirs);
+
+/* Reads a definition file; NULL with an error. */
+struct vm_domain_def *qemu_def_read(const char *path);
+
+/* Writes def's XML to path atomically. */
+int qemu_def_write(const char *path, const struct vm_domain_def *def);
+
+/* Every domain name known (persistent definitions and active transient
+ * domains), sorted, deduplicated.  Free with qemu_names_free(). */
+int qemu_names(const struct qemu_dirs *dirs, char ***names, size_t *n);
+void qemu_names_free(char **names, size_t n);
+
+bool qemu_file_exists(const char *path);
+
+#endif /* QEMU_STATE_H */

@@ -1,0 +1,235 @@
+#!/bin/sh
+# qemu.sh: the QEMU driver with real qemu-system-x86_64 guests under TCG, in
+# private directories (qemu:///session with the VIRTMON_*_DIR overrides).
+# Each action runs in one virtmon process and is checked from another.
+. "$abs_top_srcdir/tests/lib.sh"
+need qemu-system-x86_64 ip timeout
+
+U=qemu:///session
+V="$VIRTMON -c $U"
+QMPQ="$abs_top_builddir/tests/helpers/qmp_query"
+RUN="$VIRTMON_RUNTIME_DIR/qemu"
+IMG="$VM_TMP/img"
+mkdir -p "$IMG"
+
+# Every guest this test starts is destroyed at the end, whatever happened.
+guests_cleanup() {
+    for pidf in "$RUN"/*.pid; do
+        [ -f "$pidf" ] && kill -KILL "$(cat "$pidf")" 2>/dev/null
+    done
+    [ -n "${TAP:-}" ] && ip link del "$TAP" 2>/dev/null
+    vm_cleanup
+}
+trap guests_cleanup EXIT
+
+# boot sectors (1 MiB raw images): `cli; jmp $` keeps a vCPU busy; the
+# other waits 2 s (int 15h, ah=86h) then powers the machine off through ACPI
+# (outw 0x604)
+bootsector() {  # bootsector FILE OCTAL-BYTES
+    dd if=/dev/zero of="$1" bs=1024 count=1024 2>/dev/null
+    printf "$2" | dd of="$1" conv=notrunc 2>/dev/null
+    printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null
+}
+bootsector "$IMG/spin.img" '\372\353\376'
+bootsector "$IMG/off.img" '\264\206\271\036\000\272\200\204\315\025\272\004\006\270\000\040\357\364\353\375'
+
+guest() {  # guest NAME [extra devices XML] > file
+    cat <<EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>2</vcpu>
+  <devices>${2:-}</devices>
+</domain>
+EOF
+}
+disk() { echo "<disk type='file'><source file='$1'/><target dev='vda' bus='virtio'/></disk>"; }
+
+# status NAME: what QEMU itself says (watching without touching the driver)
+status() { "$QMPQ" query-status "$RUN/$1.qmp" 2>/dev/null | sed -n 's/.*"status":"\([a-z-]*\)".*/\1/p'; }
+wait_status() {  # wait_status NAME STATUS SECONDS
+    _end=$(( $(date +%s) + $3 ))
+    while [ "$(status "$1")" != "$2" ]; do
+        [ "$(date +%s)" -ge "$_end" ] && return 1
+        sleep 0.1
+    done
+}
+state() { $VM_TEST_WRAPPER $V domstate --reason "$1" 2>&1 | head -n 1; }
+
+# 1. define -> start -> list -> suspend -> resume -> destroy -> undefine
+guest g1 > "$VM_TMP/g1.xml"
+vm_run $V define "$VM_TMP/g1.xml"
+is "$RC" 0 "define g1"
+vm_run $V start g1
+is "$OUT" "Domain 'g1' started" "start g1"
+[ -n "$ERR" ] && printf '%s\n' "$ERR" | sed 's/^/# /'
+vm_run $V list
+like "$OUT" '^ [0-9]+ +g1 +running$' "another process lists g1 running"
+vm_run $V dominfo g1
+like "$OUT" '^Max memory: +65536 KiB$' "g1 has 64 MiB in KiB"
+like "$OUT" '^CPU\(s\): +2$' "g1 has 2 vCPUs"
+is "$(status g1)" running "QEMU itself says running"
+vm_run $V suspend g1
+is "$(state g1)" "paused (user)" "suspend: another process sees paused"
+is "$(status g1)" paused "QEMU itself says paused"
+vm_run $V resume g1
+is "$(state g1)" "running (unpaused)" "resume: another process sees running"
+vm_run $V destroy g1
+is "$(state g1)" "shut off (destroyed)" "destroy: another process sees shut off"
+[ ! -e "$RUN/g1.pid" ] && [ ! -e "$RUN/g1.qmp" ]
+ok $? "destroy leaves no pidfile or socket"
+vm_run $V undefine g1
+vm_run $V domstate g1
+like "$ERR" "failed to get domain 'g1'" "undefine: another process no longer finds g1"
+
+# 2a. a transient guest disappears after destroy
+guest t1 > "$VM_TMP/t1.xml"
+vm_run $V create "$VM_TMP/t1.xml"
+is "$OUT" "Domain 't1' created from $VM_TMP/t1.xml" "create t1"
+vm_run $V list --all --name
+like "$OUT" '^t1$' "t1 is listed while it runs"
+vm_run $V destroy t1
+vm_run $V list --all --name
+is "$(printf '%s\n' "$OUT" | grep -c '^t1$')" 0 "t1 is gone after destroy"
+
+# 2b. a QEMU killed from outside is crashed, and its stale files are cleaned
+guest c1 > "$VM_TMP/c1.xml"
+vm_run $V "define $VM_TMP/c1.xml; start c1"
+pid=$(cat "$RUN/c1.pid")
+kill -KILL "$pid"
+while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+is "$(state c1)" "crashed (unknown)" "a guest whose QEMU was killed is crashed"
+[ ! -e "$RUN/c1.pid" ] && [ ! -e "$RUN/c1.qmp" ]
+ok $? "its stale pidfile and socket are gone"
+vm_run $V start c1
+is "$(state c1)" "running (booted)" "a crashed guest starts again"
+vm_run $V destroy c1
+
+# 2c. a guest whose firmware powers off is shut off, reason shutdown
+guest off1 "$(disk "$IMG/off.img")" > "$VM_TMP/off1.xml"
+vm_run $V "define $VM_TMP/off1.xml; start off1"
+wait_status off1 shutdown 30
+ok $? "the guest's firmware powered it off (QEMU status shutdown)"
+is "$(state off1)" "shut off (shutdown)" "the next look reports shut off (shutdown)"
+[ ! -e "$RUN/off1.pid" ]
+ok $? "and QEMU was told to quit"
+
+# 4c. reboot of such a guest brings it back running
+vm_run $V "start off1; reboot off1"
+is "$RC" 0 "reboot off1 is accepted"
+wait_status off1 shutdown 30
+is "$(state off1)" "running (booted)" "after it powers off, the reboot mark resets it: running"
+is "$(status off1)" running "QEMU runs it again"
+wait_status off1 shutdown 30
+is "$(state off1)" "shut off (shutdown)" "a power-off without the mark stops it"
+
+# 3. two processes on one domain at once: no corruption, no hang
+guest busy > "$VM_TMP/busy.xml"
+vm_run $V "define $VM_TMP/busy.xml; start busy"
+ops="suspend busy; resume busy; domstats busy; suspend busy; resume busy; dominfo busy"
+timeout 120 $V "$ops; $ops; $ops" > "$VM_TMP/p1" 2>&1 &
+p1=$!
+timeout 120 $V "$ops; $ops; $ops" > "$VM_TMP/p2" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+[ "$r1" -ne 124 ] && [ "$r2" -ne 124 ]
+ok $? "neither of two concurrent processes hangs"
+st=$(state busy)
+case $st in "running "*|"paused "*) ok 0 "the domain is in a sane state afterwards ($st)" ;;
+    *) ok 1 "the domain is in a sane state afterwards ($st)"; cat "$VM_TMP/p1" "$VM_TMP/p2" | sed 's/^/# /' ;; esac
+bad=$(grep -h '^error' "$VM_TMP/p1" "$VM_TMP/p2" | grep -v 'is not \(running\|paused\)' | head -n 3)
+is "$bad" "" "the only errors are state rules, never corruption or timeouts"
+vm_run $V "resume busy; destroy busy; undefine busy"
+
+# 4a. domstats: CPU time and block counters of a guest with a disk image
+guest disk1 "$(disk "$IMG/spin.img")" > "$VM_TMP/disk1.xml"
+vm_run $V "define $VM_TMP/disk1.xml; start disk1"
+sleep_until_read() {
+    _end=$(( $(date +%s) + 30 ))
+    while :; do
+        n=$($V domstats disk1 | sed -n 's/^  block.0.rd.bytes=//p')
+        [ -n "$n" ] && [ "$n" -gt 0 ] && return 0
+        [ "$(date +%s)" -ge "$_end" ] && return 1
+        sleep 0.2
+    done
+}
+sleep_until_read
+ok $? "the firmware's boot-sector read shows in block.0.rd.bytes"
+c1=$($V domstats disk1 | sed -n 's/^  cpu.time=//p')
+sleep 1
+vm_run $V domstats disk1
+c2=$(printf '%s\n' "$OUT" | sed -n 's/^  cpu.time=//p')
+[ "$c2" -gt "$c1" ]
+ok $? "cpu.time grows ($c1 -> $c2 ns)"
+like "$OUT" '^  block.0.rd.reqs=[1-9]' "block read requests are counted"
+like "$OUT" '^  balloon.current=65536$' "balloon.current is in KiB"
+
+# 4b. managedsave then start brings it back
+vm_run $V managedsave disk1
+is "$(state disk1)" "shut off (saved)" "managedsave: shut off (saved)"
+vm_run $V dominfo disk1
+like "$OUT" '^Managed save: +yes$' "dominfo shows the managed-save image"
+vm_run $V start disk1
+is "$(state disk1)" "running (restored)" "start restores it"
+vm_run $V dominfo disk1
+like "$OUT" '^Managed save: +no$' "and the image is consumed"
+vm_run $V "destroy disk1; undefine disk1"
+
+# 4d. NIC counters from the host side of a tap device, in the guest's view
+TAP="vmt$$"
+TAP=$(printf '%.15s' "$TAP")
+ip tuntap add dev "$TAP" mode tap && ip link set "$TAP" up
+ok $? "a tap device for the test ($TAP)"
+cat > "$VM_TMP/net1.xml" <<EOF
+<domain type='qemu'>
+  <name>net1</name>
+  <memory unit='MiB'>64</memory>
+  <os><type>hvm</type><boot dev='network'/></os>
+  <devices>
+    <interface type='ethernet'><target dev='$TAP'/><model type='e1000'/></interface>
+  </devices>
+</domain>
+EOF
+vm_run $V "define $VM_TMP/net1.xml; start net1"
+is "$RC" 0 "a guest on the tap starts"
+end=$(( $(date +%s) + 60 ))
+tx=0
+while [ "$(date +%s)" -lt "$end" ]; do
+    tx=$($V domstats net1 | sed -n 's/^  net.0.tx.bytes=//p')
+    [ -n "$tx" ] && [ "$tx" -gt 0 ] && break
+    sleep 0.5
+done
+[ -n "$tx" ] && [ "$tx" -gt 0 ]
+ok $? "the guest's PXE requests count as its tx.bytes ($tx)"
+host_rx=$(cat "/sys/class/net/$TAP/statistics/rx_bytes")
+[ "$host_rx" -ge "$tx" ]
+ok $? "guest tx is the tap's host-side rx (swapped: $tx <= $host_rx)"
+vm_run $V "destroy net1; undefine net1"
+
+# start failures leave nothing behind and name the culprit
+guest broken "$(disk "$IMG/missing.img")" > "$VM_TMP/broken.xml"
+vm_run $V "define $VM_TMP/broken.xml; start broken"
+like "$ERR" "disk 'vda' of domain 'broken': '$IMG/missing.img': No such file" \
+    "a missing disk image is named"
+[ ! -e "$RUN/broken.state" ] && [ ! -e "$RUN/broken.pid" ]
+ok $? "and nothing is left behind"
+printf "<domain type='qemu'><name>emu</name><memory>65536</memory><devices><emulator>/nonexistent/qemu</emulator></devices></domain>" > "$VM_TMP/emu.xml"
+vm_run $V "define $VM_TMP/emu.xml; start emu"
+like "$ERR" "emulator '/nonexistent/qemu' is not an executable file" "a missing emulator is named"
+printf "<domain type='kvm'><name>k</name><memory>65536</memory></domain>" > "$VM_TMP/k.xml"
+if [ -w /dev/kvm ]; then
+    ok 0 "KVM is usable here: the refusal is not testable"
+else
+    vm_run $V "define $VM_TMP/k.xml; start k"
+    like "$ERR" "type 'kvm' but KVM is not usable: /dev/kvm" "type='kvm' without /dev/kvm is a clear error"
+fi
+
+# autostart and start --all-autostart
+guest a1 > "$VM_TMP/a1.xml"
+vm_run $V "define $VM_TMP/a1.xml; autostart a1; start --all-autostart"
+like "$OUT" "Domain 'a1' started" "start --all-autostart starts autostart domains"
+is "$(state a1)" "running (booted)" "a1 runs"
+vm_run $V "destroy a1; autostart --disable a1; undefine a1"
+
+done_testing
