@@ -147,9 +147,22 @@ struct vm_domain_info {
     uint64_t cpu_time_ns;      /* VM_STAT_UNKNOWN when the source lacks it */
 };
 
+enum vm_block_media {
+    VM_BLOCK_MEDIA_DISK,
+    VM_BLOCK_MEDIA_CDROM,
+    VM_BLOCK_MEDIA_FLOPPY,
+};
+
 struct vm_block_stats {
     char *name;                /* target device, e.g. "vda" */
     char *source;              /* file or device path, or NULL */
+    char *format;              /* "raw", "qcow2", ... or NULL when unknown */
+    char *bus;                 /* "virtio", "ide", ... or NULL */
+    bool block_device;         /* backed by a block device, not a file */
+    bool readonly;
+    int media;                 /* enum vm_block_media */
+    uint64_t capacity_bytes;   /* guest-visible size, VM_STAT_UNKNOWN when unknown */
+    uint64_t allocation_bytes; /* host space used, VM_STAT_UNKNOWN when unknown */
     uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes;
     double rd_bytes_rate, wr_bytes_rate; /* bytes/s, NaN when not a rate source */
 };
@@ -157,6 +170,7 @@ struct vm_block_stats {
 struct vm_net_stats {
     char *name;                /* target device (tap), e.g. "vnet0", or NULL */
     char *mac;                 /* "52:54:00:..." or NULL */
+    char *model;               /* emulated model, e.g. "virtio", or NULL */
     uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;   /* the guest's view */
     uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;
     double rx_bytes_rate, tx_bytes_rate;

@@ -85,11 +85,14 @@ void vm_domain_stats_free(struct vm_domain_stats *stats)
     for (size_t i = 0; i < stats->nblock; i++) {
         free(stats->block[i].name);
         free(stats->block[i].source);
+        free(stats->block[i].format);
+        free(stats->block[i].bus);
     }
     free(stats->block);
     for (size_t i = 0; i < stats->nnet; i++) {
         free(stats->net[i].name);
         free(stats->net[i].mac);
+        free(stats->net[i].model);
     }
     free(stats->net);
     free(stats);

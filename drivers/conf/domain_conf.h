@@ -132,6 +132,11 @@ void vm_domain_def_free(struct vm_domain_def *def);
 /* A deep copy.  Free with vm_domain_def_free(). */
 struct vm_domain_def *vm_domain_def_copy(const struct vm_domain_def *def);
 
+/* Allocates st's block and net arrays from def's devices and fills what a
+ * definition tells (names, backing, media, model, MAC; raw file sizes);
+ * counters are left for the driver. */
+void vm_domain_def_fill_devices(const struct vm_domain_def *def, struct vm_domain_stats *st);
+
 /* "qemu", "kvm", "xen", "test". */
 const char *vm_virt_type_name(enum vm_virt_type type);
 

@@ -437,15 +437,11 @@ static struct vm_domain_stats *stats_of(struct qemu_conn *p, struct qemu_look *l
         vm_error_reset();
     }
 
-    st->nblock = def->ndisks;
-    VM_NEW_N(st->block, def->ndisks);
-    for (size_t i = 0; i < def->ndisks; i++) {
+    vm_domain_def_fill_devices(def, st);
+    for (size_t i = 0; i < st->nblock; i++) {
         struct vm_block_stats *b = &st->block[i];
-        VM_AUTOFREE char *drive = vm_asprintf("drive-%s", def->disks[i].target_dev);
-        b->name = vm_strdup(def->disks[i].target_dev);
-        b->source = vm_strdup(def->disks[i].source);
+        VM_AUTOFREE char *drive = vm_asprintf("drive-%s", b->name);
         b->rd_reqs = b->rd_bytes = b->wr_reqs = b->wr_bytes = l->active ? VM_STAT_UNKNOWN : 0;
-        b->rd_bytes_rate = b->wr_bytes_rate = NAN;
         for (size_t k = 0; k < nbs; k++) {
             if (strcmp(bs[k].device, drive) == 0) {
                 b->rd_reqs = bs[k].rd_reqs;
@@ -457,16 +453,10 @@ static struct vm_domain_stats *stats_of(struct qemu_conn *p, struct qemu_look *l
     }
     qemu_blockstats_free(bs, nbs);
 
-    st->nnet = def->nnets;
-    VM_NEW_N(st->net, def->nnets);
-    for (size_t i = 0; i < def->nnets; i++) {
+    for (size_t i = 0; i < st->nnet; i++) {
         struct vm_net_stats *n = &st->net[i];
         const struct vm_net_def *nd = &def->nets[i];
         uint64_t hrxb, hrxp, hrxe, hrxd, htxb, htxp, htxe, htxd;
-        n->name = vm_strdup(nd->target_dev);
-        n->mac = vm_asprintf("%02x:%02x:%02x:%02x:%02x:%02x", nd->mac[0], nd->mac[1],
-                             nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5]);
-        n->rx_bytes_rate = n->tx_bytes_rate = NAN;
         n->rx_bytes = n->rx_pkts = n->rx_errs = n->rx_drop = VM_STAT_UNKNOWN;
         n->tx_bytes = n->tx_pkts = n->tx_errs = n->tx_drop = VM_STAT_UNKNOWN;
         /* the tap's host side, swapped to the guest's view (qmp.md A.5);

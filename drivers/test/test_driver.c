@@ -352,31 +352,21 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
     st->cpu_util_pct = NAN;
     st->mem_max_kib = d->def->memory_kib;
     st->mem_cur_kib = d->def->cur_memory_kib;
-    st->nblock = d->def->ndisks;
-    VM_NEW_N(st->block, d->def->ndisks);
-    for (size_t i = 0; i < d->def->ndisks; i++) {
+    vm_domain_def_fill_devices(d->def, st);
+    for (size_t i = 0; i < st->nblock; i++) {
         struct vm_block_stats *b = &st->block[i];
-        b->name = vm_strdup(d->def->disks[i].target_dev);
-        b->source = vm_strdup(d->def->disks[i].source);
         b->rd_bytes = scaled(run, TEST_DISK_RD_BPS);
         b->wr_bytes = scaled(run, TEST_DISK_WR_BPS);
         b->rd_reqs = b->rd_bytes / TEST_DISK_REQ_BYTES;
         b->wr_reqs = b->wr_bytes / TEST_DISK_REQ_BYTES;
-        b->rd_bytes_rate = b->wr_bytes_rate = NAN;
     }
-    st->nnet = d->def->nnets;
-    VM_NEW_N(st->net, d->def->nnets);
-    for (size_t i = 0; i < d->def->nnets; i++) {
+    for (size_t i = 0; i < st->nnet; i++) {
         struct vm_net_stats *n = &st->net[i];
-        const unsigned char *m = d->def->nets[i].mac;
-        n->name = vm_strdup(d->def->nets[i].target_dev);
-        n->mac = vm_asprintf("%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
         n->rx_bytes = scaled(run, TEST_NET_RX_BPS);
         n->tx_bytes = scaled(run, TEST_NET_TX_BPS);
         n->rx_pkts = n->rx_bytes / TEST_NET_PKT_BYTES;
         n->tx_pkts = n->tx_bytes / TEST_NET_PKT_BYTES;
         n->rx_errs = n->rx_drop = n->tx_errs = n->tx_drop = 0;
-        n->rx_bytes_rate = n->tx_bytes_rate = NAN;
     }
     return st;
 }
