@@ -1,0 +1,21 @@
+/*
+ * agentx_mib.h: the subagent's MIB objects (VM-MIB and VIRTMON-MIB), served
+ * from the current snapshot.
+ */
+#ifndef AGENTX_MIB_H
+#define AGENTX_MIB_H
+
+#include "agentx_snapshot.h"
+
+/* Registers every scalar and table under the master. */
+void ax_mib_register(void);
+
+/* Installs snap (taking ownership) as what requests see; a disconnected
+ * snapshot keeps the last good tables and only marks the host
+ * disconnected.  Returns the snapshot now served. */
+void ax_mib_install(struct ax_snapshot *snap);
+
+/* Frees the tables and the snapshot (at shutdown). */
+void ax_mib_shutdown(void);
+
+#endif /* AGENTX_MIB_H */

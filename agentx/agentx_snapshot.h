@@ -1,0 +1,112 @@
+/*
+ * agentx_snapshot.h: what the subagent answers from.  A background thread
+ * builds a snapshot with one bulk stats call (plus node info) every
+ * interval, already in the MIB's terms (vmIndex, states, units), and hands it
+ * to the agent's loop, which swaps it in whole.  No SNMP request ever waits
+ * on the hypervisor.
+ */
+#ifndef AGENTX_SNAPSHOT_H
+#define AGENTX_SNAPSHOT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "virtmon.h"
+
+struct ax_disk {
+    int index;                  /* vmStorageIndex (1-based, definition order) */
+    char *name, *source, *format, *bus;
+    int source_type, access, media;     /* VM-MIB / IANA enumerations */
+    int32_t defined_mib, allocated_mib; /* -1 unknown */
+    uint64_t rd_reqs, wr_reqs, rd_bytes, wr_bytes;
+};
+
+struct ax_nic {
+    int index;                  /* vmNetworkIndex (1-based) */
+    int ifindex;                /* host tap's ifIndex, 0 when none */
+    char *model;
+    unsigned char mac[6];
+    bool has_mac;
+    uint64_t rx_bytes, rx_pkts, rx_errs, rx_drop;       /* the guest's view; */
+    uint64_t tx_bytes, tx_pkts, tx_errs, tx_drop;       /* VM_STAT_UNKNOWN: none */
+};
+
+struct ax_vm {
+    int index;                  /* vmIndex */
+    char *name;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    char *os_type, *type;
+    int id;
+    int admin, oper, autostart, persistent;   /* VM-MIB enumerations */
+    bool running;               /* for vmCpuAffinityTable */
+    int32_t vcpus;
+    int32_t mem_unit, cur_mem, min_mem, max_mem;
+    uint64_t cur_kib, max_kib;
+    uint32_t uptime_cs;         /* vmUpTime */
+    uint64_t cpu_us;
+    uint64_t *vcpu_us;          /* vcpus of them */
+    struct ax_disk *disks;
+    size_t ndisks;
+    struct ax_nic *nics;
+    size_t nnics;
+};
+
+struct ax_snapshot {
+    bool connected;             /* false: the rest is not filled */
+    char *error;                /* why not, when not connected */
+    time_t taken;
+    char *hv_software, *hv_version;
+    uint32_t hv_uptime_cs;      /* vmHvUpTime when taken */
+    char *uri;
+    uint64_t mem_total_kib, mem_free_kib;
+    int32_t cpus;
+    struct ax_vm *vms;          /* sorted by index */
+    size_t nvms;
+    int next_free_index;        /* virtmonVmConfigNextIndex */
+};
+
+void ax_snapshot_free(struct ax_snapshot *snap);
+
+/* The per-row memory unit of SPEC 8: 1024 when every value fits an
+ * Integer32 in KiB, else the smallest power-of-two multiple of 1024 that
+ * makes them fit; values rounded down. */
+int32_t ax_mem_unit(uint64_t cur_kib, uint64_t max_kib, int32_t *cur, int32_t *max);
+
+/* vmIndex per UUID, persisted in the state dir, never reused. */
+struct ax_index_map;
+
+/* Loads (or starts) the map in state_dir/vmindex.  NULL with an error. */
+struct ax_index_map *ax_index_map_open(const char *state_dir);
+void ax_index_map_free(struct ax_index_map *map);
+
+/* The index of uuid, assigning the next one (and saving) when new; -1 when
+ * the map cannot be saved. */
+int ax_index_map_get(struct ax_index_map *map, const unsigned char *uuid);
+
+/* The index the next new UUID would get (not reserved). */
+int ax_index_map_peek(const struct ax_index_map *map);
+
+/* The refresher: a thread that builds snapshots. */
+struct ax_refresher;
+
+/* Starts the thread; each new snapshot is announced by a byte on the fd
+ * returned in *notify_fd (read it, then take the snapshot). */
+struct ax_refresher *ax_refresher_start(const char *uri, int interval, const char *state_dir,
+                                        int *notify_fd);
+
+/* The newest snapshot not yet taken (the caller owns it), or NULL. */
+struct ax_snapshot *ax_refresher_take(struct ax_refresher *r);
+
+/* Asks for a refresh now (after a change the agent made). */
+void ax_refresher_poke(struct ax_refresher *r);
+
+/* Stops and joins the thread. */
+void ax_refresher_stop(struct ax_refresher *r);
+
+/* Builds one snapshot on conn (exposed for the benchmark and tests). */
+struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_map *map,
+                                      const char *uri);
+
+#endif /* AGENTX_SNAPSHOT_H */

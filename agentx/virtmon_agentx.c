@@ -1,0 +1,232 @@
+/*
+ * virtmon_agentx.c: virtmon-agentx, the AgentX subagent serving VM-MIB
+ * (RFC 7666) and VIRTMON-MIB from a snapshot of one hypervisor connection.
+ */
+#include "config.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agentx_mib.h"
+#include "agentx_snapshot.h"
+#include "util/vm_alloc.h"
+#include "util/vm_dirs.h"
+#include "util/vm_error.h"
+#include "util/vm_log.h"
+
+#define APP "virtmon-agentx"
+
+static volatile sig_atomic_t keep_running = 1;
+static struct ax_refresher *refresher;
+
+/* Settings: command line first, then the configuration file, then defaults. */
+static struct {
+    char *uri, *state_dir, *allow_control, *listen;
+    int interval;
+} opt, cfg;
+
+static void on_signal(int sig)
+{
+    keep_running = 0;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: " APP " [-c URI] [-x AGENTX_SOCKET] [-f] [-i SECONDS] [--state-dir DIR]\n"
+            "       [--config FILE] [--allow-control=OPS] [--listen ADDR] [-L...] [-D...]\n\n"
+            "  -c URI              hypervisor to serve (default: the default URI chain)\n"
+            "  -x SOCKET           the master's AgentX socket (default /var/agentx/master)\n"
+            "  -f                  stay in the foreground, log to stderr\n"
+            "  -i SECONDS          snapshot refresh interval (default 5)\n"
+            "  --state-dir DIR     where the vmIndex map lives (default: the state dir)\n"
+            "  --config FILE       settings file (default: virtmon-agentx.conf in the\n"
+            "                      config dir)\n"
+            "  --allow-control=OPS operations SETs may do (comma list, or all)\n"
+            "  --listen ADDR       answer SNMP on ADDR instead of through a master\n"
+            "  -L..., -D...        net-snmp's logging and debugging options\n");
+}
+
+static void log_to_snmp(enum vm_log_priority prio, const char *file, int line, const char *msg,
+                        void *opaque)
+{
+    snmp_log(prio >= VM_LOG_ERROR ? LOG_ERR : prio == VM_LOG_WARN ? LOG_WARNING : LOG_DEBUG,
+             "%s\n", msg);
+}
+
+/* net-snmp configuration tokens of virtmon-agentx.conf */
+static void conf_string(const char *token, char *line)
+{
+    char **slot = strcmp(token, "uri") == 0          ? &cfg.uri
+                  : strcmp(token, "stateDir") == 0   ? &cfg.state_dir
+                  : strcmp(token, "allowControl") == 0 ? &cfg.allow_control
+                                                       : &cfg.listen;
+    free(*slot);
+    *slot = vm_strdup(line);
+}
+
+static void conf_interval(const char *token, char *line)
+{
+    int v = atoi(line);
+
+    if (v < 1 || v > 86400)
+        config_perror("interval must be 1 to 86400 seconds");
+    else
+        cfg.interval = v;
+}
+
+static void on_snapshot(int fd, void *data)
+{
+    struct ax_snapshot *snap = ax_refresher_take(refresher);
+
+    if (snap)
+        ax_mib_install(snap);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"connect", required_argument, NULL, 'c'},
+        {"state-dir", required_argument, NULL, 'S'},
+        {"config", required_argument, NULL, 'C'},
+        {"allow-control", required_argument, NULL, 'A'},
+        {"listen", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *xsocket = NULL, *config = NULL;
+    VM_AUTOFREE char *persist = NULL;
+    VM_AUTOFREE char *default_uri = NULL;
+    VM_AUTOFREE char *default_state = NULL;
+    VM_AUTOFREE char *confdir = NULL;
+    const char *uri, *state_dir;
+    bool foreground = false, logging_set = false;
+    int interval, notify_fd, c;
+
+    while ((c = getopt_long(argc, argv, "c:x:fi:L:D::hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': opt.uri = optarg; break;
+        case 'x': xsocket = optarg; break;
+        case 'f': foreground = true; break;
+        case 'i':
+            opt.interval = atoi(optarg);
+            if (opt.interval < 1 || opt.interval > 86400) {
+                fprintf(stderr, APP ": -i takes 1 to 86400 seconds, not '%s'\n", optarg);
+                return 1;
+            }
+            break;
+        case 'S': opt.state_dir = optarg; break;
+        case 'C': config = optarg; break;
+        case 'A': opt.allow_control = optarg; break;
+        case 'l': opt.listen = optarg; break;
+        case 'L':
+            if (snmp_log_options(optarg, argc, argv) < 0) {
+                usage(stderr);
+                return 1;
+            }
+            logging_set = true;
+            break;
+        case 'D':
+            debug_register_tokens(optarg);
+            snmp_set_do_debugging(1);
+            break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 0;
+        default: usage(stderr); return 1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, APP ": unexpected argument '%s'\n", argv[optind]);
+        return 1;
+    }
+    if (!logging_set) {
+        if (foreground)
+            snmp_enable_stderrlog();
+        else
+            snmp_enable_syslog_ident(APP, LOG_DAEMON);
+    }
+
+    /* our config dir instead of /etc/snmp; no MIB loading (numbers only) */
+    if (!(confdir = vm_dir_get(VM_DIR_CONFIG, VM_DIR_SCOPE_AUTO))) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    setenv("SNMPCONFPATH", confdir, 1);
+    setenv("MIBS", "", 1);
+    if (config)
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, config);
+
+    if (opt.listen) {
+        snmp_log(LOG_ERR, "--listen (standalone SNMP) is not in this build yet\n");
+        return 1;
+    }
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    if (xsocket)
+        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, xsocket);
+    /* notice a restarted master and register again */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    vm_log_set_output(log_to_snmp, NULL, VM_LOG_WARN);
+
+    init_agent(APP);
+    /* tokens of virtmon-agentx.conf (init_agent named the application) */
+    register_app_config_handler("uri", conf_string, NULL, "URI");
+    register_app_config_handler("stateDir", conf_string, NULL, "DIR");
+    register_app_config_handler("allowControl", conf_string, NULL, "OPS");
+    register_app_config_handler("listen", conf_string, NULL, "ADDR");
+    register_app_config_handler("interval", conf_interval, NULL, "SECONDS");
+    ax_mib_register();
+
+    /* the settings file is read by init_snmp; state must exist before */
+    default_state = vm_dir_get(VM_DIR_STATE, VM_DIR_SCOPE_AUTO);
+    init_snmp(APP);
+    state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
+    if (!state_dir || vm_dir_make(state_dir, 0755) < 0) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    persist = vm_asprintf("%s/snmp", state_dir);
+    vm_dir_make(persist, 0700);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
+    if (!opt.uri && !cfg.uri && !(default_uri = vm_uri_default())) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    uri = opt.uri ? opt.uri : cfg.uri ? cfg.uri : default_uri;
+    interval = opt.interval ? opt.interval : cfg.interval ? cfg.interval : 5;
+    if (opt.allow_control || cfg.allow_control)
+        snmp_log(LOG_WARNING, "control SETs are not in this build yet: every SET on "
+                              "VIRTMON-MIB's control objects is refused (notWritable)\n");
+
+    if (!(refresher = ax_refresher_start(uri, interval, state_dir, &notify_fd))) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    register_readfd(notify_fd, on_snapshot, NULL);
+    snmp_log(LOG_INFO, APP " serving %s (refresh every %d s, state in %s)\n", uri, interval,
+             state_dir);
+
+    while (keep_running)
+        agent_check_and_process(1);
+
+    snmp_log(LOG_INFO, APP " stopping\n");
+    unregister_readfd(notify_fd);
+    ax_refresher_stop(refresher);
+    snmp_shutdown(APP);
+    ax_mib_shutdown();
+    shutdown_agent();
+    free(cfg.uri);
+    free(cfg.state_dir);
+    free(cfg.allow_control);
+    free(cfg.listen);
+    return 0;
+}
