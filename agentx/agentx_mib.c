@@ -10,6 +10,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include <malloc.h>
 #include <string.h>
 #include <time.h>
 
@@ -657,6 +658,10 @@ void ax_mib_install(struct ax_snapshot *snap)
             add_row(t_xif, &nic_rows[n], vm->index, vm->nics[k].index, 2);
         }
     }
+    /* The old snapshot, the old rows and the refresher's bulk-stats records
+     * were freed; give the pages back instead of keeping a high-water mark
+     * (glibc keeps freed heap otherwise, and RSS per domain is a goal). */
+    malloc_trim(0);
     /* what bench/agentx.sh reads (-Dvirtmon:install) */
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rows = t_vm ? 3 * snap->nvms + ncpu + ndisk + 2 * nnic : 0;

@@ -191,5 +191,6 @@ is "$(snmp snmpget -Oqv VM-MIB::vmNetworkIfIndex.$n1.1)" "$(cat /sys/class/net/$
 is "$(snmp snmpget -Oqv VM-MIB::vmNetworkModel.$n1.1)" "e1000" "vmNetworkModel"
 $VIRTMON -c qemu:///session "destroy net1; undefine net1" > /dev/null
 agent_stop
+is "$AGENT_RC" 0 "the subagent on qemu:///session stops cleanly too (no leak reports)"
 
 done_testing
