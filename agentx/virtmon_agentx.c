@@ -186,17 +186,26 @@ int main(int argc, char **argv)
     register_app_config_handler("interval", conf_interval, NULL, "SECONDS");
     ax_mib_register();
 
-    /* the settings file is read by init_snmp; state must exist before */
+    /* net-snmp's persistent files go under our state dir, never
+     * /var/lib/snmp: set before init_snmp reads them (a stateDir from the
+     * settings file moves the vmIndex map, not these) */
     default_state = vm_dir_get(VM_DIR_STATE, VM_DIR_SCOPE_AUTO);
-    init_snmp(APP);
-    state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
-    if (!state_dir || vm_dir_make(state_dir, 0755) < 0) {
+    if (!default_state) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
         return 1;
     }
-    persist = vm_asprintf("%s/snmp", state_dir);
-    vm_dir_make(persist, 0700);
+    persist = vm_asprintf("%s/snmp", opt.state_dir ? opt.state_dir : default_state);
+    if (vm_dir_make(persist, 0700) < 0) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
     netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
+    init_snmp(APP);
+    state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
+    if (vm_dir_make(state_dir, 0755) < 0) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
     if (!opt.uri && !cfg.uri && !(default_uri = vm_uri_default())) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
         return 1;
