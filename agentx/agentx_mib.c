@@ -85,6 +85,11 @@ void ax_mib_install(struct ax_snapshot *snap)
     /* what bench/agentx.sh reads (-Dvirtmon:install) */
     DEBUGMSGTL(("virtmon:install", "%zu rows in %.0f ns\n", rows,
                 (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)));
+    {
+        struct mallinfo2 mi = mallinfo2();
+        DEBUGMSGTL(("virtmon:heap", "in use %zu KiB, free %zu KiB, arena %zu KiB\n",
+                    mi.uordblks / 1024, mi.fordblks / 1024, mi.arena / 1024));
+    }
 }
 
 void ax_mib_shutdown(void)

@@ -38,7 +38,7 @@ static int network_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registr
 }
 
 static const oid table_oid[] = {VM_MIB, 1, 8};
-static struct ax_table_state state;
+struct ax_table_state ax_network_table_state;
 
 const struct ax_table ax_network_table = {
     .name = "vmNetworkTable",
@@ -49,5 +49,5 @@ const struct ax_table ax_network_table = {
     .min_col = 2,
     .max_col = 5,
     .kind = AX_ROWS_NIC,
-    .state = &state,
+    .state = &ax_network_table_state,
 };

@@ -403,6 +403,14 @@ struct ax_refresher {
     struct ax_snapshot *pending;
 };
 
+/* A driver that pushes lifecycle events (XenAPI, virtmond) makes the next
+ * snapshot come at once instead of at the next interval. */
+static void on_event(struct vm_connect *conn, struct vm_domain *dom, int event, int detail,
+                     void *opaque)
+{
+    ax_refresher_poke(opaque);
+}
+
 static void *refresher_main(void *arg)
 {
     struct ax_refresher *r = arg;
@@ -419,8 +427,9 @@ static void *refresher_main(void *arg)
             snap->uri = vm_strdup(r->uri);
             snap->error = vm_strdup(vm_error_message());
         } else {
-            if (!conn)
-                conn = vm_connect_open(r->uri, VM_CONNECT_RO);
+            if (!conn && (conn = vm_connect_open(r->uri, VM_CONNECT_RO)) &&
+                vm_connect_domain_event_register(conn, on_event, r, NULL, 0) < 0)
+                vm_error_reset();   /* no events: the interval alone */
             snap = ax_snapshot_build(conn, map, r->uri);
             if (!snap->connected && conn) {
                 /* a broken connection: open a new one next time */

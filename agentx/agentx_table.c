@@ -73,7 +73,10 @@ void ax_table_register(const struct ax_table *t)
     }
     reg = netsnmp_create_handler_registration(t->name, t->handler, t->oid, t->oid_len,
                                               HANDLER_CAN_RONLY);
-    t->state->tdata = netsnmp_tdata_create_table(t->name, 0);
+    /* Tables with the same index share one tdata: a row's index varbinds
+     * cost about 1 KiB each in net-snmp, the bulk of the memory per domain. */
+    if (t->kind != AX_ROWS_SHARED)
+        t->state->tdata = netsnmp_tdata_create_table(t->name, 0);
     ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
     for (int i = 0; i < t->nindexes; i++)
         netsnmp_table_helper_add_index(ti, ASN_INTEGER);
@@ -88,7 +91,7 @@ void ax_table_clear(const struct ax_table *t)
 {
     netsnmp_tdata_row *row;
 
-    if (t->kind == AX_ROWS_CUSTOM)
+    if (t->kind == AX_ROWS_CUSTOM || t->kind == AX_ROWS_SHARED)
         return;
     while ((row = netsnmp_tdata_row_first(t->state->tdata)))
         netsnmp_tdata_remove_and_delete_row(t->state->tdata, row);
@@ -118,8 +121,8 @@ size_t ax_table_fill(const struct ax_table *t, struct ax_snapshot *snap)
     size_t n = 0, rows = 0;
     struct ax_sub_row *r;
 
-    if (t->kind == AX_ROWS_CUSTOM)
-        return 0;   /* computed from ax_current at request time */
+    if (t->kind == AX_ROWS_CUSTOM || t->kind == AX_ROWS_SHARED)
+        return 0;   /* computed at request time, or filled by the owner */
     td = t->state->tdata;
     switch (t->kind) {
     case AX_ROWS_VM:

@@ -31,6 +31,7 @@ enum ax_row_kind {
     AX_ROWS_VCPU,           /* one per vCPU / disk / NIC of each domain, */
     AX_ROWS_DISK,           /* data struct ax_sub_row */
     AX_ROWS_NIC,
+    AX_ROWS_SHARED,         /* the rows of another table with the same index */
 };
 
 struct ax_table_state {
@@ -47,12 +48,15 @@ struct ax_table {
     int nindexes, min_col, max_col;
     enum ax_row_kind kind;
     void (*custom_reg)(void);       /* AX_ROWS_CUSTOM */
-    struct ax_table_state *state;
+    struct ax_table_state *state;   /* AX_ROWS_SHARED: the owner's (registered first) */
 };
 
 extern const struct ax_table ax_scalars, ax_vm_table, ax_cpu_table, ax_affinity_table,
     ax_storage_table, ax_network_table, ax_virtmon_vm_table, ax_virtmon_if_table,
     ax_virtmon_config_table;
+
+/* The states other tables share. */
+extern struct ax_table_state ax_vm_table_state, ax_network_table_state;
 
 /* Registers, fills (returning the row count) and clears a table. */
 void ax_table_register(const struct ax_table *t);

@@ -41,7 +41,6 @@ static int xif_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registratio
 }
 
 static const oid table_oid[] = {VIRTMON_MIB, 1, 3};
-static struct ax_table_state state;
 
 const struct ax_table ax_virtmon_if_table = {
     .name = "virtmonVmIfTable",
@@ -51,6 +50,6 @@ const struct ax_table ax_virtmon_if_table = {
     .nindexes = 2,
     .min_col = 1,
     .max_col = 8,
-    .kind = AX_ROWS_NIC,
-    .state = &state,
+    .kind = AX_ROWS_SHARED,
+    .state = &ax_network_table_state,
 };

@@ -43,7 +43,6 @@ static int xvm_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registratio
 }
 
 static const oid table_oid[] = {VIRTMON_MIB, 1, 2};
-static struct ax_table_state state;
 
 const struct ax_table ax_virtmon_vm_table = {
     .name = "virtmonVmTable",
@@ -53,6 +52,6 @@ const struct ax_table ax_virtmon_vm_table = {
     .nindexes = 1,
     .min_col = 1,
     .max_col = 7,
-    .kind = AX_ROWS_VM,
-    .state = &state,
+    .kind = AX_ROWS_SHARED,
+    .state = &ax_vm_table_state,
 };

@@ -48,7 +48,7 @@ static int vm_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
 }
 
 static const oid table_oid[] = {VM_MIB, 1, 4};
-static struct ax_table_state state;
+struct ax_table_state ax_vm_table_state;
 
 const struct ax_table ax_vm_table = {
     .name = "vmTable",
@@ -59,5 +59,5 @@ const struct ax_table ax_vm_table = {
     .min_col = 2,
     .max_col = 17,
     .kind = AX_ROWS_VM,
-    .state = &state,
+    .state = &ax_vm_table_state,
 };
