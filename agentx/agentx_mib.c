@@ -16,6 +16,7 @@
 
 #include "agentx_mib.h"
 #include "agentx_table.h"
+#include "util/vm_alloc.h"
 
 struct ax_snapshot *ax_current;
 int ax_conn_state = 2;      /* disconnected until the first snapshot */
@@ -48,7 +49,51 @@ static bool rows_changed(const struct ax_snapshot *a, const struct ax_snapshot *
     return false;
 }
 
+/* A SET spans several AgentX exchanges (test, commit, cleanup) and net-snmp
+ * keeps the rows it found in the first: no snapshot may replace them
+ * before the last.  One that comes meanwhile waits here. */
+static bool set_busy;
+static time_t set_busy_since;
+static struct ax_snapshot *deferred;
+
+static void install(struct ax_snapshot *snap);
+
+/* Installs what came during a SET, from the agent's loop (not from inside
+ * the SET's own handler call, whose request still holds the old rows). */
+static void install_deferred(unsigned int reg, void *arg)
+{
+    if (!set_busy && deferred)
+        install(vm_steal_ptr(&deferred));
+}
+
+void ax_mib_set_busy(bool busy)
+{
+    if (busy) {
+        set_busy = true;
+        set_busy_since = time(NULL);
+        return;
+    }
+    set_busy = false;
+    if (deferred) {
+        struct timeval soon = {0, 1000};
+        snmp_alarm_register_hr(soon, 0, install_deferred, NULL);
+    }
+}
+
 void ax_mib_install(struct ax_snapshot *snap)
+{
+    /* a master that died in the middle of a SET never ends it */
+    if (set_busy && time(NULL) - set_busy_since > 30)
+        set_busy = false;
+    if (set_busy) {
+        ax_snapshot_free(deferred);
+        deferred = snap;
+        return;
+    }
+    install(snap);
+}
+
+static void install(struct ax_snapshot *snap)
 {
     struct timespec t0, t1;
     size_t rows = 0;
@@ -94,6 +139,8 @@ void ax_mib_install(struct ax_snapshot *snap)
 
 void ax_mib_shutdown(void)
 {
+    ax_snapshot_free(deferred);
+    deferred = NULL;
     for (size_t i = 0; i < NTABLES; i++)
         ax_table_clear(tables[i]);
     ax_snapshot_free(ax_current);

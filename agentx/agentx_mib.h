@@ -5,6 +5,8 @@
 #ifndef AGENTX_MIB_H
 #define AGENTX_MIB_H
 
+#include <stdbool.h>
+
 #include "agentx_snapshot.h"
 
 /* Registers every scalar and table under the master. */
@@ -14,6 +16,10 @@ void ax_mib_register(void);
  * snapshot keeps the last good tables and only marks the host
  * disconnected.  Returns the snapshot now served. */
 void ax_mib_install(struct ax_snapshot *snap);
+
+/* Marks a SET in progress (from its first phase to its last): snapshots
+ * that arrive meanwhile are installed when it ends. */
+void ax_mib_set_busy(bool busy);
 
 /* Frees the tables and the snapshot (at shutdown). */
 void ax_mib_shutdown(void);

@@ -33,8 +33,8 @@ static int scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *
                                      sizeof(zero_dot_zero));
             break;
         case 4:
-            ax_set_u32(req, ASN_TIMETICKS,
-                          s ? s->hv_uptime_cs + (uint32_t)((time(NULL) - s->taken) * 100) : 0);
+            /* read now: the snapshot's reading is up to an interval old */
+            ax_set_u32(req, ASN_TIMETICKS, s ? ax_host_uptime_cs() : 0);
             break;
         case 5: ax_set_int(req, s ? (long)s->nvms : 0); break;
         case 6: ax_set_u32(req, ASN_TIMETICKS, ax_table_last_change); break;

@@ -184,7 +184,7 @@ int32_t ax_mem_unit(uint64_t cur_kib, uint64_t max_kib, int32_t *cur, int32_t *m
     return (int32_t)(1024 << shift);    /* shift <= 33: 1024 << 21 at most for 2^64 KiB */
 }
 
-static uint32_t host_uptime_cs(void)
+uint32_t ax_host_uptime_cs(void)
 {
     FILE *f = fopen("/proc/uptime", "r");
     double up = 0;
@@ -198,7 +198,7 @@ static uint32_t host_uptime_cs(void)
 }
 
 /* libvirt states -> VM-MIB's admin and oper states (vm-mib.md 4.9). */
-static void map_state(const struct vm_domain_stats *st, int *admin, int *oper)
+void ax_map_state(const struct vm_domain_stats *st, int *admin, int *oper)
 {
     switch (st->state) {
     case VM_DOMAIN_RUNNING:
@@ -256,7 +256,7 @@ static void fill_vm(struct ax_vm *vm, const struct vm_domain_stats *st, struct a
     vm->os_type = vm_strdup(st->os_type ? st->os_type : "");
     vm->type = vm_strdup(st->type ? st->type : "");
     vm->id = st->id;
-    map_state(st, &vm->admin, &vm->oper);
+    ax_map_state(st, &vm->admin, &vm->oper);
     vm->running = st->state == VM_DOMAIN_RUNNING || st->state == VM_DOMAIN_BLOCKED;
     vm->autostart = st->autostart ? VMAUTOSTART_ENABLED : VMAUTOSTART_DISABLED;
     vm->persistent = st->persistent ? VMPERSISTENT_PERSISTENT : VMPERSISTENT_TRANSIENT;
@@ -371,7 +371,7 @@ struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_m
     snap->connected = true;
     snap->hv_software = vm_strdup(type ? type : "");
     snap->hv_version = vm_asprintf("%llu.%llu.%llu", v / 1000000, v / 1000 % 1000, v % 1000);
-    snap->hv_uptime_cs = host_uptime_cs();
+    snap->hv_uptime_cs = ax_host_uptime_cs();
     snap->mem_total_kib = node.memory_kib;
     snap->mem_free_kib = node.free_memory_kib;
     snap->cpus = (int32_t)node.cpus;
@@ -401,6 +401,11 @@ struct ax_refresher {
     int interval;
     int pipe[2];
     struct ax_snapshot *pending;
+    /* One connection, shared with the agent's SETs (an in-memory test
+     * driver exists once per connection), used under conn_lock. */
+    pthread_mutex_t conn_lock;
+    struct vm_connect *conn;
+    bool read_write;
 };
 
 /* A driver that pushes lifecycle events (XenAPI, virtmond) makes the next
@@ -411,10 +416,18 @@ static void on_event(struct vm_connect *conn, struct vm_domain *dom, int event, 
     ax_refresher_poke(opaque);
 }
 
+/* The connection, opened (again) if needed; conn_lock held by the caller. */
+static struct vm_connect *refresher_conn(struct ax_refresher *r)
+{
+    if (!r->conn && (r->conn = vm_connect_open(r->uri, r->read_write ? 0 : VM_CONNECT_RO)) &&
+        vm_connect_domain_event_register(r->conn, on_event, r, NULL, 0) < 0)
+        vm_error_reset();   /* no events: the interval alone */
+    return r->conn;
+}
+
 static void *refresher_main(void *arg)
 {
     struct ax_refresher *r = arg;
-    struct vm_connect *conn = NULL;
     struct ax_index_map *map = NULL;
 
     for (;;) {
@@ -427,15 +440,14 @@ static void *refresher_main(void *arg)
             snap->uri = vm_strdup(r->uri);
             snap->error = vm_strdup(vm_error_message());
         } else {
-            if (!conn && (conn = vm_connect_open(r->uri, VM_CONNECT_RO)) &&
-                vm_connect_domain_event_register(conn, on_event, r, NULL, 0) < 0)
-                vm_error_reset();   /* no events: the interval alone */
-            snap = ax_snapshot_build(conn, map, r->uri);
-            if (!snap->connected && conn) {
+            pthread_mutex_lock(&r->conn_lock);
+            snap = ax_snapshot_build(refresher_conn(r), map, r->uri);
+            if (!snap->connected && r->conn) {
                 /* a broken connection: open a new one next time */
-                vm_connect_close(conn);
-                conn = NULL;
+                vm_connect_close(r->conn);
+                r->conn = NULL;
             }
+            pthread_mutex_unlock(&r->conn_lock);
         }
         pthread_mutex_lock(&r->lock);
         ax_snapshot_free(r->pending);
@@ -457,18 +469,29 @@ static void *refresher_main(void *arg)
         }
         pthread_mutex_unlock(&r->lock);
     }
-    if (conn)
-        vm_connect_close(conn);
     ax_index_map_free(map);
     return NULL;
 }
 
+struct vm_connect *ax_refresher_conn_lock(struct ax_refresher *r)
+{
+    pthread_mutex_lock(&r->conn_lock);
+    return refresher_conn(r);
+}
+
+void ax_refresher_conn_unlock(struct ax_refresher *r)
+{
+    pthread_mutex_unlock(&r->conn_lock);
+}
+
 struct ax_refresher *ax_refresher_start(const char *uri, int interval, const char *state_dir,
-                                        int *notify_fd)
+                                        bool read_write, int *notify_fd)
 {
     struct ax_refresher *r;
 
     VM_NEW(r);
+    r->read_write = read_write;
+    pthread_mutex_init(&r->conn_lock, NULL);
     r->uri = vm_strdup(uri);
     r->state_dir = vm_strdup(state_dir);
     r->interval = interval > 0 ? interval : 5;
@@ -517,6 +540,9 @@ void ax_refresher_stop(struct ax_refresher *r)
     pthread_cond_signal(&r->cond);
     pthread_mutex_unlock(&r->lock);
     pthread_join(r->thread, NULL);
+    if (r->conn)
+        vm_connect_close(r->conn);
+    pthread_mutex_destroy(&r->conn_lock);
     ax_snapshot_free(r->pending);
     close(r->pipe[0]);
     close(r->pipe[1]);

@@ -92,9 +92,22 @@ int ax_index_map_peek(const struct ax_index_map *map);
 struct ax_refresher;
 
 /* Starts the thread; each new snapshot is announced by a byte on the fd
- * returned in *notify_fd (read it, then take the snapshot). */
+ * returned in *notify_fd (read it, then take the snapshot).  read_write
+ * opens the connection for control SETs too. */
 struct ax_refresher *ax_refresher_start(const char *uri, int interval, const char *state_dir,
-                                        int *notify_fd);
+                                        bool read_write, int *notify_fd);
+
+/* The refresher's connection for the agent's own calls (SETs), opened if
+ * needed (NULL with an error); hold it only between lock and unlock. */
+struct vm_connect *ax_refresher_conn_lock(struct ax_refresher *r);
+void ax_refresher_conn_unlock(struct ax_refresher *r);
+
+/* The host's uptime in hundredths of a second (vmHvUpTime of local
+ * hypervisors). */
+uint32_t ax_host_uptime_cs(void);
+
+/* libvirt's state of st -> VM-MIB's admin and oper states. */
+void ax_map_state(const struct vm_domain_stats *st, int *admin, int *oper);
 
 /* The newest snapshot not yet taken (the caller owns it), or NULL. */
 struct ax_snapshot *ax_refresher_take(struct ax_refresher *r);

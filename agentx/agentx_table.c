@@ -72,7 +72,7 @@ void ax_table_register(const struct ax_table *t)
         return;
     }
     reg = netsnmp_create_handler_registration(t->name, t->handler, t->oid, t->oid_len,
-                                              HANDLER_CAN_RONLY);
+                                              t->writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
     /* Tables with the same index share one tdata: a row's index varbinds
      * cost about 1 KiB each in net-snmp, the bulk of the memory per domain. */
     if (t->kind != AX_ROWS_SHARED)

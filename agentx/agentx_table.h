@@ -46,6 +46,7 @@ struct ax_table {
     const oid *oid;
     size_t oid_len;
     int nindexes, min_col, max_col;
+    bool writable;                  /* its handler takes SETs */
     enum ax_row_kind kind;
     void (*custom_reg)(void);       /* AX_ROWS_CUSTOM */
     struct ax_table_state *state;   /* AX_ROWS_SHARED: the owner's (registered first) */

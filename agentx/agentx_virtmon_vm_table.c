@@ -10,16 +10,80 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentx_control.h"
+#include "agentx_mib.h"
 #include "agentx_table.h"
+#include "util/vm_alloc.h"
 #include "mibdefs/virtmonVmTable_columns.h"
 #include "mibdefs/virtmonVmTable_enums.h"
 #include "mibdefs/vmTable_enums.h"
+
+/* Who asked, for the audit log: through AgentX the master checked access,
+ * and the PDU carries what it forwarded. */
+static char *requester(netsnmp_agent_request_info *reqinfo)
+{
+    netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
+
+    if (pdu && pdu->securityName && pdu->securityNameLen)
+        return vm_asprintf("user '%.*s'", (int)pdu->securityNameLen, pdu->securityName);
+    if (pdu && pdu->community && pdu->community_len)
+        return vm_asprintf("community '%.*s'", (int)pdu->community_len, (char *)pdu->community);
+    return vm_strdup("the master agent (AgentX)");
+}
+
+/* SETs: every varbind is checked (RESERVE1) before anything is done
+ * (ACTION), so a multi-varbind SET is refused as a whole. */
+static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+    if (reqinfo->mode == MODE_SET_RESERVE1) {
+        ax_mib_set_busy(true);
+    } else if (reqinfo->mode == MODE_SET_FREE || reqinfo->mode == MODE_SET_COMMIT ||
+               reqinfo->mode == MODE_SET_UNDO) {
+        /* the last phases: the rows may be replaced after this */
+        ax_mib_set_busy(false);
+        return SNMP_ERR_NOERROR;
+    }
+    for (netsnmp_request_info *req = requests; req; req = req->next) {
+        netsnmp_variable_list *vb = req->requestvb;
+        struct ax_vm *vm;
+        enum ax_op op;
+        int col = 0, err;
+
+        if (req->processed || !(vm = ax_row_of(reqinfo, req, &col)))
+            continue;
+        switch (reqinfo->mode) {
+        case MODE_SET_RESERVE1:
+            if (vb->type != ASN_INTEGER) {
+                netsnmp_set_request_error(reqinfo, req,
+                                          col >= COLUMN_VIRTMONVMTYPE ? SNMP_ERR_NOTWRITABLE
+                                                                      : SNMP_ERR_WRONGTYPE);
+            } else if (ax_control_check(vm, col, *vb->val.integer, &op, &err) < 0) {
+                netsnmp_set_request_error(reqinfo, req, err);
+            }
+            break;
+        case MODE_SET_ACTION:
+            /* the state is read again: a snapshot may have come in between */
+            if (ax_control_check(vm, col, *vb->val.integer, &op, &err) < 0) {
+                netsnmp_set_request_error(reqinfo, req, err);
+            } else {
+                VM_AUTOFREE char *who = requester(reqinfo);
+                if ((err = ax_control_apply(vm, op, who)) != SNMP_ERR_NOERROR)
+                    netsnmp_set_request_error(reqinfo, req, err);
+            }
+            break;
+        default:
+            /* nothing to undo: ACTION does one operation or fails before it */
+            break;
+        }
+    }
+    return SNMP_ERR_NOERROR;
+}
 
 static int xvm_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
                              netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
     if (reqinfo->mode != MODE_GET)
-        return SNMP_ERR_NOERROR;
+        return xvm_set(reqinfo, requests);
     for (netsnmp_request_info *req = requests; req; req = req->next) {
         int col = 0;
         const struct ax_vm *vm = ax_row_of(reqinfo, req, &col);
@@ -52,6 +116,7 @@ const struct ax_table ax_virtmon_vm_table = {
     .nindexes = 1,
     .min_col = 1,
     .max_col = 7,
+    .writable = true,
     .kind = AX_ROWS_SHARED,
     .state = &ax_vm_table_state,
 };

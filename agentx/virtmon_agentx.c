@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentx_control.h"
 #include "agentx_mib.h"
 #include "agentx_snapshot.h"
 #include "util/vm_alloc.h"
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
     const char *uri, *state_dir;
     bool foreground = false, logging_set = false;
     int interval, notify_fd, c;
+    unsigned int allowed = 0;
 
     while ((c = getopt_long(argc, argv, "c:x:fi:L:D::hV", longopts, NULL)) != -1) {
         switch (c) {
@@ -212,14 +214,16 @@ int main(int argc, char **argv)
     }
     uri = opt.uri ? opt.uri : cfg.uri ? cfg.uri : default_uri;
     interval = opt.interval ? opt.interval : cfg.interval ? cfg.interval : 5;
-    if (opt.allow_control || cfg.allow_control)
-        snmp_log(LOG_WARNING, "control SETs are not in this build yet: every SET on "
-                              "VIRTMON-MIB's control objects is refused (notWritable)\n");
-
-    if (!(refresher = ax_refresher_start(uri, interval, state_dir, &notify_fd))) {
+    if (ax_control_parse(opt.allow_control ? opt.allow_control : cfg.allow_control,
+                         &allowed) < 0) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
         return 1;
     }
+    if (!(refresher = ax_refresher_start(uri, interval, state_dir, allowed != 0, &notify_fd))) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    ax_control_init(allowed, refresher);
     register_readfd(notify_fd, on_snapshot, NULL);
     snmp_log(LOG_INFO, APP " serving %s (refresh every %d s, state in %s)\n", uri, interval,
              state_dir);

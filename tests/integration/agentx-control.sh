@@ -1,0 +1,77 @@
+#!/bin/sh
+# agentx-control.sh: control through VIRTMON-MIB SETs on the in-memory test
+# driver: opt-in per operation, SNMP's error codes for bad SETs, nothing
+# changed by a refused or failed one, the next GET shows a successful one,
+# and every change is logged.
+. "$abs_top_srcdir/tests/lib.sh"
+. "$abs_top_srcdir/tests/snmp-lib.sh"
+
+snmpd_start
+agent_start -c test:///default -i 1 --state-dir "$VM_TMP/st" \
+    --allow-control=start,shutdown,suspend,resume,destroy,reboot,reset
+wait_value VM-MIB::vmNumber.0 5 30
+ok $? "the subagent serves test:///default"
+idx() { snmp snmpbulkwalk -Oqn VM-MIB::vmName | awk -v n="$1" '$2 == n { sub(/.*\./, "", $1); print $1 }'; }
+web1=$(idx web1); db1=$(idx db1); idle1=$(idx idle1); huge1=$(idx huge1); test1=$(idx test)
+oper() { snmp snmpget -Oqv VM-MIB::vmOperState.$1; }
+set_ok() {  # set_ok DESCRIPTION ARGS...: a SET that must succeed
+    _d=$1; shift
+    out=$(snmp snmpset private "$@")
+    like "$out" "= INTEGER" "$_d"
+}
+set_err() {  # set_err ERROR DESCRIPTION ARGS...
+    _e=$1 _d=$2; shift 2
+    out=$(snmp snmpset private "$@")
+    like "$out" "$_e" "$_d"
+}
+
+set_ok "virtmonVmAdminState paused suspends web1" VIRTMON-MIB::virtmonVmAdminState.$web1 i 3
+is "$(oper $web1)" paused "the next GET shows vmOperState paused"
+set_ok "running resumes it" VIRTMON-MIB::virtmonVmAdminState.$web1 i 1
+is "$(oper $web1)" running "vmOperState running"
+set_ok "running starts a shut-off domain" VIRTMON-MIB::virtmonVmAdminState.$idle1 i 1
+is "$(oper $idle1)" running "idle1 runs"
+set_ok "shutdown shuts it down" VIRTMON-MIB::virtmonVmAdminState.$idle1 i 4
+is "$(oper $idle1)" shutdown "idle1 is shut down"
+set_ok "virtmonVmAction destroy forces huge1 off" VIRTMON-MIB::virtmonVmAction.$huge1 i 2
+is "$(oper $huge1)" shutdown "huge1 is off"
+is "$(snmp snmpget -Oqv VIRTMON-MIB::virtmonVmAction.$huge1)" none "virtmonVmAction reads none"
+
+out=$(snmpset -v2c -c private -m '' "127.0.0.1:$SNMP_PORT" \
+    .1.3.6.1.4.1.8072.9999.9999.236.1.2.1.1.$web1 s x 2>&1)
+like "$out" "wrongType" "a string for virtmonVmAdminState is wrongType"
+set_err wrongValue "a value outside the enumeration is wrongValue" \
+    VIRTMON-MIB::virtmonVmAdminState.$web1 i 9
+set_err inconsistentValue "pausing a shut-off domain is inconsistentValue" \
+    VIRTMON-MIB::virtmonVmAdminState.$idle1 i 3
+set_err inconsistentValue "destroying a shut-off domain is inconsistentValue" \
+    VIRTMON-MIB::virtmonVmAction.$idle1 i 2
+set_err notWritable "an operation not enabled (save) is notWritable" \
+    VIRTMON-MIB::virtmonVmAdminState.$web1 i 2
+set_err notWritable "autostart, not enabled, is notWritable" \
+    VIRTMON-MIB::virtmonVmAutoStart.$web1 i 1
+set_err notWritable "a read-only column is notWritable" VIRTMON-MIB::virtmonVmId.$web1 i 7
+out=$(snmp snmpset VIRTMON-MIB::virtmonVmAdminState.$web1 i 3)
+like "$out" "noAccess" "a read-only community gets the master's noAccess"
+# a SET with one bad varbind is refused as a whole
+out=$(snmp snmpset private VIRTMON-MIB::virtmonVmAdminState.$test1 i 3 \
+    VIRTMON-MIB::virtmonVmAdminState.$idle1 i 3)
+like "$out" "inconsistentValue" "a two-varbind SET with one bad varbind is refused"
+is "$(oper $web1) $(oper $idle1) $(oper $test1) $(oper $db1)" "running shutdown running paused" \
+    "none of the refused SETs changed anything"
+
+grep -q "SET by .*: suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
+ok $? "the audit log names operation, domain and result"
+agent_stop
+is "$AGENT_RC" 0 "the subagent stops cleanly"
+
+# without --allow-control every control SET is notWritable
+agent_start -c test:///default -i 1 --state-dir "$VM_TMP/st"
+wait_value VM-MIB::vmNumber.0 5 30
+set_err notWritable "control is off by default" VIRTMON-MIB::virtmonVmAdminState.$web1 i 3
+is "$(oper $web1)" running "and nothing changed"
+agent_stop
+vm_run "$AGENTX" -f --allow-control=launch -x "$VM_TMP/none.sock" -c test:///default
+like "$ERR" "unknown control operation 'launch'" "an unknown operation stops the subagent at start"
+is "$RC" 1 "with exit status 1"
+done_testing
