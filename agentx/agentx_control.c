@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "agentx_control.h"
+#include "agentx_notify.h"
 #include "mibdefs/virtmonVmTable_columns.h"
 #include "mibdefs/virtmonVmTable_enums.h"
 #include "mibdefs/vmTable_enums.h"
@@ -188,7 +189,14 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
                  vm->name);
         /* the next GET shows it at once, not at the next refresh */
         if ((st = vm_domain_get_stats(dom, 0))) {
+            int prev = vm->oper;
             ax_map_state(st, &vm->admin, &vm->oper);
+            if (vm->oper != prev) {
+                /* the next snapshot will not see a change: tell now */
+                struct ax_change c = {ax_notif_for_oper(vm->oper), vm->index, prev, vm};
+                if (c.notif != AX_NOTIF_NONE)
+                    ax_notify_changes(&c, 1);
+            }
             vm->running = st->state == VM_DOMAIN_RUNNING || st->state == VM_DOMAIN_BLOCKED;
             vm->id = st->id;
             vm->autostart = st->autostart ? VMAUTOSTART_ENABLED : VMAUTOSTART_DISABLED;

@@ -12,9 +12,11 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include <malloc.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "agentx_mib.h"
+#include "agentx_notify.h"
 #include "agentx_table.h"
 #include "util/vm_alloc.h"
 
@@ -100,17 +102,30 @@ static void install(struct ax_snapshot *snap)
 
     if (!snap->connected) {
         /* keep serving the last good snapshot, with its age */
-        if (ax_conn_state == 1)
+        if (ax_conn_state == 1) {
             snmp_log(LOG_WARNING,
                      "hypervisor '%s' unreachable: %s; serving the last snapshot\n",
                      snap->uri ? snap->uri : "?", snap->error ? snap->error : "unknown error");
+            ax_conn_state = 2;
+            ax_notify_hypervisor(false, snap->uri, ax_conn_state);
+        }
         ax_conn_state = 2;
         ax_snapshot_free(snap);
         return;
     }
-    if (ax_conn_state == 2 && ax_current)
+    if (ax_conn_state == 2 && ax_current) {
         snmp_log(LOG_NOTICE, "hypervisor '%s' reachable again\n", snap->uri);
+        ax_notify_hypervisor(true, snap->uri, 1);
+    }
     ax_conn_state = 1;
+    {
+        /* notifications while both snapshots are alive (deleted rows are
+         * only in the old one) */
+        struct ax_change *changes;
+        size_t n = ax_changes(ax_current, snap, &changes);
+        ax_notify_changes(changes, n);
+        free(changes);
+    }
     ax_last_good = snap->taken;
     if (rows_changed(ax_current, snap))
         ax_table_last_change = snap->hv_uptime_cs;

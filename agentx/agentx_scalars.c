@@ -97,7 +97,7 @@ static void reg_switch(const char *name, const oid *o, size_t len, long *value)
     netsnmp_register_scalar(reg);
 }
 
-static long per_vm_enabled = 1, bulk_enabled = 1;  /* TruthValue: true(1) at start */
+long ax_per_vm_enabled = 1, ax_bulk_enabled = 1;   /* true(1) at start, never persisted */
 
 static void reg(void)
 {
@@ -117,8 +117,8 @@ static void reg(void)
     reg_scalar("vmHvUpTime", hv_uptime, L(hv_uptime), 4);
     reg_scalar("vmNumber", vm_number, L(vm_number), 5);
     reg_scalar("vmTableLastChange", last_change, L(last_change), 6);
-    reg_switch("vmPerVMNotificationsEnabled", per_vm, L(per_vm), &per_vm_enabled);
-    reg_switch("vmBulkNotificationsEnabled", bulk, L(bulk), &bulk_enabled);
+    reg_switch("vmPerVMNotificationsEnabled", per_vm, L(per_vm), &ax_per_vm_enabled);
+    reg_switch("vmBulkNotificationsEnabled", bulk, L(bulk), &ax_bulk_enabled);
     reg_scalar("virtmonHostMemTotal", mem_total, L(mem_total), 101);
     reg_scalar("virtmonHostMemFree", mem_free, L(mem_free), 102);
     reg_scalar("virtmonHostCpus", cpus, L(cpus), 103);

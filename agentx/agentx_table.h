@@ -22,6 +22,7 @@ extern struct ax_snapshot *ax_current;
 extern int ax_conn_state;               /* virtmonHostConnState */
 extern time_t ax_last_good;             /* when ax_current was taken */
 extern uint32_t ax_table_last_change;   /* vmTableLastChange */
+extern long ax_per_vm_enabled, ax_bulk_enabled;  /* the switches: true(1) / false(2) */
 
 /* How a table's rows come from a snapshot. */
 enum ax_row_kind {

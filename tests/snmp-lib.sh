@@ -9,6 +9,24 @@ MIBDIR="$abs_top_srcdir/mibs"
 SNMP_OPTS="-M +$MIBDIR:/usr/share/snmp/mibs -m VM-MIB:VIRTMON-MIB -v2c -t 2 -r 1"
 mkdir -p "$VM_TMP/snmp/persist"
 
+# on_free_port STEP LOG LAUNCH: runs "LAUNCH PORT" (which backgrounds a
+# net-snmp daemon writing LOG) on up to 10 ports of 16400-16499, stepping by
+# STEP so different daemons probe different ports, until one logs its banner
+# and stays up.  Sets FREE_PORT and FREE_PID; returns 1 if none started.
+on_free_port() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        FREE_PORT=$((16400 + ($$ + try * $1) % 100))
+        "$3" "$FREE_PORT"
+        FREE_PID=$!
+        VM_PIDS="$VM_PIDS $FREE_PID"
+        if wait_for "$2" 'NET-SNMP version' 10 && kill -0 "$FREE_PID" 2>/dev/null; then
+            return 0
+        fi
+        kill "$FREE_PID" 2>/dev/null
+    done
+    return 1
+}
+
 # snmpd_start: starts the master; sets SNMP_PORT and SNMPD_PID.
 snmpd_start() {
     cat > "$VM_TMP/snmp/snmpd.conf" <<EOC
@@ -19,21 +37,30 @@ agentxTimeout 5
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 EOC
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        SNMP_PORT=$((16400 + ($$ + try * 7) % 100))
-        rm -f "$VM_TMP/snmp/snmpd.pid"
-        SNMP_PERSISTENT_DIR="$VM_TMP/snmp/persist" MIBS= snmpd -f -Lo -C \
-            -c "$VM_TMP/snmp/snmpd.conf" -p "$VM_TMP/snmp/snmpd.pid" \
-            "udp:127.0.0.1:$SNMP_PORT" > "$VM_TMP/snmp/snmpd.log" 2>&1 &
-        SNMPD_PID=$!
-        VM_PIDS="$VM_PIDS $SNMPD_PID"
-        if wait_for "$VM_TMP/snmp/snmpd.log" 'NET-SNMP version' 10 && kill -0 "$SNMPD_PID" 2>/dev/null; then
-            return 0
-        fi
-        kill "$SNMPD_PID" 2>/dev/null
-    done
-    echo "Bail out! snmpd does not start (see $VM_TMP/snmp/snmpd.log)"
-    exit 99
+    [ -n "${TRAP_PORT:-}" ] && echo "trap2sink 127.0.0.1:$TRAP_PORT public" >> "$VM_TMP/snmp/snmpd.conf"
+    on_free_port 7 "$VM_TMP/snmp/snmpd.log" launch_snmpd || {
+        echo "Bail out! snmpd does not start (see $VM_TMP/snmp/snmpd.log)"; exit 99; }
+    SNMP_PORT=$FREE_PORT SNMPD_PID=$FREE_PID
+}
+launch_snmpd() {
+    rm -f "$VM_TMP/snmp/snmpd.pid"
+    SNMP_PERSISTENT_DIR="$VM_TMP/snmp/persist" MIBS= snmpd -f -Lo -C \
+        -c "$VM_TMP/snmp/snmpd.conf" -p "$VM_TMP/snmp/snmpd.pid" \
+        "udp:127.0.0.1:$1" > "$VM_TMP/snmp/snmpd.log" 2>&1 &
+}
+
+# snmptrapd_start: a trap receiver logging to $VM_TMP/snmp/traps; sets
+# TRAP_PORT (call before snmpd_start, whose config then sends there).
+snmptrapd_start() {
+    need snmptrapd
+    printf 'authCommunity log public\ndoNotRetainNotificationLogs yes\n' > "$VM_TMP/snmp/snmptrapd.conf"
+    on_free_port 13 "$VM_TMP/snmp/traps" launch_snmptrapd || {
+        echo "Bail out! snmptrapd does not start"; exit 99; }
+    TRAP_PORT=$FREE_PORT TRAPD_PID=$FREE_PID
+}
+launch_snmptrapd() {
+    SNMP_PERSISTENT_DIR="$VM_TMP/snmp/persist" MIBS= snmptrapd -f -Lo -C -On \
+        -c "$VM_TMP/snmp/snmptrapd.conf" "udp:127.0.0.1:$1" > "$VM_TMP/snmp/traps" 2>&1 &
 }
 
 # agent_start ARGS...: starts virtmon-agentx against the master; AGENT_PID.
