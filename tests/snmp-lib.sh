@@ -36,7 +36,10 @@ agentXPerms 0660 0770
 agentxTimeout 5
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
+createUser nmsadmin SHA-256 auth-secret-2 AES priv-secret-2
 EOC
+    # the write access the documentation recommends, exactly as written there
+    grep -E '^(view|group|access) ' "$abs_top_srcdir/docs/snmpd.conf.example" >> "$VM_TMP/snmp/snmpd.conf"
     [ -n "${TRAP_PORT:-}" ] && echo "trap2sink 127.0.0.1:$TRAP_PORT public" >> "$VM_TMP/snmp/snmpd.conf"
     on_free_port 7 "$VM_TMP/snmp/snmpd.log" launch_snmpd || {
         echo "Bail out! snmpd does not start (see $VM_TMP/snmp/snmpd.log)"; exit 99; }
@@ -84,6 +87,14 @@ snmp() {  # snmp COMMAND [COMMUNITY] ARGS...: one net-snmp command on our agent
     [ "${1:-}" = private ] && { _comm=private; shift; }
     # shellcheck disable=SC2086
     $_cmd $SNMP_OPTS -c "$_comm" "127.0.0.1:$SNMP_PORT" "$@" 2>&1
+}
+
+# snmpv3 COMMAND LEVEL ARGS...: as the documented SNMPv3 admin user at LEVEL
+snmpv3() {
+    _cmd=$1 _level=$2; shift 2
+    $_cmd -M "+$MIBDIR:/usr/share/snmp/mibs" -m VM-MIB:VIRTMON-MIB -v3 -t 2 -r 1 \
+        -l "$_level" -u nmsadmin -a SHA-256 -A auth-secret-2 -x AES -X priv-secret-2 \
+        "127.0.0.1:$SNMP_PORT" "$@" 2>&1
 }
 
 # wait_value OID EXPECTED SECONDS: bounded wait until a GET gives EXPECTED.

@@ -60,6 +60,21 @@ like "$out" "inconsistentValue" "a two-varbind SET with one bad varbind is refus
 is "$(oper $web1) $(oper $idle1) $(oper $test1) $(oper $db1)" "running shutdown running paused" \
     "none of the refused SETs changed anything"
 
+# SNMPv3 as docs/snmpd.conf.example configures it: authPriv writes,
+# authNoPriv is refused by the master before the subagent sees it
+out=$(snmpv3 snmpset authNoPriv VIRTMON-MIB::virtmonVmAdminState.$db1 i 1)
+like "$out" "authorizationError|noAccess" "an authNoPriv SET is refused by snmpd"
+is "$(oper $db1)" paused "and changes nothing"
+out=$(snmpv3 snmpset authPriv VIRTMON-MIB::virtmonVmAdminState.$db1 i 1)
+like "$out" "virtmonVmAdminState" "the documented authPriv user may SET"
+is "$(oper $db1)" running "and db1 runs"
+out=$(snmpv3 snmpset authPriv VM-MIB::vmPerVMNotificationsEnabled.0 i 1)
+like "$out" "vmPerVMNotificationsEnabled" "and switch notifications"
+out=$(snmpv3 snmpset authPriv .1.3.6.1.2.1.1.4.0 s x)
+like "$out" "noAccess|notWritable|authorizationError" "but nothing outside the control view"
+out=$(snmpv3 snmpget authPriv VM-MIB::vmName.$db1)
+like "$out" "db1" "and it reads the VM-MIB view"
+
 grep -q "SET by .*: suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
 ok $? "the audit log names operation, domain and result"
 agent_stop
