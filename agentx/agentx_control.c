@@ -15,6 +15,7 @@
 #include "mibdefs/virtmonVmTable_enums.h"
 #include "mibdefs/vmTable_enums.h"
 #include "util/vm_alloc.h"
+#include "util/vm_buf.h"
 #include "util/vm_error.h"
 
 static unsigned int allowed_ops;
@@ -176,6 +177,7 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
         case AX_OP_RESET: r = vm_domain_reset(dom, 0); break;
         case AX_OP_AUTOSTART: r = vm_domain_set_autostart(dom, 1); break;
         case AX_OP_AUTOSTART_OFF: r = vm_domain_set_autostart(dom, 0); break;
+        case AX_OP_UNDEFINE: r = vm_domain_undefine(dom, 0); break;
         default: vm_report_error(VM_ERR_NOT_SUPPORTED, "not a domain operation"); break;
         }
     }
@@ -188,7 +190,7 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
         snmp_log(LOG_NOTICE, "SET by %s: %s of domain '%s' done\n", requester, op_name(op),
                  vm->name);
         /* the next GET shows it at once, not at the next refresh */
-        if ((st = vm_domain_get_stats(dom, 0))) {
+        if (op != AX_OP_UNDEFINE && (st = vm_domain_get_stats(dom, 0))) {
             int prev = vm->oper;
             ax_map_state(st, &vm->admin, &vm->oper);
             if (vm->oper != prev) {
@@ -208,4 +210,128 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
     ax_refresher_conn_unlock(refresher);
     ax_refresher_poke(refresher);
     return err;
+}
+
+int ax_control_undefine_check(const struct ax_vm *vm, int *err)
+{
+    if (vm->persistent != VMPERSISTENT_PERSISTENT || active(vm))
+        *err = SNMP_ERR_INCONSISTENTVALUE;   /* running, or nothing to undefine */
+    else if (!(allowed_ops & AX_OP_UNDEFINE))
+        *err = SNMP_ERR_NOTWRITABLE;
+    else
+        *err = SNMP_ERR_NOERROR;
+    return *err == SNMP_ERR_NOERROR ? 0 : -1;
+}
+
+bool ax_control_define_allowed(void)
+{
+    return (allowed_ops & AX_OP_DEFINE) != 0;
+}
+
+int ax_control_index_check(int index)
+{
+    struct ax_index_map *map;
+    int err;
+
+    ax_refresher_conn_lock(refresher);
+    vm_error_reset();   /* only the map matters here, not the connection */
+    if (!(map = ax_refresher_index_map(refresher)))
+        err = SNMP_ERR_RESOURCEUNAVAILABLE;
+    else
+        err = ax_index_map_taken(map, index) ? SNMP_ERR_INCONSISTENTNAME : SNMP_ERR_NOERROR;
+    ax_refresher_conn_unlock(refresher);
+    return err;
+}
+
+int ax_control_define_check(const struct ax_new_vm *nv, bool start)
+{
+    if (!(allowed_ops & AX_OP_DEFINE) || (start && !(allowed_ops & AX_OP_START)))
+        return SNMP_ERR_NOTWRITABLE;
+    /* without XML the minimal definition needs all three */
+    if (!nv->name || (!nv->xml && (!nv->mem_kib || !nv->vcpus)))
+        return SNMP_ERR_INCONSISTENTVALUE;
+    return SNMP_ERR_NOERROR;
+}
+
+/* The minimal definition of nv for the driver behind conn; caller frees. */
+static char *minimal_xml(struct vm_connect *conn, const struct ax_new_vm *nv)
+{
+    struct vm_buf b = VM_BUF_INIT;
+    const char *hv = vm_connect_get_type(conn);
+
+    /* QEMU: TCG runs everywhere; KVM (or anything more) needs the XML */
+    vm_buf_addf(&b, "<domain type='%s'>\n  <name>", hv && strcmp(hv, "Test") == 0 ? "test" : "qemu");
+    vm_buf_add_xml_escaped(&b, nv->name);
+    vm_buf_addf(&b, "</name>\n  <memory unit='KiB'>%u</memory>\n  <vcpu>%d</vcpu>\n"
+                    "  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n",
+                nv->mem_kib, (int)nv->vcpus);
+    return vm_buf_steal(&b);
+}
+
+int ax_control_define(const struct ax_new_vm *nv, bool start, const char *requester)
+{
+    struct vm_connect *conn = ax_refresher_conn_lock(refresher);
+    struct ax_index_map *map = ax_refresher_index_map(refresher);
+    struct vm_domain *dom = NULL;
+    VM_AUTOFREE char *xml = NULL;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    int err = SNMP_ERR_NOERROR;
+    const char *what = start ? "define and start" : "define";
+
+    struct vm_domain *same = conn ? vm_domain_lookup_by_name(conn, nv->name) : NULL;
+
+    if (same) {
+        /* defining it would redefine that domain, not add one */
+        vm_domain_free(same);
+        vm_report_error(VM_ERR_INVALID_ARG, "a domain named '%s' exists", nv->name);
+        err = SNMP_ERR_INCONSISTENTVALUE;
+    } else if (conn && map && (xml = nv->xml ? vm_strdup(nv->xml) : minimal_xml(conn, nv)) &&
+        (dom = vm_domain_define_xml(conn, xml, 0))) {
+        if (strcmp(vm_domain_get_name(dom), nv->name) != 0) {
+            vm_report_error(VM_ERR_INVALID_ARG, "the XML names '%s', the row '%s'",
+                            vm_domain_get_name(dom), nv->name);
+            err = SNMP_ERR_INCONSISTENTVALUE;
+        } else if (vm_domain_get_uuid(dom, uuid) < 0 ||
+                   ax_index_map_assign(map, uuid, nv->index) < 0 ||
+                   (start && vm_domain_start(dom, 0) < 0)) {
+            err = SNMP_ERR_COMMITFAILED;
+        }
+        if (err != SNMP_ERR_NOERROR) {
+            /* a failed operation changes nothing: take the definition back */
+            char *msg = vm_strdup(vm_error_message());
+            vm_domain_undefine(dom, 0);
+            vm_report_error(VM_ERR_OPERATION_FAILED, "%s", msg);
+            free(msg);
+        }
+    } else {
+        err = !conn || !map || vm_error_code() == VM_ERR_NOT_SUPPORTED
+                  ? SNMP_ERR_RESOURCEUNAVAILABLE
+                  : SNMP_ERR_COMMITFAILED;
+    }
+    if (err != SNMP_ERR_NOERROR)
+        snmp_log(LOG_WARNING, "SET by %s: %s of domain '%s' as vmIndex %d failed: %s\n",
+                 requester, what, nv->name,
+                 nv->index, vm_error_message());
+    else
+        snmp_log(LOG_NOTICE, "SET by %s: %s of domain '%s' as vmIndex %d done\n", requester,
+                 what, nv->name, nv->index);
+    vm_error_reset();
+    vm_domain_free(dom);
+    ax_refresher_conn_unlock(refresher);
+    ax_refresher_poke(refresher);
+    return err;
+}
+
+/* Who asked, for the audit log: through AgentX the master checked access,
+ * and the PDU carries what it forwarded. */
+char *ax_requester(void *info)
+{
+    netsnmp_agent_request_info *reqinfo = info;
+    netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
+
+    if (pdu && pdu->securityName && pdu->securityNameLen)
+        return vm_asprintf("user '%.*s'", (int)pdu->securityNameLen, pdu->securityName);
+    if (pdu && pdu->community && pdu->community_len)
+        return vm_asprintf("community '%.*s'", (int)pdu->community_len, (char *)pdu->community);
+    return vm_strdup("the master agent (AgentX)");
 }

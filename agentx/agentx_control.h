@@ -7,6 +7,7 @@
 #define AGENTX_CONTROL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "agentx_snapshot.h"
 
@@ -40,5 +41,37 @@ int ax_control_check(const struct ax_vm *vm, int col, long value, enum ax_op *op
  * driver cannot do it, commitFailed otherwise); logs requester, operation,
  * domain and result either way.  On success vm's states are refreshed. */
 int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester);
+
+/* Whether vm's row of virtmonVmConfigTable may be destroyed (undefine a
+ * shut-off domain): 0, or -1 with inconsistentValue / notWritable in *err. */
+int ax_control_undefine_check(const struct ax_vm *vm, int *err);
+
+/* A row of virtmonVmConfigTable being created. */
+struct ax_new_vm {
+    int index;
+    char *name;
+    uint32_t mem_kib;           /* 0: not set */
+    int32_t vcpus;              /* 0: not set */
+    char *xml;                  /* NULL: a minimal definition from the above */
+};
+
+/* Whether defining domains is allowed at all. */
+bool ax_control_define_allowed(void);
+
+/* Whether index may hold a new row: no domain has or had it.  An SNMP
+ * error (inconsistentName, or resourceUnavailable) when not. */
+int ax_control_index_check(int index);
+
+/* Checks that a new row can be made active (define allowed, and start too
+ * when start): 0 or an SNMP error (notWritable, inconsistentValue). */
+int ax_control_define_check(const struct ax_new_vm *nv, bool start);
+
+/* Defines nv at its index (and starts it when start); 0 or an SNMP error,
+ * logged like ax_control_apply.  A failed start undefines again. */
+int ax_control_define(const struct ax_new_vm *nv, bool start, const char *requester);
+
+/* Who sent the SET being processed, for the audit log; caller frees.
+ * (net-snmp's agent_request_info, void here to keep this header plain.) */
+char *ax_requester(void *reqinfo);
 
 #endif /* AGENTX_CONTROL_H */

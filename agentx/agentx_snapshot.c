@@ -141,6 +141,51 @@ int ax_index_map_peek(const struct ax_index_map *map)
     return map->next < 0x7fffffff ? map->next : 0;
 }
 
+bool ax_index_map_taken(const struct ax_index_map *map, int index)
+{
+    if (index >= map->next)
+        return false;
+    for (size_t i = 0; i < map->n; i++) {
+        if (map->e[i].index == index)
+            return true;
+    }
+    /* below next and in no entry: skipped by an earlier explicit index */
+    return false;
+}
+
+int ax_index_map_assign(struct ax_index_map *map, const unsigned char *uuid, int index)
+{
+    int old_next = map->next;
+
+    for (size_t i = 0; i < map->n; i++) {
+        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0 && map->e[i].index == index)
+            return 0;
+    }
+    if (index <= 0 || index >= 0x7fffffff || ax_index_map_taken(map, index)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "vmIndex %d is not free", index);
+        return -1;
+    }
+    /* a UUID defined anew keeps its row at the index asked for */
+    for (size_t i = 0; i < map->n; i++) {
+        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0) {
+            map->e[i] = map->e[--map->n];
+            break;
+        }
+    }
+    VM_GROW(map->e, map->n, map->alloc);
+    memcpy(map->e[map->n - 1].uuid, uuid, VM_UUID_BUFLEN);
+    map->e[map->n - 1].index = index;
+    map->e[map->n - 1].running_since = 0;
+    if (index >= map->next)
+        map->next = index + 1;
+    if (index_map_save(map) < 0) {
+        map->n--;
+        map->next = old_next;
+        return -1;
+    }
+    return 0;
+}
+
 /* -------------------------------------------------------------- snapshots */
 
 void ax_snapshot_free(struct ax_snapshot *snap)
@@ -405,6 +450,7 @@ struct ax_refresher {
      * driver exists once per connection), used under conn_lock. */
     pthread_mutex_t conn_lock;
     struct vm_connect *conn;
+    struct ax_index_map *map;   /* opened on first use, under conn_lock */
     bool read_write;
 };
 
@@ -428,27 +474,27 @@ static struct vm_connect *refresher_conn(struct ax_refresher *r)
 static void *refresher_main(void *arg)
 {
     struct ax_refresher *r = arg;
-    struct ax_index_map *map = NULL;
 
     for (;;) {
         struct ax_snapshot *snap;
         struct timespec until;
+        struct ax_index_map *map;
 
-        if (!map && !(map = ax_index_map_open(r->state_dir))) {
+        pthread_mutex_lock(&r->conn_lock);
+        if (!(map = ax_refresher_index_map(r))) {
             snap = vm_calloc(1, sizeof(*snap));
             snap->taken = time(NULL);
             snap->uri = vm_strdup(r->uri);
             snap->error = vm_strdup(vm_error_message());
         } else {
-            pthread_mutex_lock(&r->conn_lock);
             snap = ax_snapshot_build(refresher_conn(r), map, r->uri);
             if (!snap->connected && r->conn) {
                 /* a broken connection: open a new one next time */
                 vm_connect_close(r->conn);
                 r->conn = NULL;
             }
-            pthread_mutex_unlock(&r->conn_lock);
         }
+        pthread_mutex_unlock(&r->conn_lock);
         pthread_mutex_lock(&r->lock);
         ax_snapshot_free(r->pending);
         r->pending = snap;
@@ -469,8 +515,14 @@ static void *refresher_main(void *arg)
         }
         pthread_mutex_unlock(&r->lock);
     }
-    ax_index_map_free(map);
     return NULL;
+}
+
+struct ax_index_map *ax_refresher_index_map(struct ax_refresher *r)
+{
+    if (!r->map)
+        r->map = ax_index_map_open(r->state_dir);
+    return r->map;
 }
 
 struct vm_connect *ax_refresher_conn_lock(struct ax_refresher *r)
@@ -542,6 +594,7 @@ void ax_refresher_stop(struct ax_refresher *r)
     pthread_join(r->thread, NULL);
     if (r->conn)
         vm_connect_close(r->conn);
+    ax_index_map_free(r->map);
     pthread_mutex_destroy(&r->conn_lock);
     ax_snapshot_free(r->pending);
     close(r->pipe[0]);

@@ -88,6 +88,13 @@ int ax_index_map_get(struct ax_index_map *map, const unsigned char *uuid);
 /* The index the next new UUID would get (not reserved). */
 int ax_index_map_peek(const struct ax_index_map *map);
 
+/* Whether a domain has or had index. */
+bool ax_index_map_taken(const struct ax_index_map *map, int index);
+
+/* Gives uuid the free index (a row created through virtmonVmConfigTable)
+ * and saves; -1 with an error when taken or not saved. */
+int ax_index_map_assign(struct ax_index_map *map, const unsigned char *uuid, int index);
+
 /* The refresher: a thread that builds snapshots. */
 struct ax_refresher;
 
@@ -101,6 +108,10 @@ struct ax_refresher *ax_refresher_start(const char *uri, int interval, const cha
  * needed (NULL with an error); hold it only between lock and unlock. */
 struct vm_connect *ax_refresher_conn_lock(struct ax_refresher *r);
 void ax_refresher_conn_unlock(struct ax_refresher *r);
+
+/* The vmIndex map; only while holding the connection lock.  NULL with an
+ * error when the state dir cannot be read. */
+struct ax_index_map *ax_refresher_index_map(struct ax_refresher *r);
 
 /* The host's uptime in hundredths of a second (vmHvUpTime of local
  * hypervisors). */

@@ -18,19 +18,6 @@
 #include "mibdefs/virtmonVmTable_enums.h"
 #include "mibdefs/vmTable_enums.h"
 
-/* Who asked, for the audit log: through AgentX the master checked access,
- * and the PDU carries what it forwarded. */
-static char *requester(netsnmp_agent_request_info *reqinfo)
-{
-    netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
-
-    if (pdu && pdu->securityName && pdu->securityNameLen)
-        return vm_asprintf("user '%.*s'", (int)pdu->securityNameLen, pdu->securityName);
-    if (pdu && pdu->community && pdu->community_len)
-        return vm_asprintf("community '%.*s'", (int)pdu->community_len, (char *)pdu->community);
-    return vm_strdup("the master agent (AgentX)");
-}
-
 /* SETs: every varbind is checked (RESERVE1) before anything is done
  * (ACTION), so a multi-varbind SET is refused as a whole. */
 static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
@@ -66,7 +53,7 @@ static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
             if (ax_control_check(vm, col, *vb->val.integer, &op, &err) < 0) {
                 netsnmp_set_request_error(reqinfo, req, err);
             } else {
-                VM_AUTOFREE char *who = requester(reqinfo);
+                VM_AUTOFREE char *who = ax_requester(reqinfo);
                 if ((err = ax_control_apply(vm, op, who)) != SNMP_ERR_NOERROR)
                     netsnmp_set_request_error(reqinfo, req, err);
             }
