@@ -203,6 +203,11 @@ int main(int argc, char **argv)
     }
     netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
     init_snmp(APP);
+    if (cfg.listen) {
+        /* not quietly an AgentX subagent when the settings ask otherwise */
+        snmp_log(LOG_ERR, "listen (standalone SNMP) in the settings is not in this build yet\n");
+        return 1;
+    }
     state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
     if (vm_dir_make(state_dir, 0755) < 0) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());

@@ -89,4 +89,12 @@ agent_stop
 vm_run "$AGENTX" -f --allow-control=launch -x "$VM_TMP/none.sock" -c test:///default
 like "$ERR" "unknown control operation 'launch'" "an unknown operation stops the subagent at start"
 is "$RC" 1 "with exit status 1"
+vm_run "$AGENTX" -f --listen udp:127.0.0.1:1161 -x "$VM_TMP/none.sock" -c test:///default
+like "$ERR" "--listen .*not in this build" "--listen is refused, not ignored"
+is "$RC" 1 "with exit status 1"
+printf 'listen udp:127.0.0.1:1161\n' > "$VM_TMP/listen.conf"
+vm_run "$AGENTX" -f --config "$VM_TMP/listen.conf" -x "$VM_TMP/none.sock" -c test:///default \
+    --state-dir "$VM_TMP/st-listen"
+like "$ERR" "listen .*in the settings is not in this build" "so is listen in the settings file"
+is "$RC" 1 "with exit status 1"
 done_testing
