@@ -86,8 +86,10 @@ agent_stop
 # qemu:///session: the subagent and the CLI share the test's VIRTMON_*_DIR
 need qemu-system-x86_64
 agent_start -c qemu:///session -i 1 --state-dir "$VM_TMP/st3" --allow-control=all
-wait_value VM-MIB::vmNumber.0 0 30
-ok $? "the subagent serves an empty qemu:///session"
+# vmNumber is 0 before the first snapshot too: wait for the connection
+wait_value VIRTMON-MIB::virtmonHostConnState.0 connected 30
+ok $? "the subagent serves qemu:///session"
+is "$(snmp snmpget -Oqv VM-MIB::vmNumber.0)" 0 "with no domains yet"
 next=$(snmp snmpget -Oqv ${C}NextIndex.0)
 set_ok "createAndWait on QEMU" ${C}RowStatus.$next i 5 ${C}Name.$next s qdef \
     ${C}MemKiB.$next u 65536 ${C}Vcpus.$next i 1
