@@ -23,6 +23,10 @@
 
 #define APP "virtmon-agentx"
 
+/* libnetsnmpagent's mibII/vacm_conf.c registers the access directives;
+ * Debian's libsnmp-dev does not install its header. */
+void init_vacm_conf(void);
+
 static volatile sig_atomic_t keep_running = 1;
 static struct ax_refresher *refresher;
 
@@ -31,6 +35,30 @@ static struct {
     char *uri, *state_dir, *allow_control, *listen;
     int interval;
 } opt, cfg;
+
+/* The role (own master or AgentX subagent) must be chosen before
+ * init_agent, long before net-snmp reads the settings: a first pass over
+ * the settings file looks at listen alone. */
+static char *early_listen;
+
+static void conf_early_listen(const char *token, char *value)
+{
+    free(early_listen);
+    early_listen = vm_strdup(value);
+}
+
+static void read_early_listen(const char *file)
+{
+    static char token[] = "listen";
+    struct config_line line = {.config_token = token, .parse_line = conf_early_listen,
+                               .config_time = NORMAL_CONFIG};
+    int quiet = netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS);
+
+    /* every other token is for the real pass */
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS, 1);
+    read_config(file, &line, NORMAL_CONFIG);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_NO_TOKEN_WARNINGS, quiet);
+}
 
 static void on_signal(int sig)
 {
@@ -165,15 +193,27 @@ int main(int argc, char **argv)
     if (config)
         netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, config);
 
-    if (opt.listen) {
-        snmp_log(LOG_ERR, "--listen (standalone SNMP) is not in this build yet\n");
-        return 1;
+    {
+        VM_AUTOFREE char *dflt = vm_asprintf("%s/" APP ".conf", confdir);
+        read_early_listen(config ? config : dflt);
     }
-    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-    if (xsocket)
-        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, xsocket);
-    /* notice a restarted master and register again */
-    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+    if (!opt.listen)
+        opt.listen = early_listen;
+    if (opt.listen) {
+        /* our own master: net-snmp's transports, access control and trap
+         * sinks from the settings file; no AgentX, no SMUX */
+        netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 0);
+        netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_PORTS, opt.listen);
+        /* one log line per request is snmpd's default, not ours */
+        netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+                               NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
+    } else {
+        netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+        if (xsocket)
+            netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, xsocket);
+        /* notice a restarted master and register again */
+        netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+    }
     signal(SIGPIPE, SIG_IGN);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
@@ -186,6 +226,8 @@ int main(int argc, char **argv)
     register_app_config_handler("allowControl", conf_string, NULL, "OPS");
     register_app_config_handler("listen", conf_string, NULL, "ADDR");
     register_app_config_handler("interval", conf_interval, NULL, "SECONDS");
+    if (opt.listen)
+        init_vacm_conf();   /* rocommunity, rwuser, view, group, access... */
     ax_mib_register();
 
     /* net-snmp's persistent files go under our state dir, never
@@ -203,10 +245,14 @@ int main(int argc, char **argv)
     }
     netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
     init_snmp(APP);
-    if (cfg.listen) {
-        /* not quietly an AgentX subagent when the settings ask otherwise */
-        snmp_log(LOG_ERR, "listen (standalone SNMP) in the settings is not in this build yet\n");
-        return 1;
+    if (opt.listen) {
+        if (init_master_agent() != 0) {
+            snmp_log(LOG_ERR, "cannot listen on %s\n", opt.listen);
+            return 1;
+        }
+        if (!vacm_is_configured())
+            snmp_log(LOG_WARNING, "no access configured (rocommunity, rouser, ...) in the "
+                                  "settings: every request is refused\n");
     }
     state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
     if (vm_dir_make(state_dir, 0755) < 0) {
@@ -246,5 +292,6 @@ int main(int argc, char **argv)
     free(cfg.state_dir);
     free(cfg.allow_control);
     free(cfg.listen);
+    free(early_listen);
     return 0;
 }

@@ -27,23 +27,40 @@ on_free_port() {
     return 1
 }
 
-# snmpd_start: starts the master; sets SNMP_PORT and SNMPD_PID.
+# snmpd_start: starts the master; sets SNMP_PORT and SNMPD_PID.  With
+# VM_SNMP_MODE=listen there is no snmpd: the same access settings go to
+# virtmon-agentx's own settings file and agent_start adds --listen.
 snmpd_start() {
+    if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+        access_conf > "$VM_TMP/snmp/agent.conf"
+        # a port nothing listens on now (the agent binds it at each start)
+        for try in 1 2 3 4 5 6 7 8 9 10; do
+            SNMP_PORT=$((16400 + ($$ + try * 7) % 100))
+            ss -Hlun "sport = :$SNMP_PORT" | grep -q . || return 0
+        done
+        echo "Bail out! no free UDP port in 16400-16499"; exit 99
+    fi
     cat > "$VM_TMP/snmp/snmpd.conf" <<EOC
 master agentx
 agentXSocket unix:$VM_TMP/snmp/agentx.sock
 agentXPerms 0660 0770
 agentxTimeout 5
+EOC
+    access_conf >> "$VM_TMP/snmp/snmpd.conf"
+    on_free_port 7 "$VM_TMP/snmp/snmpd.log" launch_snmpd || {
+        echo "Bail out! snmpd does not start (see $VM_TMP/snmp/snmpd.log)"; exit 99; }
+    SNMP_PORT=$FREE_PORT SNMPD_PID=$FREE_PID
+}
+# access_conf: who may read and write, and where notifications go
+access_conf() {
+    cat <<EOC
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 createUser nmsadmin SHA-256 auth-secret-2 AES priv-secret-2
 EOC
     # the write access the documentation recommends, exactly as written there
-    grep -E '^(view|group|access) ' "$abs_top_srcdir/docs/snmpd.conf.example" >> "$VM_TMP/snmp/snmpd.conf"
-    [ -n "${TRAP_PORT:-}" ] && echo "trap2sink 127.0.0.1:$TRAP_PORT public" >> "$VM_TMP/snmp/snmpd.conf"
-    on_free_port 7 "$VM_TMP/snmp/snmpd.log" launch_snmpd || {
-        echo "Bail out! snmpd does not start (see $VM_TMP/snmp/snmpd.log)"; exit 99; }
-    SNMP_PORT=$FREE_PORT SNMPD_PID=$FREE_PID
+    grep -E '^(view|group|access) ' "$abs_top_srcdir/docs/snmpd.conf.example"
+    if [ -n "${TRAP_PORT:-}" ]; then echo "trap2sink 127.0.0.1:$TRAP_PORT public"; fi
 }
 launch_snmpd() {
     rm -f "$VM_TMP/snmp/snmpd.pid"
@@ -68,8 +85,12 @@ launch_snmptrapd() {
 
 # agent_start ARGS...: starts virtmon-agentx against the master; AGENT_PID.
 agent_start() {
-    $VM_TEST_WRAPPER "$AGENTX" -f -x "$VM_TMP/snmp/agentx.sock" "$@" \
-        > "$VM_TMP/snmp/agent.log" 2>&1 &
+    if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+        set -- --listen "udp:127.0.0.1:$SNMP_PORT" --config "$VM_TMP/snmp/agent.conf" "$@"
+    else
+        set -- -x "$VM_TMP/snmp/agentx.sock" "$@"
+    fi
+    $VM_TEST_WRAPPER "$AGENTX" -f "$@" > "$VM_TMP/snmp/agent.log" 2>&1 &
     AGENT_PID=$!
     VM_PIDS="$VM_PIDS $AGENT_PID"
 }

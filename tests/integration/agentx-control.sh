@@ -77,6 +77,15 @@ like "$out" "db1" "and it reads the VM-MIB view"
 
 grep -q "SET by .*: suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
 ok $? "the audit log names operation, domain and result"
+if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+    # answering SNMP itself the agent knows who asked (AgentX does not say)
+    grep -q "SET by community 'private': suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
+    ok $? "in --listen mode the audit log names the community"
+    grep -q "SET by user 'nmsadmin': resume of domain 'db1' done" "$VM_TMP/snmp/agent.log"
+    ok $? "and the SNMPv3 user"
+    [ -z "${SNMPD_PID:-}" ]
+    ok $? "and no snmpd runs for it"
+fi
 agent_stop
 is "$AGENT_RC" 0 "the subagent stops cleanly"
 
@@ -89,12 +98,30 @@ agent_stop
 vm_run "$AGENTX" -f --allow-control=launch -x "$VM_TMP/none.sock" -c test:///default
 like "$ERR" "unknown control operation 'launch'" "an unknown operation stops the subagent at start"
 is "$RC" 1 "with exit status 1"
-vm_run "$AGENTX" -f --listen udp:127.0.0.1:1161 -x "$VM_TMP/none.sock" -c test:///default
-like "$ERR" "--listen .*not in this build" "--listen is refused, not ignored"
-is "$RC" 1 "with exit status 1"
-printf 'listen udp:127.0.0.1:1161\n' > "$VM_TMP/listen.conf"
-vm_run "$AGENTX" -f --config "$VM_TMP/listen.conf" -x "$VM_TMP/none.sock" -c test:///default \
-    --state-dir "$VM_TMP/st-listen"
-like "$ERR" "listen .*in the settings is not in this build" "so is listen in the settings file"
-is "$RC" 1 "with exit status 1"
+if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+    # --listen with no access configured: it says so and answers nobody
+    : > "$VM_TMP/empty.conf"
+    $VM_TEST_WRAPPER "$AGENTX" -f --listen "udp:127.0.0.1:$SNMP_PORT" --config "$VM_TMP/empty.conf" \
+        -c test:///default --state-dir "$VM_TMP/st-empty" > "$VM_TMP/empty.log" 2>&1 &
+    AGENT_PID=$!
+    VM_PIDS="$VM_PIDS $AGENT_PID"
+    wait_for "$VM_TMP/empty.log" 'no access configured' 20
+    ok $? "--listen without access settings logs that every request is refused"
+    out=$(snmpget -v2c -c public -m '' -t 1 -r 0 "127.0.0.1:$SNMP_PORT" .1.3.6.1.2.1.236.1.3.0 2>&1)
+    like "$out" "Timeout" "and answers nobody"
+    agent_stop
+    is "$AGENT_RC" 0 "it stops cleanly"
+fi
+if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+    # listen in the settings file, not on the command line, does the same
+    { cat "$VM_TMP/snmp/agent.conf"; echo "listen udp:127.0.0.1:$SNMP_PORT"; } > "$VM_TMP/listen.conf"
+    $VM_TEST_WRAPPER "$AGENTX" -f --config "$VM_TMP/listen.conf" -c test:///default -i 1 \
+        --state-dir "$VM_TMP/st-listen" > "$VM_TMP/snmp/agent.log" 2>&1 &
+    AGENT_PID=$!
+    VM_PIDS="$VM_PIDS $AGENT_PID"
+    wait_value VM-MIB::vmNumber.0 5 30
+    ok $? "listen in the settings file makes it answer SNMP itself"
+    agent_stop
+    is "$AGENT_RC" 0 "it stops cleanly"
+fi
 done_testing
