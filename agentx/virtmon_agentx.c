@@ -246,6 +246,10 @@ int main(int argc, char **argv)
     netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
     init_snmp(APP);
     if (opt.listen) {
+        /* a master built on libnetsnmpagent opens SMUX on tcp:199 unless
+         * told not to, as snmpd's -I -smux does */
+        static char no_smux[] = "-smux";
+        add_to_init_list(no_smux);
         if (init_master_agent() != 0) {
             snmp_log(LOG_ERR, "cannot listen on %s\n", opt.listen);
             return 1;

@@ -33,6 +33,12 @@ on_free_port() {
 snmpd_start() {
     if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
         access_conf > "$VM_TMP/snmp/agent.conf"
+        # IPv6 too where the loopback has it: SNMP_UDP6 says so
+        SNMP_UDP6=
+        if ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128'; then
+            SNMP_UDP6=yes
+            echo "rocommunity6 public ::1" >> "$VM_TMP/snmp/agent.conf"
+        fi
         # a port nothing listens on now (the agent binds it at each start)
         for try in 1 2 3 4 5 6 7 8 9 10; do
             SNMP_PORT=$((16400 + ($$ + try * 7) % 100))
@@ -86,7 +92,8 @@ launch_snmptrapd() {
 # agent_start ARGS...: starts virtmon-agentx against the master; AGENT_PID.
 agent_start() {
     if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
-        set -- --listen "udp:127.0.0.1:$SNMP_PORT" --config "$VM_TMP/snmp/agent.conf" "$@"
+        set -- --listen "udp:127.0.0.1:$SNMP_PORT${SNMP_UDP6:+,udp6:[::1]:$SNMP_PORT}" \
+            --config "$VM_TMP/snmp/agent.conf" "$@"
     else
         set -- -x "$VM_TMP/snmp/agentx.sock" "$@"
     fi

@@ -85,6 +85,10 @@ if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
     ok $? "and the SNMPv3 user"
     [ -z "${SNMPD_PID:-}" ]
     ok $? "and no snmpd runs for it"
+    # no SMUX (tcp 199), no AgentX master socket: only the UDP it was given
+    is "$(ss -Hlnp 2>/dev/null | grep "pid=$AGENT_PID," | awk '{ print $1, $5 }' | sort | tr '\n' ' ')" \
+        "udp 127.0.0.1:$SNMP_PORT ${SNMP_UDP6:+udp [::1]:$SNMP_PORT }" \
+        "the agent listens on nothing but --listen's transports"
 fi
 agent_stop
 is "$AGENT_RC" 0 "the subagent stops cleanly"

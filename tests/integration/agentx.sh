@@ -15,6 +15,14 @@ snmpd_start
 agent_start -c "$U" -i 1 --state-dir "$STATE"
 wait_value VM-MIB::vmNumber.0 100 30
 ok $? "vmNumber.0 reaches 100 through the master"
+if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
+    if [ -n "$SNMP_UDP6" ]; then
+        is "$(snmpget -v2c -c public -m '' -Oqv "udp6:[::1]:$SNMP_PORT" .1.3.6.1.2.1.236.1.2.0 2>&1)" \
+            100 "--listen with two transports answers on udp6 too"
+    else
+        echo "ok $((VM_TEST_N += 1)) # SKIP no IPv6 loopback here: udp6 not tried"
+    fi
+fi
 
 # the hypervisor scalars
 is "$(snmp snmpget -Oqv VM-MIB::vmHvSoftware.0)" 'Test' "vmHvSoftware"
