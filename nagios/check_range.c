@@ -35,9 +35,7 @@ static int number(const char *s, size_t len, double *out)
     return 0;
 }
 
-/* The shortest plain decimal that reads back as v ("10", "0.5", "-3"):
- * never an exponent, which perfdata consumers do not all read. */
-static void format_number(char *buf, size_t size, double v)
+void cv_format_number(char *buf, size_t size, double v)
 {
     for (int prec = 0; prec <= 20; prec++) {
         snprintf(buf, size, "%.*f", prec, v);
@@ -94,9 +92,9 @@ int cv_range_parse(const char *text, struct cv_range *r)
         return bad(text, "the start is greater than the end");
 
     if (!r->no_start)
-        format_number(a, sizeof(a), r->start);
+        cv_format_number(a, sizeof(a), r->start);
     if (!r->no_end)
-        format_number(b, sizeof(b), r->end);
+        cv_format_number(b, sizeof(b), r->end);
     if (r->no_start)
         snprintf(r->text, sizeof(r->text), "%s~:%s", r->inside ? "@" : "", b);
     else if (r->no_end)

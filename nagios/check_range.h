@@ -25,4 +25,8 @@ int cv_range_parse(const char *text, struct cv_range *r);
  * alerts). */
 bool cv_range_alerts(const struct cv_range *r, double x);
 
+/* The shortest plain decimal that reads back as v ("10", "0.5", "-3"):
+ * never an exponent, which perfdata consumers do not all read. */
+void cv_format_number(char *buf, size_t size, double v);
+
 #endif /* CHECK_RANGE_H */

@@ -1,0 +1,58 @@
+/*
+ * check_output.h: what a check_virt run prints and its exit status, in the
+ * monitoring-plugins form: "VIRT MODE STATUS - text | perfdata", then any
+ * long-output lines.
+ */
+#ifndef CHECK_OUTPUT_H
+#define CHECK_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check_range.h"
+
+enum cv_status { CV_OK = 0, CV_WARNING = 1, CV_CRITICAL = 2, CV_UNKNOWN = 3 };
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
+const char *cv_status_name(enum cv_status s);
+
+/* A status name, any case: 0, or -1 when it is none of the four. */
+int cv_status_parse(const char *name, enum cv_status *s);
+
+/* The worse of a and b (CRITICAL > WARNING > UNKNOWN > OK, as Nagios
+ * orders them for a service's metrics). */
+enum cv_status cv_status_worse(enum cv_status a, enum cv_status b);
+
+/* What value x gives against warn and crit (critical first). */
+enum cv_status cv_status_of(double x, const struct cv_range *warn, const struct cv_range *crit);
+
+struct cv_perf {
+    const char *label;              /* fixed per mode; sanitised anyway */
+    double value;
+    const char *uom;                /* "", "%", "KB", "c" */
+    const struct cv_range *warn, *crit;   /* NULL: none */
+    bool has_min, has_max;
+    double min, max;
+};
+
+struct cv_result {
+    const char *mode;               /* "STATE"...; NULL when the mode is unknown */
+    enum cv_status status;
+    const char *text;
+    const struct cv_perf *perf;
+    size_t nperf;
+    const char *long_output;        /* NULL or lines (a final \n is added) */
+};
+
+/* The whole output; the first line stays under 1 KB (the text is cut,
+ * never the perfdata).  Caller frees. */
+char *cv_format(const struct cv_result *r);
+
+/* Prints cv_format(r) on stdout and exits with r->status. */
+_Noreturn void cv_exit(const struct cv_result *r);
+
+/* Prints "VIRT MODE UNKNOWN - message" (and the usage line when given)
+ * and exits 3. */
+_Noreturn void cv_exit_unknown(const char *mode, const char *message, const char *usage);
+
+#endif /* CHECK_OUTPUT_H */
