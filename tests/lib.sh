@@ -101,3 +101,23 @@ done_testing() {
     echo "1..$VM_TEST_N"
     [ "$VM_TEST_FAILED" -eq 0 ]
 }
+
+# golden EXPECTED_FILE DESCRIPTION [FILTER]: compares the last vm_run's
+# stdout (through FILTER, default cat), stderr and exit status with the
+# golden file (VM_TEST_REGENERATE_OUTPUT=1 rewrites it for review first).
+golden() {
+    {
+        ${3:-cat} < "$VM_TMP/out"
+        [ -s "$VM_TMP/err" ] && { echo '--- stderr'; cat "$VM_TMP/err"; }
+        echo "--- exit $RC"
+    } > "$VM_TMP/actual"
+    if [ "${VM_TEST_REGENERATE_OUTPUT:-}" = 1 ]; then
+        cp "$VM_TMP/actual" "$1"
+    fi
+    if diff -u "$1" "$VM_TMP/actual" > "$VM_TMP/diff" 2>&1; then
+        ok 0 "$2"
+    else
+        ok 1 "$2"
+        sed 's/^/# /' "$VM_TMP/diff"
+    fi
+}

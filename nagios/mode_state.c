@@ -1,0 +1,46 @@
+/*
+ * mode_state.c: check_virt --mode=state: one domain's state against what
+ * is expected of it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "check_virt.h"
+#include "util/vm_alloc.h"
+#include "util/vm_error.h"
+
+_Noreturn void cv_mode_state(const struct cv_opts *o)
+{
+    struct vm_connect *conn = cv_connect(o);
+    struct vm_domain *dom = vm_domain_lookup(conn, o->domain);
+    int state = VM_DOMAIN_NOSTATE, reason = 0;
+    VM_AUTOFREE char *text = NULL;
+    struct cv_perf perf = {.label = "state", .uom = "", .has_min = true, .min = 0,
+                           .has_max = true, .max = VM_DOMAIN_STATE_LAST - 1};
+    struct cv_result r = {.mode = o->mode};
+
+    if (!dom) {
+        if (vm_error_code() != VM_ERR_NO_DOMAIN)
+            cv_exit_unknown(o->mode, vm_error_message(), NULL);
+        text = vm_asprintf("domain '%s' not found", o->domain);
+        r.status = o->missing;
+        r.text = text;
+        cv_exit(&r);
+    }
+    if (vm_domain_get_state(dom, &state, &reason, 0) < 0)
+        cv_exit_unknown(o->mode, vm_error_message(), NULL);
+    /* the reason when the driver knows one ("shut off (destroyed)") */
+    const char *why = vm_domain_reason_name(state, reason);
+    if (why && strcmp(why, "unknown") != 0)
+        text = vm_asprintf("%s is %s (%s)", vm_domain_get_name(dom), vm_domain_state_name(state), why);
+    else
+        text = vm_asprintf("%s is %s", vm_domain_get_name(dom), vm_domain_state_name(state));
+    perf.value = state;
+    r.status = state >= 0 && state < VM_DOMAIN_STATE_LAST ? o->state_map[state] : CV_UNKNOWN;
+    r.text = text;
+    r.perf = &perf;
+    r.nperf = 1;
+    cv_exit(&r);
+}
