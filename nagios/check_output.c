@@ -118,14 +118,17 @@ char *cv_format(const struct cv_result *r)
     return vm_buf_steal(&out);
 }
 
-_Noreturn void cv_exit(const struct cv_result *r)
+_Noreturn void cv_exit_with(char *out, enum cv_status status)
 {
-    char *out = cv_format(r);
-
     fputs(out, stdout);
     free(out);
     fflush(stdout);
-    exit((int)r->status);
+    exit((int)status);
+}
+
+_Noreturn void cv_exit(const struct cv_result *r)
+{
+    cv_exit_with(cv_format(r), r->status);
 }
 
 _Noreturn void cv_exit_unknown(const char *mode, const char *message, const char *usage)

@@ -51,6 +51,10 @@ char *cv_format(const struct cv_result *r);
 /* Prints cv_format(r) on stdout and exits with r->status. */
 _Noreturn void cv_exit(const struct cv_result *r);
 
+/* Prints out (from cv_format; freed here) and exits with status: for modes
+ * that free what the result pointed into before exiting. */
+_Noreturn void cv_exit_with(char *out, enum cv_status status);
+
 /* Prints "VIRT MODE UNKNOWN - message" (and the usage line when given)
  * and exits 3. */
 _Noreturn void cv_exit_unknown(const char *mode, const char *message, const char *usage);

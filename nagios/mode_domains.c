@@ -19,9 +19,17 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
     double running = 0, paused = 0, shutoff = 0, other = 0, counted;
     struct vm_buf text = VM_BUF_INIT, missing = VM_BUF_INIT;
     struct cv_result r = {.mode = o->mode};
+    char *out;
 
-    if (n < 0)
-        cv_exit_unknown(o->mode, vm_error_message(), NULL);
+    if (n < 0) {
+        char *msg = vm_strdup(vm_error_message());
+        vm_connect_close(conn);
+        r.status = CV_UNKNOWN;
+        r.text = msg;
+        out = cv_format(&r);
+        free(msg);
+        cv_exit_with(out, CV_UNKNOWN);
+    }
     for (int i = 0; i < n; i++) {
         switch (st[i]->state) {
         case VM_DOMAIN_RUNNING:
@@ -63,5 +71,10 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
     r.text = vm_buf_str(&text);
     r.perf = perf;
     r.nperf = 5;
-    cv_exit(&r);
+    out = cv_format(&r);
+    vm_buf_clear(&text);
+    vm_buf_clear(&missing);
+    vm_domain_stats_list_free(st, (size_t)n);
+    vm_connect_close(conn);
+    cv_exit_with(out, r.status);
 }
