@@ -36,13 +36,13 @@ like "$(grep -- 'OID: \.1\.3\.6\.1\.2\.1\.236\.0\.14[[:space:]]' "$VM_TMP/snmp/t
     "vmAffectedVMs has web1's bit (index 2: 0x40)"
 
 # per-VM notifications off: resuming sends only the bulk one
-snmp snmpset private VM-MIB::vmPerVMNotificationsEnabled.0 i 2 > /dev/null
+like "$(snmp snmpset private VM-MIB::vmPerVMNotificationsEnabled.0 i 2)" "vmPerVMNotificationsEnabled\\.0 = INTEGER: false" "vmPerVMNotificationsEnabled set to false"
 snmp snmpset private VIRTMON-MIB::virtmonVmAdminState.$web1 i 1 > /dev/null
 wait_trap "OID: \.1\.3\.6\.1\.2\.1\.236\.0\.11[[:space:]]" 10
 ok $? "resuming sends vmBulkRunning"
 is "$(traps_with 'OID: \.1\.3\.6\.1\.2\.1\.236\.0\.1[[:space:]]')" 0 "but no vmRunning: per-VM notifications are off"
-snmp snmpset private VM-MIB::vmBulkNotificationsEnabled.0 i 2 > /dev/null
-snmp snmpset private VM-MIB::vmPerVMNotificationsEnabled.0 i 1 > /dev/null
+like "$(snmp snmpset private VM-MIB::vmBulkNotificationsEnabled.0 i 2)" "vmBulkNotificationsEnabled\\.0 = INTEGER: false" "vmBulkNotificationsEnabled set to false"
+like "$(snmp snmpset private VM-MIB::vmPerVMNotificationsEnabled.0 i 1)" "vmPerVMNotificationsEnabled\\.0 = INTEGER: true" "vmPerVMNotificationsEnabled set to true"
 snmp snmpset private VIRTMON-MIB::virtmonVmAdminState.$web1 i 3 > /dev/null
 end=$(( $(date +%s) + 10 ))
 while [ "$(traps_with "$per_vm")" -lt 2 ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
