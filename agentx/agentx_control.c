@@ -273,7 +273,8 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
     struct vm_connect *conn = ax_refresher_conn_lock(refresher);
     struct ax_index_map *map = ax_refresher_index_map(refresher);
     struct vm_domain *dom = NULL;
-    VM_AUTOFREE char *xml = NULL;
+    VM_AUTOFREE char *built = NULL;
+    const char *xml = nv->xml;
     unsigned char uuid[VM_UUID_BUFLEN];
     int err = SNMP_ERR_NOERROR;
     const char *what = start ? "define and start" : "define";
@@ -285,7 +286,7 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
         vm_domain_free(same);
         vm_report_error(VM_ERR_INVALID_ARG, "a domain named '%s' exists", nv->name);
         err = SNMP_ERR_INCONSISTENTVALUE;
-    } else if (conn && map && (xml = nv->xml ? vm_strdup(nv->xml) : minimal_xml(conn, nv)) &&
+    } else if (conn && map && (xml || (xml = built = minimal_xml(conn, nv))) &&
         (dom = vm_domain_define_xml(conn, xml, 0))) {
         if (strcmp(vm_domain_get_name(dom), nv->name) != 0) {
             vm_report_error(VM_ERR_INVALID_ARG, "the XML names '%s', the row '%s'",

@@ -118,7 +118,6 @@ int main(int argc, char **argv)
     struct cv_opts o = {.missing = CV_CRITICAL};
     const char *mode_arg = NULL, *warn = NULL, *crit = NULL, *state_map = NULL;
     const char *base = strrchr(argv[0], '/');
-    VM_AUTOFREE char *mode_upper = NULL;
     long timeout = 10;
     size_t m = 0;
     int c;
@@ -134,11 +133,8 @@ int main(int argc, char **argv)
             mode_arg = argv[i + 1];
     }
     if (mode_arg) {
-        mode_upper = vm_strdup(mode_arg);
-        for (char *p = mode_upper; *p; p++)
-            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
         for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-            if (strcmp(modes[m].name, mode_upper) == 0)
+            if (strcasecmp(modes[m].name, mode_arg) == 0)
                 break;
         }
         if (m < sizeof(modes) / sizeof(modes[0]))

@@ -596,6 +596,20 @@ static int look_dom(struct vm_domain *dom, struct qemu_look *l)
     return 0;
 }
 
+/* look_dom() for an operation on a running domain: -1 (released) when
+ * it is not running. */
+static int look_running(struct vm_domain *dom, struct qemu_look *l)
+{
+    if (look_dom(dom, l) < 0)
+        return -1;
+    if (!l->active) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
+        look_release(l);
+        return -1;
+    }
+    return 0;
+}
+
 static int qemu_get_id(struct vm_domain *dom, unsigned int flags)
 {
     struct qemu_look l;
@@ -875,19 +889,14 @@ static int qemu_reboot(struct vm_domain *dom, unsigned int flags)
     int r = -1;
 
     VM_CHECK_FLAGS(flags, 0, -1);
-    if (look_dom(dom, &l) < 0)
+    if (look_running(dom, &l) < 0)
         return -1;
-    if (!l.active) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
-        goto out;
-    }
     /* The mark makes the next look reset a guest that powers off instead of
      * stopping it: a graceful reboot without holding the monitor. */
     l.live.reboot = true;
     if (qemu_live_write(&p->dirs, dom->name, &l.live) == 0 &&
         qemu_monitor_command(l.mon, "system_powerdown", NULL, NULL) == 0)
         r = 0;
-out:
     look_release(&l);
     return r;
 }
@@ -899,19 +908,14 @@ static int qemu_destroy(struct vm_domain *dom, unsigned int flags)
     int r = -1;
 
     VM_CHECK_FLAGS(flags, 0, -1);
-    if (look_dom(dom, &l) < 0)
+    if (look_running(dom, &l) < 0)
         return -1;
-    if (!l.active) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
-        goto out;
-    }
     qemu_monitor_close(l.mon);
     l.mon = NULL;
     if (qemu_process_kill(l.pid, dom->name, DESTROY_GRACE_MS) == 0) {
         finish_stop(p, &l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_DESTROYED);
         r = 0;
     }
-out:
     look_release(&l);
     return r;
 }
@@ -926,12 +930,8 @@ static int qemu_managed_save(struct vm_domain *dom, unsigned int flags)
     int r = -1;
 
     VM_CHECK_FLAGS(flags, 0, -1);
-    if (look_dom(dom, &l) < 0)
+    if (look_running(dom, &l) < 0)
         return -1;
-    if (!l.active) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
-        goto out;
-    }
     if (!l.persistent) {
         vm_report_error(VM_ERR_OPERATION_INVALID,
                         "cannot do managed save of transient domain '%s'", dom->name);
