@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,30 @@ int cv_status_parse(const char *name, enum cv_status *s)
         }
     }
     return -1;
+}
+
+double cv_round(double x, int decimals)
+{
+    double scale = pow(10, decimals);
+
+    return round(x * scale) / scale;
+}
+
+void cv_format_kib(char *buf, size_t size, unsigned long long kib)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)kib;
+    size_t u = 0;
+
+    if (kib < 1024) {
+        snprintf(buf, size, "%llu KiB", kib);
+        return;
+    }
+    while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
 enum cv_status cv_status_worse(enum cv_status a, enum cv_status b)

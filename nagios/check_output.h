@@ -23,6 +23,13 @@ int cv_status_parse(const char *name, enum cv_status *s);
  * orders them for a service's metrics). */
 enum cv_status cv_status_worse(enum cv_status a, enum cv_status b);
 
+/* x rounded to the given number of decimals: values are rounded once, so
+ * that the text, the perfdata and the thresholds all see the same number. */
+double cv_round(double x, int decimals);
+
+/* KiB for a reader: "512 KiB", "2.0 GiB", "1.5 TiB". */
+void cv_format_kib(char *buf, size_t size, unsigned long long kib);
+
 /* What value x gives against warn and crit (critical first). */
 enum cv_status cv_status_of(double x, const struct cv_range *warn, const struct cv_range *crit);
 

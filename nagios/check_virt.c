@@ -23,15 +23,27 @@ const char cv_usage[] =
     "       [--expect-running=a,b] [--units=%|KB] [--interval SECONDS] [--state-dir DIR]\n"
     "       [--raw] [-v] [-V] [-h]\n";
 
+/* Options that belong to some modes only: given to another, they are a
+ * mistake in the Nagios command definition, and said so. */
+enum {
+    OPT_DOMAIN = 1 << 0,        /* -d */
+    OPT_THRESHOLDS = 1 << 1,    /* -w, -c */
+    OPT_STATE = 1 << 2,         /* --expect, --state-map, --missing */
+    OPT_DOMAINS = 1 << 3,       /* --not-running, --expect-running */
+    OPT_UNITS = 1 << 4,         /* --units */
+    OPT_CPU = 1 << 5,           /* --interval, --state-dir, --raw */
+};
+
 static const struct {
     const char *name;
     void (*run)(const struct cv_opts *o);   /* never returns */
+    unsigned int opts;                      /* the OPT_ it takes */
 } modes[] = {
-    {"STATE", cv_mode_state},
-    {"DOMAINS", cv_mode_domains},
-    {"MEM", NULL},
-    {"CPU", NULL},
-    {"NODE", NULL},
+    {"STATE", cv_mode_state, OPT_DOMAIN | OPT_STATE},
+    {"DOMAINS", cv_mode_domains, OPT_THRESHOLDS | OPT_DOMAINS},
+    {"MEM", cv_mode_mem, OPT_DOMAIN | OPT_THRESHOLDS | OPT_UNITS},
+    {"CPU", cv_mode_cpu, OPT_DOMAIN | OPT_THRESHOLDS | OPT_CPU},
+    {"NODE", cv_mode_node, OPT_THRESHOLDS | OPT_UNITS},
 };
 
 /* The -t line, made before the alarm can ring: a handler may only write. */
@@ -55,6 +67,56 @@ struct vm_connect *cv_connect(const struct cv_opts *o)
     if (!conn)
         cv_exit_unknown(o->mode, vm_error_message(), NULL);
     return conn;
+}
+
+struct vm_domain *cv_domain(struct vm_connect *conn, const struct cv_opts *o)
+{
+    struct vm_domain *dom = vm_domain_lookup(conn, o->domain);
+    struct cv_result r = {.mode = o->mode, .status = CV_UNKNOWN};
+
+    if (dom)
+        return dom;
+    if (vm_error_code() == VM_ERR_NO_DOMAIN)
+        r.text = vm_asprintf("domain '%s' not found", o->domain);
+    else
+        r.text = vm_strdup(vm_error_message());
+    cv_finish(&r, NULL, conn);
+}
+
+_Noreturn void cv_finish(const struct cv_result *r, struct vm_domain *dom,
+                         struct vm_connect *conn)
+{
+    char *out = cv_format(r);
+
+    /* the one place the result's strings are owned */
+    free((char *)r->text);
+    free((char *)r->long_output);
+    vm_domain_free(dom);
+    vm_connect_close(conn);
+    cv_exit_with(out, r->status);
+}
+
+enum cv_status cv_memory_figure(const struct cv_opts *o, const char *const labels[3],
+                                unsigned long long kib, unsigned long long total_kib,
+                                struct cv_memory_figure *fig)
+{
+    double pct = total_kib ? cv_round(100.0 * (double)kib / (double)total_kib, 2) : 0;
+    const struct cv_range *on_kb_w = o->units_kb ? &o->warn : NULL;
+    const struct cv_range *on_kb_c = o->units_kb ? &o->crit : NULL;
+
+    fig->perf[0] = (struct cv_perf){.label = labels[0], .value = (double)kib, .uom = "KB",
+                                    .warn = on_kb_w, .crit = on_kb_c, .has_min = true,
+                                    .has_max = true, .max = (double)total_kib};
+    fig->perf[1] = (struct cv_perf){.label = labels[1], .value = (double)total_kib, .uom = "KB",
+                                    .has_min = true};
+    fig->perf[2] = (struct cv_perf){.label = labels[2], .value = pct, .uom = "%",
+                                    .warn = on_kb_w ? NULL : &o->warn,
+                                    .crit = on_kb_c ? NULL : &o->crit, .has_min = true,
+                                    .has_max = true, .max = 100};
+    cv_format_kib(fig->kib, sizeof(fig->kib), kib);
+    cv_format_kib(fig->total, sizeof(fig->total), total_kib);
+    cv_format_number(fig->pct, sizeof(fig->pct), pct);
+    return cv_status_of(o->units_kb ? (double)kib : pct, &o->warn, &o->crit);
 }
 
 static const char *const state_words[VM_DOMAIN_STATE_LAST] = {
@@ -115,9 +177,10 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct cv_opts o = {.missing = CV_CRITICAL};
+    struct cv_opts o = {.missing = CV_CRITICAL, .interval = 1};
     const char *mode_arg = NULL, *warn = NULL, *crit = NULL, *state_map = NULL;
     const char *base = strrchr(argv[0], '/');
+    int misplaced = 0;              /* the first option the mode does not take */
     long timeout = 10;
     size_t m = 0;
     int c;
@@ -149,12 +212,13 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, "m:U:d:w:c:t:vVh", longopts, NULL)) != -1) {
         char *end;
+        unsigned int opt = 0;
         switch (c) {
         case 'm': break;
         case 'U': o.uri = optarg; break;
-        case 'd': o.domain = optarg; break;
-        case 'w': warn = optarg; break;
-        case 'c': crit = optarg; break;
+        case 'd': o.domain = optarg; opt = OPT_DOMAIN; break;
+        case 'w': warn = optarg; opt = OPT_THRESHOLDS; break;
+        case 'c': crit = optarg; opt = OPT_THRESHOLDS; break;
         case 't': {
             enum cv_status st = CV_UNKNOWN;
             timeout = strtol(optarg, &end, 10);
@@ -171,15 +235,35 @@ int main(int argc, char **argv)
                 o.expect_shutoff = true;
             else
                 cv_exit_unknown(o.mode, "--expect takes running or shutoff", cv_usage);
+            opt = OPT_STATE;
             break;
-        case 'M': state_map = optarg; break;
+        case 'M': state_map = optarg; opt = OPT_STATE; break;
         case 'X':
             if (cv_status_parse(optarg, &o.missing) < 0)
                 cv_exit_unknown(o.mode, "--missing takes OK, WARNING, CRITICAL or UNKNOWN", cv_usage);
+            opt = OPT_STATE;
             break;
-        case 'N': o.not_running = true; break;
-        case 'R': o.expect_running = optarg; break;
-        case 'u': case 'i': case 'S': case 'r': break;   /* the mem and cpu modes' */
+        case 'N': o.not_running = true; opt = OPT_DOMAINS; break;
+        case 'R': o.expect_running = optarg; opt = OPT_DOMAINS; break;
+        case 'u':
+            if (strcasecmp(optarg, "KB") == 0)
+                o.units_kb = true;
+            else if (strcmp(optarg, "%") == 0)
+                o.units_kb = false;
+            else
+                cv_exit_unknown(o.mode, "--units takes % or KB", cv_usage);
+            opt = OPT_UNITS;
+            break;
+        case 'i':
+            o.interval = strtod(optarg, &end);
+            /* decimals only: no hex, exponents or infinities from strtod */
+            if (end == optarg || *end || strspn(optarg, "0123456789.") != strlen(optarg) ||
+                o.interval < 0.1 || o.interval > 60)
+                cv_exit_unknown(o.mode, "--interval takes SECONDS, 0.1 to 60", cv_usage);
+            opt = OPT_CPU;
+            break;
+        case 'S': o.state_dir = optarg; opt = OPT_CPU; break;
+        case 'r': o.raw = true; opt = OPT_CPU; break;
         case 'v': o.verbose++; break;
         case 'V': printf("check_virt %s\n", PACKAGE_VERSION); return CV_UNKNOWN;
         case 'h': help(); return CV_UNKNOWN;
@@ -189,6 +273,8 @@ int main(int argc, char **argv)
             cv_exit_unknown(o.mode, msg, cv_usage);
         }
         }
+        if (opt && !misplaced && o.mode && !(modes[m].opts & opt))
+            misplaced = c;
     }
     if (optind < argc) {
         VM_AUTOFREE char *msg = vm_asprintf("unexpected argument '%s'", argv[optind]);
@@ -210,18 +296,27 @@ int main(int argc, char **argv)
         cv_exit_unknown(o.mode, "--state-map takes STATE=SEVERITY,... (states: running, blocked, "
                                 "paused, shutdown, shutoff, crashed, pmsuspended, nostate)",
                         cv_usage);
-    if (!o.domain && strcmp(o.mode, "STATE") == 0)
+    if (misplaced) {
+        VM_AUTOFREE char *msg = NULL;
+        const struct option *lo = longopts;
+        while (lo->val != misplaced)
+            lo++;
+        if (strchr("dwc", misplaced))
+            msg = vm_asprintf("-%c does not apply to the %s mode", misplaced, mode_arg);
+        else
+            msg = vm_asprintf("--%s does not apply to the %s mode", lo->name, mode_arg);
+        cv_exit_unknown(o.mode, msg, cv_usage);
+    }
+    if (!o.domain && (modes[m].opts & OPT_DOMAIN))
         cv_exit_unknown(o.mode, "-d DOMAIN is required in this mode", cv_usage);
+    if ((modes[m].opts & OPT_CPU) && o.interval >= (double)timeout)
+        cv_exit_unknown(o.mode, "--interval must be shorter than -t", cv_usage);
 
     timeout_len = (size_t)snprintf(timeout_line, sizeof(timeout_line),
                                    "VIRT %s %s - no answer within %ld s\n", o.mode,
                                    cv_status_name(timeout_status), timeout);
     signal(SIGALRM, on_alarm);
     alarm((unsigned int)timeout);
-    if (!modes[m].run) {
-        VM_AUTOFREE char *msg = vm_asprintf("the %s mode is not in this build yet", mode_arg);
-        cv_exit_unknown(o.mode, msg, NULL);
-    }
     modes[m].run(&o);
     return CV_UNKNOWN;
 }

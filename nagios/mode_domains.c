@@ -11,33 +11,39 @@
 #include "util/vm_alloc.h"
 #include "util/vm_buf.h"
 
+static int by_name(const void *a, const void *b)
+{
+    const struct vm_domain_stats *const *x = a, *const *y = b;
+
+    return strcmp((*x)->name, (*y)->name);
+}
+
 _Noreturn void cv_mode_domains(const struct cv_opts *o)
 {
     struct vm_connect *conn = cv_connect(o);
     struct vm_domain_stats **st = NULL;
     int n = vm_connect_get_all_domain_stats(conn, &st, 0);
     double running = 0, paused = 0, shutoff = 0, other = 0, counted;
-    struct vm_buf text = VM_BUF_INIT, missing = VM_BUF_INIT;
+    struct vm_buf text = VM_BUF_INIT, missing = VM_BUF_INIT, others = VM_BUF_INIT;
     struct cv_result r = {.mode = o->mode};
-    char *out;
 
     if (n < 0) {
-        char *msg = vm_strdup(vm_error_message());
-        vm_connect_close(conn);
         r.status = CV_UNKNOWN;
-        r.text = msg;
-        out = cv_format(&r);
-        free(msg);
-        cv_exit_with(out, CV_UNKNOWN);
+        r.text = vm_strdup(vm_error_message());
+        cv_finish(&r, NULL, conn);
     }
+    /* sorted, so -v lists the domains in the same order every run */
+    qsort(st, (size_t)n, sizeof(*st), by_name);
     for (int i = 0; i < n; i++) {
         switch (st[i]->state) {
         case VM_DOMAIN_RUNNING:
-        case VM_DOMAIN_BLOCKED: running++; break;
+        case VM_DOMAIN_BLOCKED: running++; continue;
         case VM_DOMAIN_PAUSED: paused++; break;
         case VM_DOMAIN_SHUTOFF: shutoff++; break;
         default: other++; break;
         }
+        if (o->verbose)
+            vm_buf_addf(&others, "%s is %s\n", st[i]->name, vm_domain_state_name(st[i]->state));
     }
     counted = o->not_running ? n - running : running;
     r.status = cv_status_of(counted, &o->warn, &o->crit);
@@ -68,13 +74,11 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
         {.label = "other", .value = other, .uom = "", .has_min = true},
         {.label = "total", .value = n, .uom = "", .has_min = true},
     };
-    r.text = vm_buf_str(&text);
+    r.text = vm_buf_steal(&text);
+    r.long_output = others.len ? vm_buf_steal(&others) : NULL;
     r.perf = perf;
     r.nperf = 5;
-    out = cv_format(&r);
-    vm_buf_clear(&text);
     vm_buf_clear(&missing);
     vm_domain_stats_list_free(st, (size_t)n);
-    vm_connect_close(conn);
-    cv_exit_with(out, r.status);
+    cv_finish(&r, NULL, conn);
 }

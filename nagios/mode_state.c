@@ -17,33 +17,33 @@ _Noreturn void cv_mode_state(const struct cv_opts *o)
     struct vm_connect *conn = cv_connect(o);
     struct vm_domain *dom = vm_domain_lookup(conn, o->domain);
     int state = VM_DOMAIN_NOSTATE, reason = 0;
-    char *text = NULL, *out;
     struct cv_perf perf = {.label = "state", .uom = "", .has_min = true, .min = 0,
                            .has_max = true, .max = VM_DOMAIN_STATE_LAST - 1};
     struct cv_result r = {.mode = o->mode, .status = CV_UNKNOWN};
 
     if (!dom && vm_error_code() == VM_ERR_NO_DOMAIN) {
-        text = vm_asprintf("domain '%s' not found", o->domain);
+        r.text = vm_asprintf("domain '%s' not found", o->domain);
         r.status = o->missing;
     } else if (!dom || vm_domain_get_state(dom, &state, &reason, 0) < 0) {
-        text = vm_strdup(vm_error_message());
+        r.text = vm_strdup(vm_error_message());
     } else {
         /* the reason when the driver knows one ("shut off (destroyed)") */
         const char *why = vm_domain_reason_name(state, reason);
         if (why && strcmp(why, "unknown") != 0)
-            text = vm_asprintf("%s is %s (%s)", vm_domain_get_name(dom),
-                               vm_domain_state_name(state), why);
+            r.text = vm_asprintf("%s is %s (%s)", vm_domain_get_name(dom),
+                                 vm_domain_state_name(state), why);
         else
-            text = vm_asprintf("%s is %s", vm_domain_get_name(dom), vm_domain_state_name(state));
+            r.text = vm_asprintf("%s is %s", vm_domain_get_name(dom), vm_domain_state_name(state));
         perf.value = state;
         r.status = state >= 0 && state < VM_DOMAIN_STATE_LAST ? o->state_map[state] : CV_UNKNOWN;
         r.perf = &perf;
         r.nperf = 1;
+        if (o->verbose) {
+            char uuid[VM_UUID_STRING_BUFLEN] = "";
+            vm_domain_get_uuid_string(dom, uuid);
+            r.long_output = vm_asprintf("uuid %s, id %d, on %s", uuid, vm_domain_get_id(dom),
+                                        vm_connect_get_uri(conn));
+        }
     }
-    r.text = text;
-    out = cv_format(&r);
-    free(text);
-    vm_domain_free(dom);
-    vm_connect_close(conn);
-    cv_exit_with(out, r.status);
+    cv_finish(&r, dom, conn);
 }

@@ -17,6 +17,16 @@ FIXTURE="$VM_TMP/node.xml"
 sh "$abs_top_srcdir/tests/gen-testnode.sh" 40 mixed > "$FIXTURE" || exit 99
 cd "$abs_top_srcdir/tests/data" || exit 99
 
+# The test driver's guests use 25 % of each vCPU; the cpu mode measures
+# that over a real interval, so a loaded machine may see a hair more or
+# less.  Within 1 % it is the expected value.
+stable() {
+    sed -E -e "s|$FIXTURE|\$FIXTURE|g" \
+        -e 's/(uses |cpu_pct=)(2[45]|4[89]|5[01]|99|100)(\.[0-9]+)?%/\1~\2%/' \
+        -e 's/~(24|25)%/25%/; s/~(49|50|51)%/50%/; s/~(99|100)%/100%/' \
+        -e 's/over ([0-9]+)\.[0-9] s/over \1.x s/'
+}
+
 for args_file in "$data"/*.args; do
     name=$(basename "$args_file" .args)
     eval "set -- $(cat "$args_file")"
@@ -24,6 +34,6 @@ for args_file in "$data"/*.args; do
     shift
     case " $* " in *" -U "*) ;; *) set -- -U test:///default "$@" ;; esac
     vm_run "$VM_TMP/bin/$prog" "$@"
-    golden "$data/$name.out" "golden: $name"
+    golden "$data/$name.out" "golden: $name" stable
 done
 done_testing

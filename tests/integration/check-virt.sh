@@ -1,7 +1,9 @@
 #!/bin/sh
 # check-virt.sh: check_virt's -t deadline holds while the driver call does
 # not return: the test driver opening a FIFO that nobody writes blocks in
-# open(2), a real hang with no test hook in the library.
+# open(2), a real hang with no test hook in the library.  Then the cpu
+# mode's samples: kept per URI and UUID, used when fresh, ignored when stale
+# or damaged.
 . "$abs_top_srcdir/tests/lib.sh"
 
 CHECK_VIRT="$abs_top_builddir/nagios/check_virt"
@@ -18,4 +20,58 @@ ok $? "within -t and 1 s more (${ms} ms)"
 vm_run "$CHECK_VIRT" --mode=domains -t 1:critical -U "test://$VM_TMP/hang.xml"
 is "$OUT" "VIRT DOMAINS CRITICAL - no answer within 1 s" "-t 1:critical: the state given"
 is "$RC" 2 "exit 2"
+
+# Two hosts (two fixture URIs) with the same guest, same name and UUID.
+sh "$abs_top_srcdir/tests/gen-testnode.sh" 4 > "$VM_TMP/a.xml" || exit 99
+cp "$VM_TMP/a.xml" "$VM_TMP/b.xml"
+dir="$VM_TMP/samples"
+cpu() { vm_run "$CHECK_VIRT" --mode=cpu --state-dir "$dir" --interval 0.2 -d vm-00002 "$@"; }
+cpu -U "test://$VM_TMP/a.xml"
+like "$OUT" "^VIRT CPU OK - vm-00002 uses [0-9.]+% of its [0-9]+ vCPUs? over 0\.[0-9] s \|" \
+    "no sample yet: measured over --interval"
+cpu -U "test://$VM_TMP/b.xml"
+is "$(ls "$dir" | wc -l)" 2 "one sample file per host for the same guest"
+fa=$(grep -l "^uri test://$VM_TMP/a.xml\$" "$dir"/cpu-*)
+fb=$(grep -l "^uri test://$VM_TMP/b.xml\$" "$dir"/cpu-*)
+ok $([ -n "$fa" ] && [ -n "$fb" ] && [ "$fa" != "$fb" ]; echo $?) "each file names its URI"
+uuid=$(sed -n 's/^uuid //p' "$fa")
+ok $([ "$uuid" = "$(sed -n 's/^uuid //p' "$fb")" ] && [ -n "$uuid" ]; echo $?) \
+    "and the same UUID ($uuid)"
+
+# A sample from 30 s ago: used, no new measurement.  The test driver counts
+# CPU time from when the connection opened, so the new reading is tiny and
+# the percentage about 0: the point is where it came from.
+sample() {   # AGE_SECONDS CPU_TIME_NS
+    printf 'check_virt cpu sample 1\nuri test://%s\nuuid %s\nid 2\ntime_ns %s\ncpu_time_ns %s\n' \
+        "$VM_TMP/a.xml" "$uuid" $(( $(date +%s%N) - $1 * 1000000000 )) "$2" > "$fa"
+}
+cp "$fb" "$VM_TMP/b.before"
+sample 30 0
+cpu -U "test://$VM_TMP/a.xml"
+like "$OUT" "uses 0% of its [0-9]+ vCPUs since the check 30 s ago" "a fresh saved sample is used"
+cmp -s "$fb" "$VM_TMP/b.before"
+ok $? "the other host's sample is untouched"
+sample 700 0
+cpu -U "test://$VM_TMP/a.xml"
+like "$OUT" "over 0\.[0-9] s" "a sample older than 10 minutes is not used"
+sample 30 999999999999999
+cpu -U "test://$VM_TMP/a.xml"
+like "$OUT" "over 0\.[0-9] s" "a counter that went back (a restart) is not used"
+echo 'garbage' > "$fa"
+cpu -U "test://$VM_TMP/a.xml"
+like "$OUT" "over 0\.[0-9] s" "a damaged sample is ignored"
+like "$(head -1 "$fa")" "^check_virt cpu sample 1\$" "and replaced by a good one"
+is "$(ls -a "$dir" | grep -c tmp)" 0 "no temporary files left by the atomic writes"
+
+# A sample that cannot be saved still gives the answer, and says why.
+: > "$VM_TMP/notadir"
+cpu -U "test://$VM_TMP/a.xml" -w 200 --state-dir "$VM_TMP/notadir/sub"
+is "$RC" 0 "an unwritable state dir does not change the status"
+like "$OUT" "sample not saved, so the next check measures for 0.2 s: cannot create directory" \
+    "the long output says the sample was not saved"
+
+# The default state dir is check_virt under VIRTMON_STATE_DIR.
+vm_run "$CHECK_VIRT" --mode=cpu --interval 0.2 -U test:///default -d test
+ls "$VIRTMON_STATE_DIR/check_virt/cpu-6695eb01-f6a4-8304-79aa-97f2502e193f-"* > /dev/null 2>&1
+ok $? "default samples go to \$VIRTMON_STATE_DIR/check_virt"
 done_testing
