@@ -42,6 +42,13 @@ static struct vm_domain_stats *read_sample(struct vm_domain *dom, struct cv_cpu_
         s->time_ns = before + (realtime_ns() - before) / 2;
         s->cpu_time_ns = st->cpu_time_ns;
         s->id = st->id;
+        /* "100 % = all its vCPUs busy" is about the vCPU threads: QEMU's
+         * own (I/O, the main loop) would push a busy guest past 100 % */
+        if (st->vcpu_time_ns && st->nvcpu_times) {
+            s->cpu_time_ns = 0;
+            for (size_t i = 0; i < st->nvcpu_times; i++)
+                s->cpu_time_ns += st->vcpu_time_ns[i];
+        }
     }
     return st;
 }
@@ -123,7 +130,11 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
         else if (o->verbose)
             vm_buf_addf(&details, "sample saved in %s\n", path);
     }
-    /* normalised: 100 % = every vCPU busy; raw: 100 % = one host core */
+    /* Busy vCPUs cannot do more than 100 %: a reading above it is the
+     * clocks' jitter (the two readings are not taken at exactly the times
+     * measured), not load.  normalised: 100 % = every vCPU busy; raw:
+     * 100 % = one host core. */
+    pct = fmin(pct, 100);
     pct = cv_round(o->raw ? pct * vcpus : pct, 2);
     struct cv_perf perf = {.label = "cpu_pct", .value = pct, .uom = "%", .warn = &o->warn,
                            .crit = &o->crit, .has_min = true, .has_max = true,

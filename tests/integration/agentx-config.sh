@@ -5,13 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/snmp-lib.sh"
 
-qemu_cleanup() {
-    for pidf in "$VIRTMON_RUNTIME_DIR"/qemu/*.pid; do
-        [ -f "$pidf" ] && kill -KILL "$(cat "$pidf")" 2>/dev/null
-    done
-    vm_cleanup
-}
-trap qemu_cleanup EXIT
+. "$abs_top_srcdir/tests/qemu-lib.sh"
 
 C=VIRTMON-MIB::virtmonVmConfig
 set_ok() {  # set_ok DESCRIPTION ARGS...

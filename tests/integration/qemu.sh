@@ -9,41 +9,10 @@ U=qemu:///session
 V="$VIRTMON -c $U"
 QMPQ="$abs_top_builddir/tests/helpers/qmp_query"
 RUN="$VIRTMON_RUNTIME_DIR/qemu"
-IMG="$VM_TMP/img"
-mkdir -p "$IMG"
-
-# Every guest this test starts is destroyed at the end, whatever happened.
-guests_cleanup() {
-    for pidf in "$RUN"/*.pid; do
-        [ -f "$pidf" ] && kill -KILL "$(cat "$pidf")" 2>/dev/null
-    done
-    [ -n "${TAP:-}" ] && ip link del "$TAP" 2>/dev/null
-    vm_cleanup
-}
-trap guests_cleanup EXIT
-
-# boot sectors (1 MiB raw images): `cli; jmp $` keeps a vCPU busy; the
-# other waits 2 s (int 15h, ah=86h) then powers the machine off through ACPI
-# (outw 0x604)
-bootsector() {  # bootsector FILE OCTAL-BYTES
-    dd if=/dev/zero of="$1" bs=1024 count=1024 2>/dev/null
-    printf "$2" | dd of="$1" conv=notrunc 2>/dev/null
-    printf '\125\252' | dd of="$1" bs=1 seek=510 conv=notrunc 2>/dev/null
-}
-bootsector "$IMG/spin.img" '\372\353\376'
-bootsector "$IMG/off.img" '\264\206\271\036\000\272\200\204\315\025\272\004\006\270\000\040\357\364\353\375'
-
-guest() {  # guest NAME [extra devices XML] > file
-    cat <<EOF
-<domain type='qemu'>
-  <name>$1</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>2</vcpu>
-  <devices>${2:-}</devices>
-</domain>
-EOF
-}
-disk() { echo "<disk type='file'><source file='$1'/><target dev='vda' bus='virtio'/></disk>"; }
+. "$abs_top_srcdir/tests/qemu-lib.sh"
+IMG="$QEMU_IMG"
+tap_cleanup() { [ -n "${TAP:-}" ] && ip link del "$TAP" 2>/dev/null; }
+QEMU_CLEANUP_MORE=tap_cleanup
 
 # status NAME: what QEMU itself says (watching without touching the driver)
 status() { "$QMPQ" query-status "$RUN/$1.qmp" 2>/dev/null | sed -n 's/.*"status":"\([a-z-]*\)".*/\1/p'; }
