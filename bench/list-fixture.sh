@@ -17,17 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sh "$top/tests/gen-testnode.sh" "$n" mixed 100 devices > "$tmp/node.xml"
 
-# median of RUNS wall-clock times (ms) of a command
-median_ms() {
-    i=0
-    while [ "$i" -lt "$runs" ]; do
-        s=$(date +%s%N)
-        "$@" > /dev/null
-        e=$(date +%s%N)
-        echo $(( (e - s) / 1000000 ))
-        i=$((i + 1))
-    done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
+. "$top/bench/lib.sh"
 
 ours=$(median_ms "$virtmon" -c "test://$tmp/node.xml" list --all)
 theirs=$(median_ms virsh -c "test://$tmp/node.xml" list --all)

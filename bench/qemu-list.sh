@@ -32,16 +32,7 @@ while [ "$i" -le "$guests" ]; do
     i=$((i + 1))
 done
 
-median_ms() {
-    i=0
-    while [ "$i" -lt "$runs" ]; do
-        s=$(date +%s%N)
-        "$@" > /dev/null
-        e=$(date +%s%N)
-        echo $(( (e - s) / 1000000 ))
-        i=$((i + 1))
-    done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
+. "$top/bench/lib.sh"
 
 floor=$(median_ms "$qmpq" query-status "$tmp"/r/qemu/*.qmp)
 list=$(median_ms $V list --all)

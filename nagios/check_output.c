@@ -110,6 +110,14 @@ static void add_perf(struct vm_buf *b, const struct cv_perf *p)
         vm_buf_addf(b, ";%s", field[i]);
 }
 
+/* Text without '|': Nagios reads what follows one as perfdata, and a
+ * domain may be named "a|b".  '/' stands in, as no domain name has one. */
+static void add_text(struct vm_buf *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        vm_buf_add_char(b, s[i] == '|' ? '/' : s[i]);
+}
+
 char *cv_format(const struct cv_result *r)
 {
     struct vm_buf head = VM_BUF_INIT, perf = VM_BUF_INIT, out = VM_BUF_INIT;
@@ -126,15 +134,15 @@ char *cv_format(const struct cv_result *r)
     room = head.len + perf.len < FIRST_LINE_MAX ? FIRST_LINE_MAX - head.len - perf.len : 0;
     vm_buf_add(&out, vm_buf_str(&head));
     if (tlen <= room) {
-        vm_buf_add_len(&out, text, tlen);
+        add_text(&out, text, tlen);
     } else if (room > 3) {
-        vm_buf_add_len(&out, text, room - 3);
+        add_text(&out, text, room - 3);
         vm_buf_add(&out, "...");
     }
     vm_buf_add(&out, vm_buf_str(&perf));
     vm_buf_add(&out, "\n");
     if (r->long_output && *r->long_output) {
-        vm_buf_add(&out, r->long_output);
+        add_text(&out, r->long_output, strlen(r->long_output));
         if (r->long_output[strlen(r->long_output) - 1] != '\n')
             vm_buf_add(&out, "\n");
     }
@@ -158,8 +166,15 @@ _Noreturn void cv_exit(const struct cv_result *r)
 
 _Noreturn void cv_exit_unknown(const char *mode, const char *message, const char *usage)
 {
-    struct cv_result r = {.mode = mode, .status = CV_UNKNOWN, .text = message,
-                          .long_output = usage};
+    struct cv_result r = {.mode = mode, .status = CV_UNKNOWN, .text = message};
+    struct vm_buf out = VM_BUF_INIT;
+    char *line = cv_format(&r);
 
-    cv_exit(&r);
+    /* the usage as written: its '|' separate choices, and there is no
+     * perfdata on a usage error for Nagios to misread */
+    vm_buf_add(&out, line);
+    if (usage)
+        vm_buf_add(&out, usage);
+    free(line);
+    cv_exit_with(vm_buf_steal(&out), CV_UNKNOWN);
 }

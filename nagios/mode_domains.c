@@ -62,7 +62,7 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
                         i < n ? vm_domain_state_name(st[i]->state) : "not defined");
         }
         if (missing.len) {
-            vm_buf_addf(&text, "; not running: %s", vm_buf_str(&missing));
+            vm_buf_addf(&text, ", not running: %s", vm_buf_str(&missing));
             r.status = CV_CRITICAL;
         }
     }

@@ -36,6 +36,18 @@ static void test_line(void **state)
     free(out);
 }
 
+/* A '|' in a domain name must not start the perfdata early. */
+static void test_pipe_in_text(void **state)
+{
+    struct cv_perf perf = {.label = "state", .value = 1, .uom = ""};
+    struct cv_result r = {.mode = "STATE", .status = CV_OK, .text = "a|b is running",
+                          .perf = &perf, .nperf = 1, .long_output = "uuid of a|b"};
+    char *out = cv_format(&r);
+
+    assert_string_equal(out, "VIRT STATE OK - a/b is running | state=1\nuuid of a/b\n");
+    free(out);
+}
+
 static void test_unknown_mode(void **state)
 {
     struct cv_result r = {.status = CV_UNKNOWN, .text = "unknown mode 'foo'"};
@@ -88,6 +100,7 @@ static void test_severities(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_line),
+    cmocka_unit_test(test_pipe_in_text),
     cmocka_unit_test(test_unknown_mode),
     cmocka_unit_test(test_first_line_limit),
     cmocka_unit_test(test_severities),
