@@ -48,14 +48,11 @@ static char *field(char **pos, const char *key)
     return line + klen + 1;
 }
 
-int cv_cpu_sample_load(const char *path, const char *uri, const char *uuid,
-                       struct cv_cpu_sample *s)
+int cv_cpu_sample_parse(char *text, const char *uri, const char *uuid, struct cv_cpu_sample *s)
 {
-    VM_AUTOFREE char *data = vm_file_read(path, "cpu sample", NULL);
-    char *pos = data, *v;
+    char *pos = text, *v;
 
-    vm_error_reset();
-    if (!data || strncmp(data, MAGIC "\n", strlen(MAGIC) + 1) != 0)
+    if (strncmp(text, MAGIC "\n", strlen(MAGIC) + 1) != 0)
         return -1;
     pos += strlen(MAGIC) + 1;
     if (!(v = field(&pos, "uri")) || strcmp(v, uri) != 0 ||
@@ -65,6 +62,16 @@ int cv_cpu_sample_load(const char *path, const char *uri, const char *uuid,
         !(v = field(&pos, "cpu_time_ns")) || vm_parse_u64(v, &s->cpu_time_ns) < 0 || *pos)
         return -1;
     return 0;
+}
+
+int cv_cpu_sample_load(const char *path, const char *uri, const char *uuid,
+                       struct cv_cpu_sample *s)
+{
+    VM_AUTOFREE char *data = vm_file_read(path, "cpu sample", NULL);
+    int ret = data ? cv_cpu_sample_parse(data, uri, uuid, s) : -1;
+
+    vm_error_reset();
+    return ret;
 }
 
 int cv_cpu_sample_save(const char *path, const char *uri, const char *uuid,

@@ -22,6 +22,10 @@ char *cv_cpu_sample_dir(void);
  * full, and load checks it).  Caller frees. */
 char *cv_cpu_sample_path(const char *dir, const char *uri, const char *uuid);
 
+/* 0 with *s filled when text (a sample file's content; changed in place)
+ * is a sample of uri's uuid; -1 otherwise, with no error set. */
+int cv_cpu_sample_parse(char *text, const char *uri, const char *uuid, struct cv_cpu_sample *s);
+
 /* 0 with *s filled when path holds a sample of uri's uuid; -1 when it is
  * missing, damaged or another's, with no error set: the caller then
  * measures afresh, which is always safe. */
