@@ -79,7 +79,8 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
     struct cv_cpu_sample then = {0}, now = {0};
     struct vm_domain_stats *st = read_sample(dom, &now);
     struct vm_buf details = VM_BUF_INIT;
-    VM_AUTOFREE char *dir = NULL, *path = NULL, *over = NULL, *who = NULL;
+    /* not VM_AUTOFREE: cv_finish() exits, and exit() runs no cleanups */
+    char *dir = NULL, *path = NULL, *over = NULL;
     char uuid[VM_UUID_STRING_BUFLEN], pcts[32];
     const char *uri = vm_connect_get_uri(conn);
     double pct, vcpus;
@@ -114,6 +115,9 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
                                           vm_domain_get_name(dom))
                             : vm_strdup(vm_error_message());
                 vm_domain_stats_free(st);
+                free(dir);
+                free(path);
+                vm_buf_clear(&details);
                 cv_finish(&r, dom, conn);
             }
             over = vm_asprintf(" over %.1f s", (double)(now.time_ns - then.time_ns) / 1e9);
@@ -141,12 +145,15 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
                            .max = o->raw ? 100 * vcpus : 100};
     r.status = cv_status_of(pct, &o->warn, &o->crit);
     cv_format_number(pcts, sizeof(pcts), pct);
-    who = st->state == VM_DOMAIN_RUNNING
-              ? vm_strdup(vm_domain_get_name(dom))
-              : vm_asprintf("%s (%s)", vm_domain_get_name(dom), vm_domain_state_name(st->state));
-    r.text = vm_asprintf(o->raw ? "%s uses %s%% of a host core (%.0f vCPU%s)%s"
-                                : "%s uses %s%% of its %.0f vCPU%s%s",
-                         who, pcts, vcpus, vcpus == 1 ? "" : "s", over);
+    r.text = vm_asprintf(o->raw ? "%s%s%s%s uses %s%% of a host core (%.0f vCPU%s)%s"
+                                : "%s%s%s%s uses %s%% of its %.0f vCPU%s%s",
+                         vm_domain_get_name(dom), st->state == VM_DOMAIN_RUNNING ? "" : " (",
+                         st->state == VM_DOMAIN_RUNNING ? "" : vm_domain_state_name(st->state),
+                         st->state == VM_DOMAIN_RUNNING ? "" : ")", pcts, vcpus,
+                         vcpus == 1 ? "" : "s", over);
+    free(dir);
+    free(path);
+    free(over);
     r.long_output = details.len ? vm_buf_steal(&details) : NULL;
     r.perf = &perf;
     r.nperf = 1;
