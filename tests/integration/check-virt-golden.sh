@@ -22,8 +22,8 @@ cd "$abs_top_srcdir/tests/data" || exit 99
 # less.  Within 1 % it is the expected value.
 stable() {
     sed -E -e "s|$FIXTURE|\$FIXTURE|g" \
-        -e 's/(uses |cpu_pct=)(2[45]|4[89]|5[01]|99|100)(\.[0-9]+)?%/\1~\2%/' \
-        -e 's/~(24|25)%/25%/; s/~(49|50|51)%/50%/; s/~(99|100)%/100%/' \
+        -e 's/(uses |cpu_pct=)(2[45]|4[89]|5[01]|99|100)(\.[0-9]+)?%/\1~\2%/g' \
+        -e 's/~(24|25)%/25%/g; s/~(49|50|51)%/50%/g; s/~(99|100)%/100%/g' \
         -e 's/over ([0-9]+)\.[0-9] s/over \1.x s/'
 }
 
