@@ -1,0 +1,115 @@
+/*
+ * rrd_layout.c: virtmon's RRD files, their data sources and archives.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rrd_layout.h"
+#include "util/vm_alloc.h"
+
+static const struct rrd_ds host_ds[] = {
+    {"mem_total_kib", 0}, {"mem_free_kib", 0}, {"dom_running", 0}, {"dom_defined", 0},
+    {"cpus", 0},
+};
+static const struct rrd_ds domain_ds[] = {
+    {"cpu_ns", 1}, {"cpu_pct", 0}, {"vcpus", 0}, {"mem_max_kib", 0}, {"mem_cur_kib", 0},
+};
+static const struct rrd_ds disk_ds[] = {
+    {"rd_req", 1}, {"rd_bytes", 1}, {"wr_req", 1}, {"wr_bytes", 1},
+};
+static const struct rrd_ds if_ds[] = {
+    {"rx_bytes", 1}, {"rx_pkts", 1}, {"rx_errs", 1}, {"rx_drop", 1},
+    {"tx_bytes", 1}, {"tx_pkts", 1}, {"tx_errs", 1}, {"tx_drop", 1},
+};
+
+static const struct {
+    const struct rrd_ds *ds;
+    size_t n;
+} kinds[RRD_KIND_LAST] = {
+    [RRD_HOST] = {host_ds, sizeof(host_ds) / sizeof(host_ds[0])},
+    [RRD_DOMAIN] = {domain_ds, sizeof(domain_ds) / sizeof(domain_ds[0])},
+    [RRD_DISK] = {disk_ds, sizeof(disk_ds) / sizeof(disk_ds[0])},
+    [RRD_IF] = {if_ds, sizeof(if_ds) / sizeof(if_ds[0])},
+};
+
+/* Full resolution for a day, then coarser ones (seconds per row) for a
+ * week, a month and a year: about 1,500 rows each, as collectd and
+ * Munin keep. */
+static const struct {
+    unsigned int resolution;    /* seconds per row; 0: the step */
+    unsigned int span;          /* seconds kept */
+} archives[] = {
+    {0, 86400},
+    {300, 7 * 86400},
+    {1800, 31 * 86400},
+    {21600, 366 * 86400},
+};
+
+const struct rrd_ds *rrd_kind_ds(enum rrd_kind kind, size_t *n)
+{
+    *n = kinds[kind].n;
+    return kinds[kind].ds;
+}
+
+int rrd_create_args(enum rrd_kind kind, unsigned int step, char ***argv)
+{
+    static const char *const cfs[] = {"AVERAGE", "MAX"};
+    size_t nds = kinds[kind].n, narch = sizeof(archives) / sizeof(archives[0]);
+    size_t n = 0;
+    char **a;
+
+    VM_NEW_N(a, nds + narch * 2 + 1);
+    for (size_t i = 0; i < nds; i++)
+        a[n++] = vm_asprintf("DS:%s:%s:%u:0:U", kinds[kind].ds[i].name,
+                             kinds[kind].ds[i].counter ? "DERIVE" : "GAUGE", 2 * step);
+    for (size_t c = 0; c < 2; c++) {
+        for (size_t i = 0; i < narch; i++) {
+            unsigned int per_row = archives[i].resolution > step ? archives[i].resolution / step : 1;
+            unsigned int rows = archives[i].span / (per_row * step);
+            a[n++] = vm_asprintf("RRA:%s:0.5:%u:%u", cfs[c], per_row, rows ? rows : 1);
+        }
+    }
+    a[n] = NULL;
+    *argv = a;
+    return (int)n;
+}
+
+void rrd_args_free(char **argv)
+{
+    if (!argv)
+        return;
+    for (char **p = argv; *p; p++)
+        free(*p);
+    free(argv);
+}
+
+char *rrd_dev_name(const char *dev, const char *fallback)
+{
+    char *s = vm_strdup(dev && *dev ? dev : fallback);
+
+    for (char *p = s; *p; p++) {
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
+            *p = '_';
+    }
+    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        s[0] = '_';
+    return s;
+}
+
+char *rrd_file(enum rrd_kind kind, const char *uuid, const char *dev)
+{
+    switch (kind) {
+    case RRD_HOST: return vm_strdup("host.rrd");
+    case RRD_DOMAIN: return vm_asprintf("%s/domain.rrd", uuid);
+    case RRD_DISK: return vm_asprintf("%s/disk-%s.rrd", uuid, dev);
+    case RRD_IF: return vm_asprintf("%s/if-%s.rrd", uuid, dev);
+    default: return NULL;
+    }
+}
+
+char *rrd_name_file(const char *uuid)
+{
+    return vm_asprintf("%s/name", uuid);
+}
