@@ -2,6 +2,8 @@
 # readers of RRD files, rrdcached, and waiting for the clock.
 
 need rrdtool rrdcached
+# under ASan: librrd's graph code keeps font caches for the process's life
+export LSAN_OPTIONS="suppressions=$abs_top_srcdir/tests/lsan-rrd.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 COLLECTOR="$abs_top_builddir/collectors/virtmon-collector"
 GRAPH="$abs_top_builddir/collectors/virtmon-graph"
 
