@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,11 @@ static void usage(FILE *f)
             "  -f, --foreground      stay in the foreground and log to stderr\n"
             "  -v, --verbose         log each cycle\n"
             "  -h, --help, -V, --version\n");
+}
+
+static double seconds(long s, long ns)
+{
+    return (double)s + (double)ns / 1e9;
 }
 
 /* Sleeps until the wall clock reaches t; false when asked to stop. */
@@ -160,12 +166,19 @@ int main(int argc, char **argv)
     while (!stopping) {
         time_t now;
         struct timespec t0, t1;
+        struct rusage r0, r1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        getrusage(RUSAGE_SELF, &r0);
         rc = collector_cycle(col, next);
+        getrusage(RUSAGE_SELF, &r1);
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        VM_DEBUG("cycle at %lld: %s in %.3f s", (long long)next,
+        VM_DEBUG("cycle at %lld: %s in %.3f s, %.3f s CPU", (long long)next,
                  rc == 0 ? "all written" : rc > 0 ? "some files failed" : "nothing collected",
-                 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+                 seconds(t1.tv_sec - t0.tv_sec, t1.tv_nsec - t0.tv_nsec),
+                 seconds(r1.ru_utime.tv_sec + r1.ru_stime.tv_sec - r0.ru_utime.tv_sec -
+                             r0.ru_stime.tv_sec,
+                         (r1.ru_utime.tv_usec + r1.ru_stime.tv_usec - r0.ru_utime.tv_usec -
+                          r0.ru_stime.tv_usec) * 1000L));
         now = time(NULL);
         next += o.step;
         if (next <= now) {
