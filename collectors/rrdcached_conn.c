@@ -116,6 +116,17 @@ struct rrdcached_conn *rrdcached_conn_open(const char *address, int timeout_s)
     return c;
 }
 
+struct rrdcached_conn *rrdcached_conn_adopt(int fd, const char *address, bool is_unix)
+{
+    struct rrdcached_conn *c;
+
+    VM_NEW(c);
+    c->fd = fd;
+    c->is_unix = is_unix;
+    c->address = vm_strdup(address);
+    return c;
+}
+
 bool rrdcached_conn_is_unix(const struct rrdcached_conn *conn)
 {
     return conn->is_unix;

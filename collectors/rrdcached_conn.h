@@ -18,6 +18,10 @@ struct rrdcached_conn;
  * exchange gives up after timeout_s seconds.  NULL with an error. */
 struct rrdcached_conn *rrdcached_conn_open(const char *address, int timeout_s);
 
+/* A connection on fd, already connected (tests, and the fuzz target, which
+ * play the daemon on a socketpair); it owns fd.  address names it. */
+struct rrdcached_conn *rrdcached_conn_adopt(int fd, const char *address, bool is_unix);
+
 /* Whether the connection is to a UNIX socket (the daemon shares our
  * file system, so paths are absolute) rather than TCP (paths are
  * relative to the daemon's base directory). */

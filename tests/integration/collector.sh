@@ -165,18 +165,26 @@ near "$(get "$net" rx_bytes)" 1000 && near "$(get "$net" tx_bytes)" 2000
 ok $? "network rates, the guest's view: $(echo $net | tr '\n' ' ')"
 near "$(get "$dom" cpu_ns)" 750000000
 ok $? "cpu_ns rate: 3 vCPUs at 25 % ($(get "$dom" cpu_ns) ns/s)"
-# aligned: every update on a whole step
-is "$(rrdtool lastupdate "$R2/host.rrd" | sed -n 's/^\([0-9]*\):.*/\1/p' | awk '{ print $1 % 1 }')" 0 \
-    "updates land on step boundaries"
-
-# 6. without -f it detaches; it is found by its directory and stopped
+# 6. without -f it detaches, and keeps its updates on the step's
+# boundaries (step 2 here, so that alignment shows); found by its
+# directory and stopped
 R3="$VM_TMP/rrd3"
-vm_run "$COLLECTOR" -c "$U" -d "$R3" --step 1
+vm_run "$COLLECTOR" -c "$U" -d "$R3" --step 2
 is "$RC" 0 "without -f it returns at once, detached"
-end=$(( $(date +%s) + 10 ))
-while [ ! -f "$R3/host.rrd" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
-dpid=$(pgrep -f -- "-d $R3 --step 1")
+end=$(( $(date +%s) + 15 ))
+# (a file just created, before its first update, says U)
+while [ "$(last "$R3/host.rrd" dom_defined 2>/dev/null)" != $N ] && [ "$(date +%s)" -lt "$end" ]; do
+    sleep 0.1
+done
+dpid=$(pgrep -f -- "-d $R3 --step 2")
 ok $([ -n "$dpid" ] && [ -f "$R3/host.rrd" ]; echo $?) "and collects in the background (pid $dpid)"
+# the first cycle is at once, on the current boundary; wait for a second one
+first=$(last_time "$R3/host.rrd")
+end=$(( $(date +%s) + 10 ))
+while [ "$(last_time "$R3/host.rrd")" = "$first" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
+second=$(last_time "$R3/host.rrd")
+is "$(( first % 2 )) $(( second % 2 )) $(( second - first ))" "0 0 2" \
+    "updates land on the step's boundaries, one step apart ($first, $second)"
 [ -n "$dpid" ] && VM_PIDS="$VM_PIDS $dpid" && kill -TERM $dpid
 
 # 7. bad options
