@@ -33,7 +33,12 @@ struct dom_rec {
     struct file_rec dom;
     struct file_rec **devs; /* each its own allocation: a batch points at them */
     size_t ndevs;
+    unsigned long seen;     /* the last cycle that listed it */
 };
+
+/* A domain gone for this many cycles is forgotten (its files stay), so
+ * that a host whose domains come and go does not grow the collector. */
+#define FORGET_AFTER 60
 
 struct collector {
     struct collector_opts opts;
@@ -44,6 +49,7 @@ struct collector {
     struct file_rec host;
     struct dom_rec **doms;  /* sorted by uuid; each its own allocation */
     size_t ndoms;
+    unsigned long cycle;    /* cycles that collected */
 };
 
 /* What a cycle sends: the updates, and whose each is. */
@@ -73,21 +79,38 @@ static void file_rec_clear(struct file_rec *f)
     free(f->file);
 }
 
+static void dom_rec_free(struct dom_rec *d)
+{
+    free(d->name);
+    file_rec_clear(&d->dom);
+    for (size_t j = 0; j < d->ndevs; j++) {
+        file_rec_clear(d->devs[j]);
+        free(d->devs[j]);
+    }
+    free(d->devs);
+    free(d);
+}
+
+/* Drops the records of domains not listed for FORGET_AFTER cycles. */
+static void forget_gone(struct collector *c)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < c->ndoms; i++) {
+        if (c->cycle - c->doms[i]->seen > FORGET_AFTER)
+            dom_rec_free(c->doms[i]);
+        else
+            c->doms[kept++] = c->doms[i];
+    }
+    c->ndoms = kept;
+}
+
 void collector_free(struct collector *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->ndoms; i++) {
-        struct dom_rec *d = c->doms[i];
-        free(d->name);
-        file_rec_clear(&d->dom);
-        for (size_t j = 0; j < d->ndevs; j++) {
-            file_rec_clear(d->devs[j]);
-            free(d->devs[j]);
-        }
-        free(d->devs);
-        free(d);
-    }
+    for (size_t i = 0; i < c->ndoms; i++)
+        dom_rec_free(c->doms[i]);
     free(c->doms);
     file_rec_clear(&c->host);
     rrd_sink_free(c->sink);
@@ -228,6 +251,7 @@ static void queue_domain(struct collector *c, struct batch *b, const struct vm_d
 
     vm_uuid_format(st->uuid, uuid);
     d = dom_rec_get(c, uuid);
+    d->seen = c->cycle;
     vm_buf_addf(&v, "%lld", (long long)ts);
     add_u64(&v, st->cpu_time_ns, active);
     if (isnan(st->cpu_util_pct))
@@ -308,6 +332,7 @@ int collector_cycle(struct collector *c, time_t ts)
 
     if (n < 0)
         return -1;
+    c->cycle++;
     for (int i = 0; i < n; i++)
         running += st[i]->state == VM_DOMAIN_RUNNING || st[i]->state == VM_DOMAIN_BLOCKED;
     vm_buf_addf(&v, "%lld", (long long)ts);
@@ -321,6 +346,7 @@ int collector_cycle(struct collector *c, time_t ts)
         queue_domain(c, &b, st[i], ts);
     vm_domain_stats_list_free(st, (size_t)n);
     vm_node_info_clear(&node);
+    forget_gone(c);
 
     rc = c->sink->ops->update(c->sink, b.u, b.n, on_failed, ctx);
     if (rc < 0) {

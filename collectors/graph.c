@@ -16,6 +16,7 @@
 #include "graph.h"
 #include "rrd_layout.h"
 #include "util/vm_alloc.h"
+#include "util/vm_buf.h"
 #include "util/vm_error.h"
 #include "util/vm_file.h"
 #include "virtmon.h"
@@ -145,11 +146,65 @@ static int finish(struct job *j, const char *caption, struct graph_image **imgs,
     return img.error ? 1 : 0;
 }
 
-int graph_draw_host(const struct graph_opts *o, struct graph_image **imgs, size_t *n)
+/* Appends to the RPN sum in *rpn (vm_buf) the term vname, ADDNAN, so an
+ * unknown term counts as nothing rather than making the total unknown. */
+static void sum_term(struct vm_buf *rpn, const char *vname)
+{
+    vm_buf_addf(rpn, rpn->len ? ",%s,ADDNAN" : "%s", vname);
+}
+
+/* The hosts's total of DS over every device file of a kind: "CDEF:name=..." */
+static void device_total(struct args *a, const struct graph_opts *o,
+                         const struct graph_domain *doms, size_t ndoms, enum rrd_kind kind,
+                         const char *ds, const char *name)
+{
+    struct vm_buf rpn = VM_BUF_INIT;
+    size_t k = 0;
+
+    for (size_t i = 0; i < ndoms; i++) {
+        char **devs = kind == RRD_DISK ? doms[i].disks : doms[i].ifs;
+        size_t ndevs = kind == RRD_DISK ? doms[i].ndisks : doms[i].nifs;
+        for (size_t j = 0; j < ndevs; j++) {
+            VM_AUTOFREE char *file = rrd_file(kind, doms[i].uuid, devs[j]);
+            VM_AUTOFREE char *v = vm_asprintf("%s%zu", name, k++);
+            def(a, o, v, file, ds);
+            sum_term(&rpn, v);
+        }
+    }
+    add(a, "CDEF:%s=%s", name, vm_buf_str(&rpn));
+    vm_buf_clear(&rpn);
+}
+
+int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms, size_t ndoms,
+                    struct graph_image **imgs, size_t *n)
 {
     struct job j = {0};
     struct args *a = &j.a;
+    struct vm_buf rpn = VM_BUF_INIT;
+    size_t ndisks = 0, nifs = 0;
     int failed = 0;
+
+    /* every domain's CPU in host cores (its CPU time, or where the source
+     * gives only utilisation, that share of its vCPUs), over the host's */
+    begin(&j, o, vm_strdup("host-cpu.png"), vm_strdup("Host CPU: all domains"),
+          "% of the host's CPUs");
+    def(a, o, "cpus", "host.rrd", "cpus");
+    for (size_t i = 0; i < ndoms; i++) {
+        VM_AUTOFREE char *dom = rrd_file(RRD_DOMAIN, doms[i].uuid, NULL);
+        VM_AUTOFREE char *ns = vm_asprintf("ns%zu", i), *util = vm_asprintf("util%zu", i);
+        VM_AUTOFREE char *vc = vm_asprintf("vc%zu", i), *cores = vm_asprintf("cores%zu", i);
+        def(a, o, ns, dom, "cpu_ns");
+        def(a, o, util, dom, "cpu_pct");
+        def(a, o, vc, dom, "vcpus");
+        add(a, "CDEF:%s=%s,UN,%s,%s,*,100,/,%s,1000000000,/,IF", cores, ns, util, vc, ns);
+        sum_term(&rpn, cores);
+    }
+    add(a, "CDEF:busy=%s", rpn.len ? vm_buf_str(&rpn) : "cpus,0,*");
+    vm_buf_clear(&rpn);
+    add(a, "CDEF:pct=busy,cpus,/,100,*");
+    add(a, "AREA:pct#6699cc:CPU");
+    legend(a, "pct", "%6.1lf%%");
+    failed += finish(&j, "CPU", imgs, n);
 
     begin(&j, o, vm_strdup("host-memory.png"), vm_strdup("Host memory"), "bytes");
     add(a, "--base");
@@ -175,6 +230,33 @@ int graph_draw_host(const struct graph_opts *o, struct graph_image **imgs, size_
     add(a, "LINE2:defined#000000:defined");
     legend(a, "defined", "%6.0lf");
     failed += finish(&j, "Domains", imgs, n);
+
+    for (size_t i = 0; i < ndoms; i++) {
+        ndisks += doms[i].ndisks;
+        nifs += doms[i].nifs;
+    }
+    if (ndisks) {
+        begin(&j, o, vm_strdup("host-disk.png"), vm_strdup("Host disk: all domains"),
+              "bytes/s");
+        device_total(a, o, doms, ndoms, RRD_DISK, "rd_bytes", "rd");
+        device_total(a, o, doms, ndoms, RRD_DISK, "wr_bytes", "wr");
+        add(a, "LINE1:rd#0066cc:read ");
+        legend(a, "rd", "%7.2lf %sB/s");
+        add(a, "LINE1:wr#cc3300:write");
+        legend(a, "wr", "%7.2lf %sB/s");
+        failed += finish(&j, "Disk", imgs, n);
+    }
+    if (nifs) {
+        begin(&j, o, vm_strdup("host-net.png"), vm_strdup("Host network: all domains"),
+              "bytes/s");
+        device_total(a, o, doms, ndoms, RRD_IF, "rx_bytes", "rx");
+        device_total(a, o, doms, ndoms, RRD_IF, "tx_bytes", "tx");
+        add(a, "LINE1:rx#0066cc:received by guests");
+        legend(a, "rx", "%7.2lf %sB/s");
+        add(a, "LINE1:tx#cc3300:sent by guests    ");
+        legend(a, "tx", "%7.2lf %sB/s");
+        failed += finish(&j, "Network", imgs, n);
+    }
     return failed;
 }
 

@@ -36,10 +36,11 @@ struct graph_image {
 int graph_find_domains(const char *dir, struct graph_domain **doms, size_t *n);
 void graph_domains_free(struct graph_domain *doms, size_t n);
 
-/* Draws the host's graphs (memory, domains) or one domain's (cpu, memory,
- * disk, network).  Appends an entry per graph to *imgs; returns how many
- * failed. */
-int graph_draw_host(const struct graph_opts *o, struct graph_image **imgs, size_t *n);
+/* Draws the host's graphs (CPU, disk and network summed over doms;
+ * memory; domains) or one domain's (CPU, memory, disk, network).  Appends
+ * an entry per graph to *imgs; returns how many failed. */
+int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms, size_t ndoms,
+                    struct graph_image **imgs, size_t *n);
 int graph_draw_domain(const struct graph_opts *o, const struct graph_domain *d,
                       struct graph_image **imgs, size_t *n);
 void graph_images_free(struct graph_image *imgs, size_t n);

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         shown = 1;
     } else {
         shown = ndoms;
-        failed += graph_draw_host(&o, &host, &nhost);
+        failed += graph_draw_host(&o, doms, ndoms, &host, &nhost);
     }
     VM_NEW_N(imgs, shown ? shown : 1);
     VM_NEW_N(nimgs, shown ? shown : 1);

@@ -66,8 +66,8 @@ for p in $pngs; do
     is_png "$GOUT/$p" || bad="$bad $p"
 done
 is "$bad" "" "every one of the $n PNGs is a non-empty PNG"
-# host: memory, domains; each domain: cpu, memory, disk, network
-is "$n" $((2 + 4 * N)) "the host's 2 graphs and 4 per domain"
+# host: cpu, memory, domains, disk, network; each domain: cpu, memory, disk, network
+is "$n" $((5 + 4 * N)) "the host's 5 graphs and 4 per domain"
 refs=$(sed -n 's/.*<img src="\([^"]*\)".*/\1/p' "$GOUT/index.html" | sort)
 is "$refs" "$pngs" "index.html references every PNG, and only those"
 like "$(grep -n '<h2>' "$GOUT/index.html" | head -n 1)" "<h2>Host</h2>" "the host on top"
