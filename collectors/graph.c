@@ -175,6 +175,34 @@ static void device_total(struct args *a, const struct graph_opts *o,
     vm_buf_clear(&rpn);
 }
 
+/* The host's disk or network graph: both directions summed over every
+ * domain's devices of that kind. */
+static int host_traffic(struct job *j, const struct graph_opts *o,
+                        const struct graph_domain *doms, size_t ndoms, enum rrd_kind kind,
+                        struct graph_image **imgs, size_t *n)
+{
+    static const struct {
+        const char *png, *title, *caption, *ds[2], *label[2];
+    } what[2] = {
+        {"host-disk.png", "Host disk: all domains", "Disk", {"rd_bytes", "wr_bytes"},
+         {"read ", "write"}},
+        {"host-net.png", "Host network: all domains", "Network", {"rx_bytes", "tx_bytes"},
+         {"received by guests", "sent by guests    "}},
+    };
+    static const char *const vname[2] = {"in", "out"};
+    static const char *const colour[2] = {"0066cc", "cc3300"};
+    int w = kind == RRD_DISK ? 0 : 1;
+
+    begin(j, o, vm_strdup(what[w].png), vm_strdup(what[w].title), "bytes/s");
+    for (int k = 0; k < 2; k++)
+        device_total(&j->a, o, doms, ndoms, kind, what[w].ds[k], vname[k]);
+    for (int k = 0; k < 2; k++) {
+        add(&j->a, "LINE1:%s#%s:%s", vname[k], colour[k], what[w].label[k]);
+        legend(&j->a, vname[k], "%7.2lf %sB/s");
+    }
+    return finish(j, what[w].caption, imgs, n);
+}
+
 int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms, size_t ndoms,
                     struct graph_image **imgs, size_t *n)
 {
@@ -235,28 +263,10 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
         ndisks += doms[i].ndisks;
         nifs += doms[i].nifs;
     }
-    if (ndisks) {
-        begin(&j, o, vm_strdup("host-disk.png"), vm_strdup("Host disk: all domains"),
-              "bytes/s");
-        device_total(a, o, doms, ndoms, RRD_DISK, "rd_bytes", "rd");
-        device_total(a, o, doms, ndoms, RRD_DISK, "wr_bytes", "wr");
-        add(a, "LINE1:rd#0066cc:read ");
-        legend(a, "rd", "%7.2lf %sB/s");
-        add(a, "LINE1:wr#cc3300:write");
-        legend(a, "wr", "%7.2lf %sB/s");
-        failed += finish(&j, "Disk", imgs, n);
-    }
-    if (nifs) {
-        begin(&j, o, vm_strdup("host-net.png"), vm_strdup("Host network: all domains"),
-              "bytes/s");
-        device_total(a, o, doms, ndoms, RRD_IF, "rx_bytes", "rx");
-        device_total(a, o, doms, ndoms, RRD_IF, "tx_bytes", "tx");
-        add(a, "LINE1:rx#0066cc:received by guests");
-        legend(a, "rx", "%7.2lf %sB/s");
-        add(a, "LINE1:tx#cc3300:sent by guests    ");
-        legend(a, "tx", "%7.2lf %sB/s");
-        failed += finish(&j, "Network", imgs, n);
-    }
+    if (ndisks)
+        failed += host_traffic(&j, o, doms, ndoms, RRD_DISK, imgs, n);
+    if (nifs)
+        failed += host_traffic(&j, o, doms, ndoms, RRD_IF, imgs, n);
     return failed;
 }
 
