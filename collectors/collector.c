@@ -212,6 +212,9 @@ static void on_failed(void *ctx, size_t index, const char *message)
     struct batch *b = pair[1];
 
     file_failed(c, b->rec[index], "cannot update", message);
+    /* next cycle checks it exists first: a file removed (say, a damaged
+     * one an operator deleted) is made anew */
+    b->rec[index]->created = false;
     b->rec[index] = NULL;       /* not ok this cycle */
     b->failures++;
 }

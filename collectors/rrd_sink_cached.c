@@ -74,6 +74,16 @@ static int cached_create(struct rrd_sink *sink, const char *file, unsigned int s
                         s->prefix, file, msg);
         return -1;
     }
+    if (status >= 0) {
+        /* a new file where an old one was: the daemon would otherwise keep
+         * the old one's last update time and refuse the new file's first */
+        VM_AUTOFREE char *forget = vm_asprintf("FORGET %s%s", s->prefix, file);
+        VM_AUTOFREE char *answer = NULL;
+        if (rrdcached_conn_command(s->conn, forget, &status, &answer) < 0) {
+            drop(s);
+            return -1;
+        }
+    }
     return 0;
 }
 

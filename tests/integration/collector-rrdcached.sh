@@ -99,6 +99,14 @@ like "$ERR" "$u1/domain.rrd: cannot update: Not a regular file" "logged, with th
 ok $([ "$(last_time "$R/$u2/domain.rrd" --daemon "$D")" -gt "$t3" ] && \
      [ "$(last_time "$R/host.rrd" --daemon "$D")" -gt "$t3" ]; echo $?) "the others are updated"
 
+# a file deleted under the daemon (which still caches it) is made anew
+rm "$R/$u2/disk-vda.rrd"
+next_second
+vm_run "$COLLECTOR" -c "$U" -d "$R" --daemon "$D" --once
+t5=$(last_time "$R/host.rrd" --daemon "$D")
+rrdtool flushcached --daemon "$D" "$R/$u2/disk-vda.rrd"
+is "$(last_time "$R/$u2/disk-vda.rrd")" "$t5" "a deleted file is made anew and takes the update"
+
 # 5. the daemon goes away under a running collector and comes back
 "$COLLECTOR" -c "$U" -d "$R" --daemon "$D" --step 1 -f > "$VM_TMP/fg.out" 2> "$VM_TMP/fg.err" &
 pid=$!

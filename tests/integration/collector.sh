@@ -118,6 +118,13 @@ ok $([ "$(last_time "$R/$u2/domain.rrd")" -gt "$before" ] && \
      [ "$(last_time "$R/$u3/domain.rrd")" -gt "$before" ] && \
      [ "$(last_time "$R/host.rrd")" -gt "$before" ]; echo $?) "and every other file is updated"
 
+# a deleted file is made anew
+rm "$R/$u2/disk-vda.rrd"
+next_second
+vm_run "$COLLECTOR" -c "$U" -d "$R" --once
+is "$(last_time "$R/$u2/disk-vda.rrd")" "$(last_time "$R/host.rrd")" \
+    "a deleted file is made anew, with this step's update"
+
 # 4. a hypervisor that cannot be reached: logged, nothing written
 before=$(last_time "$R/host.rrd")
 next_second
