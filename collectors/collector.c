@@ -186,7 +186,8 @@ static void queue(struct collector *c, struct batch *b, struct file_rec *f, time
         char **args = NULL;
         int rc;
         rrd_create_args(f->kind, c->opts.step, &args);
-        rc = c->sink->ops->create(c->sink, f->file, c->opts.step, ts - 1, args);
+        rc = c->sink->ops->create(c->sink, f->file, c->opts.step, ts - 1, args,
+                                  rrd_file_bytes(f->kind, c->opts.step));
         rrd_args_free(args);
         if (rc < 0) {
             file_failed(c, f, "cannot create", vm_error_message());

@@ -53,6 +53,26 @@ const struct rrd_ds *rrd_kind_ds(enum rrd_kind kind, size_t *n)
     return kinds[kind].ds;
 }
 
+/* Rows of archive i at step: one per row's resolution over its span. */
+static unsigned int archive_rows(size_t i, unsigned int step, unsigned int *per_row)
+{
+    unsigned int pr = archives[i].resolution > step ? archives[i].resolution / step : 1;
+    unsigned int rows = archives[i].span / (pr * step);
+
+    *per_row = pr;
+    return rows ? rows : 1;
+}
+
+unsigned long long rrd_file_bytes(enum rrd_kind kind, unsigned int step)
+{
+    unsigned long long rows = 0;
+    unsigned int per_row;
+
+    for (size_t i = 0; i < sizeof(archives) / sizeof(archives[0]); i++)
+        rows += archive_rows(i, step, &per_row);
+    return 2 * rows * kinds[kind].n * 8;    /* AVERAGE and MAX */
+}
+
 int rrd_create_args(enum rrd_kind kind, unsigned int step, char ***argv)
 {
     static const char *const cfs[] = {"AVERAGE", "MAX"};
@@ -66,9 +86,8 @@ int rrd_create_args(enum rrd_kind kind, unsigned int step, char ***argv)
                              kinds[kind].ds[i].counter ? "DERIVE" : "GAUGE", 2 * step);
     for (size_t c = 0; c < 2; c++) {
         for (size_t i = 0; i < narch; i++) {
-            unsigned int per_row = archives[i].resolution > step ? archives[i].resolution / step : 1;
-            unsigned int rows = archives[i].span / (per_row * step);
-            a[n++] = vm_asprintf("RRA:%s:0.5:%u:%u", cfs[c], per_row, rows ? rows : 1);
+            unsigned int per_row, rows = archive_rows(i, step, &per_row);
+            a[n++] = vm_asprintf("RRA:%s:0.5:%u:%u", cfs[c], per_row, rows);
         }
     }
     a[n] = NULL;

@@ -28,6 +28,10 @@ const struct rrd_ds *rrd_kind_ds(enum rrd_kind kind, size_t *n);
 int rrd_create_args(enum rrd_kind kind, unsigned int step, char ***argv);
 void rrd_args_free(char **argv);
 
+/* About how many bytes a file of kind takes at step: its archives' rows
+ * times its data sources, 8 bytes each (the header is small beside it). */
+unsigned long long rrd_file_bytes(enum rrd_kind kind, unsigned int step);
+
 /* A device name fit for a file name: [A-Za-z0-9_.-] kept, the rest '_'.
  * NULL or "" gives fallback ("net0").  Caller frees. */
 char *rrd_dev_name(const char *dev, const char *fallback);

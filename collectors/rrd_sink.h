@@ -22,10 +22,11 @@ struct rrd_sink;
 
 struct rrd_sink_ops {
     /* Creates file (and its directory) with args (rrd_create_args) unless
-     * it exists: an existing file is kept as it is.  0, or -1 with an
-     * error. */
+     * it exists: an existing file is kept as it is.  bytes is about its
+     * size (rrd_file_bytes), for saying a disk is too full.  0, or -1
+     * with an error. */
     int (*create)(struct rrd_sink *sink, const char *file, unsigned int step, time_t start,
-                  char **args);
+                  char **args, unsigned long long bytes);
     /* Applies n updates; each one that fails is reported through failed
      * and the others still apply.  -1 with an error when the sink itself
      * failed (rrdcached gone): then no update is known to have applied. */

@@ -44,10 +44,12 @@ static void drop(struct cached_sink *s)
 }
 
 static int cached_create(struct rrd_sink *sink, const char *file, unsigned int step,
-                         time_t start, char **args)
+                         time_t start, char **args, unsigned long long bytes)
 {
     struct cached_sink *s = (struct cached_sink *)sink;
     struct vm_buf cmd = VM_BUF_INIT;
+
+    (void)bytes;    /* the daemon says what went wrong itself */
     VM_AUTOFREE char *msg = NULL;
     int status, rc;
 
@@ -70,8 +72,7 @@ static int cached_create(struct rrd_sink *sink, const char *file, unsigned int s
         return -1;
     }
     if (status < 0 && !strstr(msg, "File exists")) {
-        vm_report_error(VM_ERR_OPERATION_FAILED, "cannot create '%s%s' through rrdcached: %s",
-                        s->prefix, file, msg);
+        vm_report_error(VM_ERR_OPERATION_FAILED, "rrdcached: %s", msg);
         return -1;
     }
     if (status >= 0) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "rrd_sink.h"
 #include "util/vm_alloc.h"
@@ -22,7 +23,7 @@ static char *path_of(const struct rrd_sink *sink, const char *file)
 }
 
 static int direct_create(struct rrd_sink *sink, const char *file, unsigned int step,
-                         time_t start, char **args)
+                         time_t start, char **args, unsigned long long bytes)
 {
     VM_AUTOFREE char *path = path_of(sink, file);
     VM_AUTOFREE char *dir = vm_strdup(path);
@@ -40,7 +41,17 @@ static int direct_create(struct rrd_sink *sink, const char *file, unsigned int s
     /* no_overwrite: another collector may have made it meanwhile */
     if (rrd_create_r2(path, step, start, 1, NULL, NULL, argc, (const char **)args) < 0 &&
         !strstr(rrd_get_error(), "exists")) {
-        vm_report_error(VM_ERR_OPERATION_FAILED, "cannot create '%s': %s", path, rrd_get_error());
+        struct statvfs fs;
+        /* librrd says nothing (and leaves errno to a later call) when the
+         * write itself fails: the free space tells the common case */
+        if (*rrd_get_error())
+            vm_report_error(VM_ERR_OPERATION_FAILED, "%s", rrd_get_error());
+        else if (statvfs(dir, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < bytes)
+            vm_report_error(VM_ERR_SYSTEM,
+                            "No space left on device (%llu KiB free, the file needs %llu KiB)",
+                            (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, bytes / 1024);
+        else
+            vm_report_error(VM_ERR_OPERATION_FAILED, "librrd could not write the new file");
         return -1;
     }
     return 0;

@@ -71,6 +71,8 @@ static void test_ds(void **state)
     ds = rrd_kind_ds(RRD_HOST, &n);
     assert_int_equal(n, 5);
     assert_false(ds[4].counter);
+    /* 2 x (1440 + 2016 + 1488 + 1464) rows x 5 DS x 8 bytes */
+    assert_int_equal(rrd_file_bytes(RRD_DOMAIN, 60), 512640);
 }
 
 static void test_names(void **state)
