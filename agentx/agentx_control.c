@@ -199,7 +199,7 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
                 if (c.notif != AX_NOTIF_NONE)
                     ax_notify_changes(&c, 1);
             }
-            vm->running = st->state == VM_DOMAIN_RUNNING || st->state == VM_DOMAIN_BLOCKED;
+            vm->running = vm_domain_state_is_running(st->state);
             vm->id = st->id;
             vm->autostart = st->autostart ? VMAUTOSTART_ENABLED : VMAUTOSTART_DISABLED;
             vm_domain_stats_free(st);

@@ -302,7 +302,7 @@ static void fill_vm(struct ax_vm *vm, const struct vm_domain_stats *st, struct a
     vm->type = vm_strdup(st->type ? st->type : "");
     vm->id = st->id;
     ax_map_state(st, &vm->admin, &vm->oper);
-    vm->running = st->state == VM_DOMAIN_RUNNING || st->state == VM_DOMAIN_BLOCKED;
+    vm->running = vm_domain_state_is_running(st->state);
     vm->autostart = st->autostart ? VMAUTOSTART_ENABLED : VMAUTOSTART_DISABLED;
     vm->persistent = st->persistent ? VMPERSISTENT_PERSISTENT : VMPERSISTENT_TRANSIENT;
     vm->vcpus = (int32_t)st->vcpus;

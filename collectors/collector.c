@@ -338,7 +338,7 @@ int collector_cycle(struct collector *c, time_t ts)
         return -1;
     c->cycle++;
     for (int i = 0; i < n; i++)
-        running += st[i]->state == VM_DOMAIN_RUNNING || st[i]->state == VM_DOMAIN_BLOCKED;
+        running += vm_domain_state_is_running(st[i]->state);
     vm_buf_addf(&v, "%lld", (long long)ts);
     add_u64(&v, node.memory_kib, have_node);
     add_u64(&v, node.free_memory_kib, have_node);

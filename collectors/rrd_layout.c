@@ -112,8 +112,6 @@ char *rrd_dev_name(const char *dev, const char *fallback)
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", *p))
             *p = '_';
     }
-    if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-        s[0] = '_';
     return s;
 }
 

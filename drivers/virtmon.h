@@ -133,6 +133,10 @@ enum vm_shutoff_reason {
 /* virsh's words for a state ("running", "shut off", ...). */
 const char *vm_domain_state_name(int state);
 
+/* Whether a state counts as running wherever virtmon counts running
+ * domains: running, or blocked (idle, but its vCPUs may run at any time). */
+bool vm_domain_state_is_running(int state);
+
 /* virsh's words for a reason of a state ("booted", "destroyed", ...). */
 const char *vm_domain_reason_name(int state, int reason);
 

@@ -22,6 +22,11 @@ const char *vm_domain_state_name(int state)
     return names[state];
 }
 
+bool vm_domain_state_is_running(int state)
+{
+    return state == VM_DOMAIN_RUNNING || state == VM_DOMAIN_BLOCKED;
+}
+
 const char *vm_domain_reason_name(int state, int reason)
 {
     static const char *const running[] = {"unknown", "booted", "migrated", "restored",

@@ -159,11 +159,6 @@ _Noreturn void cv_exit_with(char *out, enum cv_status status)
     exit((int)status);
 }
 
-_Noreturn void cv_exit(const struct cv_result *r)
-{
-    cv_exit_with(cv_format(r), r->status);
-}
-
 _Noreturn void cv_exit_unknown(const char *mode, const char *message, const char *usage)
 {
     struct cv_result r = {.mode = mode, .status = CV_UNKNOWN, .text = message};

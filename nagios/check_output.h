@@ -55,9 +55,6 @@ struct cv_result {
  * never the perfdata).  Caller frees. */
 char *cv_format(const struct cv_result *r);
 
-/* Prints cv_format(r) on stdout and exits with r->status. */
-_Noreturn void cv_exit(const struct cv_result *r);
-
 /* Prints out (from cv_format; freed here) and exits with status: for modes
  * that free what the result pointed into before exiting. */
 _Noreturn void cv_exit_with(char *out, enum cv_status status);

@@ -1,7 +1,7 @@
 /*
  * check_virt.h: what check_virt's modes share: the parsed options and the
  * connection.  Each mode is a function that ends the process through
- * cv_exit().
+ * cv_finish().
  */
 #ifndef CHECK_VIRT_H
 #define CHECK_VIRT_H

@@ -56,7 +56,7 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
             int i;
             for (i = 0; i < n && strcmp(st[i]->name, name) != 0; i++) {
             }
-            if (i < n && (st[i]->state == VM_DOMAIN_RUNNING || st[i]->state == VM_DOMAIN_BLOCKED))
+            if (i < n && vm_domain_state_is_running(st[i]->state))
                 continue;
             vm_buf_addf(&missing, "%s%s (%s)", missing.len ? ", " : "", name,
                         i < n ? vm_domain_state_name(st[i]->state) : "not defined");

@@ -29,7 +29,7 @@ _Noreturn void cv_mode_node(const struct cv_opts *o)
         cv_finish(&r, NULL, conn);
     }
     for (int i = 0; i < n; i++)
-        running += st[i]->state == VM_DOMAIN_RUNNING || st[i]->state == VM_DOMAIN_BLOCKED;
+        running += vm_domain_state_is_running(st[i]->state);
     vm_domain_stats_list_free(st, (size_t)n);
 
     r.status = cv_memory_figure(o, labels, info.free_memory_kib, info.memory_kib, &fig);
