@@ -28,7 +28,7 @@ _Noreturn void cv_mode_mem(const struct cv_opts *o)
     }
     r.status = cv_memory_figure(o, labels, info.cur_mem_kib, info.max_mem_kib, &fig);
     r.text = vm_asprintf("%s %s %s of its %s maximum (%s%%)", vm_domain_get_name(dom),
-                         info.state == VM_DOMAIN_SHUTOFF ? "is shut off; it would start with"
+                         info.state == VM_DOMAIN_SHUTOFF ? "is shut off and would start with"
                                                          : "has",
                          fig.kib, fig.total, fig.pct);
     if (o->verbose)
