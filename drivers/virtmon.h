@@ -180,6 +180,14 @@ struct vm_net_stats {
     double rx_bytes_rate, tx_bytes_rate;
 };
 
+/* Whether the hypervisor answers for a domain (virsh domcontrol). */
+enum vm_domain_control {
+    VM_DOMAIN_CONTROL_OK = 0,
+    /* its process does not answer (QEMU stopped or hung, its monitor gone):
+     * state and reason are the last known, counters unknown */
+    VM_DOMAIN_CONTROL_UNRESPONSIVE,
+};
+
 /* One domain's identity and figures, as handed out by the stats calls. */
 struct vm_domain_stats {
     char *name;
@@ -188,6 +196,7 @@ struct vm_domain_stats {
     char *type;                /* "qemu", "kvm", "xen", "test" */
     char *os_type;             /* "hvm", "linux", ... */
     int state, reason;
+    int control;               /* enum vm_domain_control */
     bool persistent, autostart, managed_save;
     unsigned int vcpus;
     uint64_t cpu_time_ns;
@@ -333,6 +342,10 @@ int vm_domain_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsig
 
 /* State and (if reason is not NULL) its reason. */
 int vm_domain_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags);
+
+/* Whether the hypervisor answers for the domain: *control gets an enum
+ * vm_domain_control.  A domain that does not answer is no error. */
+int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flags);
 
 /* One domain's stats in a new record; free with vm_domain_stats_free(). */
 struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int flags);

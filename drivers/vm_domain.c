@@ -234,6 +234,16 @@ int vm_domain_get_state(struct vm_domain *dom, int *state, int *reason, unsigned
     return DRV(dom)->domain_get_state(dom, state, reason ? reason : &dummy, flags);
 }
 
+int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flags)
+{
+    DOM_CHECK(dom, "domcontrol", false, domain_get_control, -1);
+    if (!control) {
+        vm_report_error(VM_ERR_INVALID_ARG, "domcontrol: no result pointer given");
+        return -1;
+    }
+    return DRV(dom)->domain_get_control(dom, control, flags);
+}
+
 struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int flags)
 {
     DOM_CHECK(dom, "domstats", false, domain_get_stats, NULL);

@@ -16,6 +16,15 @@ qemu_cleanup() {
 }
 trap qemu_cleanup EXIT
 
+# qmp_sock NAME: the QMP socket of a guest (sockets are named by UUID,
+# SPEC 5), found from its definition without asking the driver (whose look
+# would change what the test watches)
+qmp_sock() {
+    _u=$(sed -n 's|.*<uuid>\(.*\)</uuid>.*|\1|p' "$VIRTMON_RUNTIME_DIR/qemu/$1.xml" \
+        "$VIRTMON_CONFIG_DIR/qemu/$1.xml" 2>/dev/null | head -n 1)
+    echo "$VIRTMON_RUNTIME_DIR/qemu/$_u.qmp"
+}
+
 # boot sectors (1 MiB raw images): `cli; jmp $` keeps a vCPU busy; the
 # other waits 2 s (int 15h, ah=86h) then powers the machine off through ACPI
 # (outw 0x604)

@@ -541,6 +541,28 @@ static int read_action(const struct reader *r, xmlNodePtr dom, const char *name,
     return 0;
 }
 
+int vm_domain_name_check(const char *name, const char **why)
+{
+    size_t len = strlen(name);
+
+    if (!len)
+        *why = "a name cannot be empty";
+    else if (len > VM_DOMAIN_NAME_MAX)
+        *why = "a name has at most 200 bytes";
+    else if (strchr(name, '/'))
+        *why = "a name cannot contain '/'";
+    else {
+        for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+            if (*p < 0x20 || *p == 0x7f) {
+                *why = "a name cannot contain control characters";
+                return -1;
+            }
+        }
+        return 0;
+    }
+    return -1;
+}
+
 /* Reads a <domain> element into a new def; marks what it consumed. */
 static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node,
                                          unsigned int flags)
@@ -548,6 +570,7 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     VM_AUTOPTR(vm_domain_def) def = NULL;
     VM_AUTOFREE char *type = NULL;
     VM_AUTOFREE char *id = NULL;
+    const char *why;
     xmlNodePtr n;
     int v;
 
@@ -569,11 +592,19 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
         return NULL;
     }
     def->name = vm_xml_text(n);
-    if (!*def->name || strchr(def->name, '/') || strchr(def->name, '\n') ||
-        strlen(def->name) > 255) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: invalid domain name '%s'", r->what,
-                        xmlGetLineNo(n), def->name);
-        return NULL;
+    if (vm_domain_name_check(def->name, &why) < 0) {
+        /* what older versions accepted (no '/' or newline, 255 bytes) is
+         * still read from their own files */
+        bool old_ok = *def->name && !strchr(def->name, '/') && !strchr(def->name, '\n') &&
+                      strlen(def->name) <= 255;
+        if (!(flags & VM_DOMAIN_PARSE_LEGACY_NAME) || !old_ok) {
+            /* a name with control characters is not echoed to a terminal */
+            bool show = old_ok && !strstr(why, "control");
+            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid domain name%s%s%s: %s", r->what,
+                            xmlGetLineNo(n), show ? " '" : "", show ? def->name : "",
+                            show ? "'" : "", why);
+            return NULL;
+        }
     }
     if ((n = vm_xml_child(node, "uuid"))) {
         VM_AUTOFREE char *text = vm_xml_text(n);
@@ -654,7 +685,7 @@ struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what
     struct reader r = {what};
     struct vm_domain_def *def;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE, NULL);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE | VM_DOMAIN_PARSE_LEGACY_NAME, NULL);
     if (!(def = read_domain(&r, node, flags)))
         return NULL;
     if (vm_xml_check_consumed(node, r.what) < 0) {
@@ -671,7 +702,7 @@ struct vm_domain_def *vm_domain_def_parse_string(const char *xml, unsigned int f
     xmlNodePtr root;
     struct vm_domain_def *def = NULL;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE, NULL);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE | VM_DOMAIN_PARSE_LEGACY_NAME, NULL);
     if (!xml) {
         vm_report_error(VM_ERR_INVALID_ARG, "no domain XML given");
         return NULL;

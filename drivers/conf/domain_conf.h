@@ -106,7 +106,23 @@ struct vm_domain_def {
 enum vm_domain_parse_flags {
     /* Allow libvirt's test namespace element <test:runstate> (fixtures only). */
     VM_DOMAIN_PARSE_TEST_RUNSTATE = 1 << 0,
+    /* A definition virtmon stored itself: a name that only a later rule
+     * refuses (control characters, over VM_DOMAIN_NAME_MAX bytes) is read,
+     * so that the domain stays listed and can be destroyed and undefined. */
+    VM_DOMAIN_PARSE_LEGACY_NAME = 1 << 1,
 };
+
+/* Longest domain name, in bytes (SPEC 3: a name is printed on terminals, in
+ * logs, and makes file names). */
+#define VM_DOMAIN_NAME_MAX 200
+
+/* Largest domain document read or accepted. */
+#define VM_DOMAIN_XML_MAX (10 * 1024 * 1024)
+
+/* 0 when name follows the rules of SPEC 3 (UTF-8 except '/' and control
+ * characters, 1 to VM_DOMAIN_NAME_MAX bytes), else -1 with *why set to a
+ * static text saying what is wrong. */
+int vm_domain_name_check(const char *name, const char **why);
 
 /* Parses and validates (RelaxNG, drivers/conf/schemas/domain.rng) a domain
  * document; generates a missing UUID and MACs.  NULL with an xml error naming

@@ -53,7 +53,9 @@ char *qemu_emulator(const struct vm_domain_def *def)
     return vm_asprintf("qemu-system-%s", arch);
 }
 
-/* QEMU's option syntax doubles commas inside values. */
+/* QEMU's option syntax doubles commas inside values: every value that
+ * comes from a definition or a path goes through here, so that no value can
+ * end an option and start another (",process=..."). */
 static void add_escaped(struct vm_buf *b, const char *value)
 {
     for (; *value; value++) {
@@ -99,17 +101,21 @@ static int add_disk(struct argv_buf *a, const struct vm_disk_def *d)
     if (d->source) {
         vm_buf_add(&b, "file=");
         add_escaped(&b, d->source);
-        vm_buf_addf(&b, ",format=%s,", d->driver_type ? d->driver_type : "raw");
+        vm_buf_add(&b, ",format=");
+        add_escaped(&b, d->driver_type ? d->driver_type : "raw");
+        vm_buf_add(&b, ",");
     }
     vm_buf_addf(&b, "if=%s", iface);
     if (strcmp(iface, "virtio") != 0)
         vm_buf_addf(&b, ",index=%d", target_index(d->target_dev));
-    vm_buf_addf(&b, ",media=%s,id=drive-%s", d->device == VM_DISK_DEVICE_CDROM ? "cdrom" : "disk",
-                d->target_dev);
+    vm_buf_addf(&b, ",media=%s,id=drive-", d->device == VM_DISK_DEVICE_CDROM ? "cdrom" : "disk");
+    add_escaped(&b, d->target_dev);
     if (d->readonly)
         vm_buf_add(&b, ",readonly=on");
-    if (d->driver_cache && strcmp(d->driver_cache, "default") != 0)
-        vm_buf_addf(&b, ",cache=%s", d->driver_cache);
+    if (d->driver_cache && strcmp(d->driver_cache, "default") != 0) {
+        vm_buf_add(&b, ",cache=");
+        add_escaped(&b, d->driver_cache);
+    }
     add2(a, "-drive", vm_buf_steal(&b));
     return 0;
 }
@@ -130,8 +136,10 @@ static int add_net(struct argv_buf *a, const struct vm_net_def *n, size_t i)
         break;
     case VM_NET_TYPE_ETHERNET:
         vm_buf_addf(&b, "tap,id=hostnet%zu", i);
-        if (n->target_dev)
-            vm_buf_addf(&b, ",ifname=%s", n->target_dev);
+        if (n->target_dev) {
+            vm_buf_add(&b, ",ifname=");
+            add_escaped(&b, n->target_dev);
+        }
         vm_buf_add(&b, ",script=no,downscript=no");
         break;
     default:
@@ -139,14 +147,16 @@ static int add_net(struct argv_buf *a, const struct vm_net_def *n, size_t i)
                         "interface %zu: type 'network' needs libvirt's virtual networks; the "
                         "QEMU driver takes bridge, ethernet (an existing tap) or user",
                         i);
+        vm_buf_clear(&b);
         return -1;
     }
     add2(a, "-netdev", vm_buf_steal(&b));
     /* libvirt's model names are QEMU's device names, except virtio */
     model = !n->model ? "e1000" : strcmp(n->model, "virtio") == 0 ? "virtio-net-pci" : n->model;
-    add2(a, "-device",
-         vm_asprintf("%s,netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x", model, i,
-                     i, n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]));
+    add_escaped(&b, model);
+    vm_buf_addf(&b, ",netdev=hostnet%zu,id=net%zu,mac=%02x:%02x:%02x:%02x:%02x:%02x", i, i,
+                n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+    add2(a, "-device", vm_buf_steal(&b));
     return 0;
 }
 
@@ -187,12 +197,22 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
     }
     VM_GROW(a.v, a.n, a.alloc);
     a.v[0] = qemu_emulator(def);
-    add2(&a, "-name", vm_asprintf("guest=%s,debug-threads=on", def->name));
+    {
+        struct vm_buf b = VM_BUF_INIT;
+        vm_buf_add(&b, "guest=");
+        add_escaped(&b, def->name);
+        vm_buf_add(&b, ",debug-threads=on");
+        add2(&a, "-name", vm_buf_steal(&b));
+    }
     vm_uuid_format(def->uuid, uuid);
     add(&a, "-uuid");
     add(&a, uuid);
-    add2(&a, "-machine", vm_asprintf("%s,accel=%s", def->os_machine ? def->os_machine : "pc",
-                                     def->type == VM_VIRT_KVM ? "kvm" : "tcg"));
+    {
+        struct vm_buf b = VM_BUF_INIT;
+        add_escaped(&b, def->os_machine ? def->os_machine : "pc");
+        vm_buf_addf(&b, ",accel=%s", def->type == VM_VIRT_KVM ? "kvm" : "tcg");
+        add2(&a, "-machine", vm_buf_steal(&b));
+    }
     /* QEMU takes a k suffix: KiB in, KiB out, nothing rounded */
     add2(&a, "-m", vm_asprintf("size=%lluk", (unsigned long long)def->memory_kib));
     add2(&a, "-smp", vm_asprintf("%u", def->vcpus));
@@ -247,10 +267,15 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
         const struct vm_graphics_def *g = &def->graphics[0];
         const char *listen = g->listen ? g->listen : "127.0.0.1";
         bool v6 = strchr(listen, ':') != NULL;
+        struct vm_buf b = VM_BUF_INIT;
+        vm_buf_add(&b, v6 ? "[" : "");
+        add_escaped(&b, listen);
+        vm_buf_add(&b, v6 ? "]" : "");
         if (g->autoport)   /* the first free display from :0 up */
-            add2(&a, "-vnc", vm_asprintf(v6 ? "[%s]:0,to=99" : "%s:0,to=99", listen));
+            vm_buf_add(&b, ":0,to=99");
         else
-            add2(&a, "-vnc", vm_asprintf(v6 ? "[%s]:%d" : "%s:%d", listen, g->port - 5900));
+            vm_buf_addf(&b, ":%d", g->port - 5900);
+        add2(&a, "-vnc", vm_buf_steal(&b));
         add2(&a, "-device", vm_strdup("VGA"));
         if (def->ngraphics > 1) {
             vm_report_error(VM_ERR_NOT_SUPPORTED, "the QEMU driver supports one VNC display");
@@ -265,14 +290,26 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
         add(&a, "-display");
         add(&a, "none");
     }
-    add2(&a, "-qmp", vm_asprintf("unix:%s,server=on,wait=off", paths->qmp));
+    {
+        struct vm_buf b = VM_BUF_INIT;
+        vm_buf_add(&b, "unix:");
+        add_escaped(&b, paths->qmp);
+        vm_buf_add(&b, ",server=on,wait=off");
+        add2(&a, "-qmp", vm_buf_steal(&b));
+    }
+    /* QEMU writes and locks its pidfile itself: with the UUID above, how
+     * virtmon knows a domain's QEMU (qemu_process.h) */
     add(&a, "-pidfile");
     add(&a, paths->pidfile);
     if (paths->incoming) {
         add(&a, "-incoming");
         add(&a, "defer");
     }
-    add(&a, "-daemonize");
+    /* what a guest escaping into QEMU may not do (SPEC 5); QEMU runs in the
+     * foreground of its own session, since -daemonize forks and spawn=deny
+     * forbids that */
+    add(&a, "-sandbox");
+    add(&a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
     VM_GROW(a.v, a.n, a.alloc);
     a.v[a.n - 1] = NULL;
     return a.v;

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,10 +194,31 @@ static json_object *await(struct qemu_monitor *mon, long long id, bool greeting,
     }
 }
 
-static int send_all(struct qemu_monitor *mon, const char *data, size_t len)
+/* Sends data; when pass_fd >= 0, the first byte carries it (SCM_RIGHTS),
+ * which is how QMP's getfd receives a descriptor. */
+static int send_all(struct qemu_monitor *mon, const char *data, size_t len, int pass_fd)
 {
     while (len > 0) {
-        ssize_t n = send(mon->fd, data, len, MSG_NOSIGNAL);
+        struct iovec iov = {(void *)data, len};
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } ctl;
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        ssize_t n;
+
+        if (pass_fd >= 0) {
+            struct cmsghdr *c;
+            memset(&ctl, 0, sizeof(ctl));
+            msg.msg_control = ctl.buf;
+            msg.msg_controllen = sizeof(ctl.buf);
+            c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+        }
+        n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN) {
@@ -213,14 +235,15 @@ static int send_all(struct qemu_monitor *mon, const char *data, size_t len)
                             mon->path, strerror(errno));
             return -1;
         }
+        pass_fd = -1;   /* sent with the first byte that went out */
         data += n;
         len -= (size_t)n;
     }
     return 0;
 }
 
-int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object *args,
-                         json_object **ret)
+static int command(struct qemu_monitor *mon, const char *cmd, json_object *args, int pass_fd,
+                   json_object **ret)
 {
     json_object *req = json_object_new_object();
     long long id = mon->next_id++;
@@ -238,7 +261,7 @@ int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object 
     text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
     wire = vm_asprintf("%s\r\n", text);
     json_object_put(req);
-    r = send_all(mon, wire, strlen(wire));
+    r = send_all(mon, wire, strlen(wire), pass_fd);
     free(wire);
     if (r < 0)
         return -1;
@@ -258,6 +281,20 @@ int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object 
         *ret = json_object_get(v);
     json_object_put(reply);
     return 0;
+}
+
+int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object *args,
+                         json_object **ret)
+{
+    return command(mon, cmd, args, -1, ret);
+}
+
+int qemu_monitor_pass_fd(struct qemu_monitor *mon, int fd, const char *fdname)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "fdname", json_object_new_string(fdname));
+    return command(mon, "getfd", args, fd, NULL);
 }
 
 struct qemu_monitor *qemu_monitor_open(const char *path, int timeout_ms)

@@ -28,6 +28,11 @@ void qemu_monitor_close(struct qemu_monitor *mon);
 int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object *args,
                          json_object **ret);
 
+/* Hands fd to QEMU under fdname (QMP getfd over SCM_RIGHTS), for an
+ * "fd:FDNAME" migration: QEMU gets its own copy; the caller still closes
+ * fd.  This is how a file reaches QEMU without a shell. */
+int qemu_monitor_pass_fd(struct qemu_monitor *mon, int fd, const char *fdname);
+
 /* The events received so far (a new reference to a JSON array of event
  * objects, oldest first), and forgets them. */
 json_object *qemu_monitor_take_events(struct qemu_monitor *mon);

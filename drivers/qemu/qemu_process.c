@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "qemu_process.h"
 #include "util/vm_alloc.h"
+#include "util/vm_buf.h"
 #include "util/vm_error.h"
 #include "util/vm_file.h"
 #include "virtmon.h"
@@ -24,18 +26,27 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* The last lines of QEMU's log, for an error message (caller frees). */
+/* The last lines of QEMU's log, for an error message (caller frees): only
+ * its last 4 KiB are read, however large it grew. */
 static char *log_tail(const char *logpath)
 {
-    VM_AUTOFREE char *text = vm_file_read(logpath, "log", NULL);
-    size_t len;
+    int fd = open(logpath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    char text[4097];
+    struct stat st;
+    ssize_t len = 0;
     const char *start;
     int lines = 0;
 
-    vm_error_reset();
-    if (!text || !*text)
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        if (st.st_size > 4096)
+            lseek(fd, st.st_size - 4096, SEEK_SET);
+        len = read(fd, text, sizeof(text) - 1);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (len <= 0)
         return vm_strdup("no output");
-    len = strlen(text);
+    text[len] = '\0';
     while (len > 0 && text[len - 1] == '\n')
         text[--len] = '\0';
     start = text + len;
@@ -46,60 +57,86 @@ static char *log_tail(const char *logpath)
     }
     if (*start == '\n')
         start++;
-    return vm_strdup(start);
+    return vm_strdup(*start ? start : "no output");
 }
 
-int qemu_process_spawn(char **argv, const char *logpath, int timeout_ms)
+int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t *pid_out)
 {
-    int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int pipefd[2];
     int status = 0;
-    pid_t child, r = 0;
+    pid_t child, grandchild = -1;
+    ssize_t n;
 
     if (logfd < 0) {
         vm_report_system_error(errno, "cannot open QEMU's log '%s'", logpath);
         return -1;
     }
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        vm_report_system_error(errno, "cannot create a pipe to start QEMU");
+        close(logfd);
+        return -1;
+    }
+    /* Our own daemonizing (QEMU's -daemonize forks, which the sandbox's
+     * spawn=deny forbids): a child in a new session forks QEMU and exits at
+     * once, so QEMU belongs to init and never becomes our zombie. */
     child = fork();
     if (child < 0) {
         vm_report_system_error(errno, "cannot fork to start QEMU");
         close(logfd);
+        close(pipefd[0]);
+        close(pipefd[1]);
         return -1;
     }
     if (child == 0) {
-        int null = open("/dev/null", O_RDONLY);
-        if (null >= 0)
-            dup2(null, STDIN_FILENO);
-        dup2(logfd, STDOUT_FILENO);
-        dup2(logfd, STDERR_FILENO);
+        sigset_t none;
+        pid_t g;
         setsid();
-        execvp(argv[0], argv);
-        dprintf(STDERR_FILENO, "cannot execute '%s': %s\n", argv[0], strerror(errno));
-        _exit(127);
+        g = fork();
+        if (g == 0) {
+            int null = open("/dev/null", O_RDONLY);
+            /* a tool's blocked or ignored signals are not QEMU's */
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+            for (int sig = 1; sig < NSIG; sig++)
+                signal(sig, SIG_DFL);
+            if (null >= 0)
+                dup2(null, STDIN_FILENO);
+            dup2(logfd, STDOUT_FILENO);
+            dup2(logfd, STDERR_FILENO);
+            execv(exe, argv);
+            dprintf(STDERR_FILENO, "cannot execute '%s': %s\n", exe, strerror(errno));
+            _exit(127);
+        }
+        if (write(pipefd[1], &g, sizeof(g)) != (ssize_t)sizeof(g))
+            _exit(1);
+        _exit(g < 0 ? 1 : 0);
     }
     close(logfd);
-    for (int waited = 0; waited <= timeout_ms; waited += 10) {
-        r = waitpid(child, &status, WNOHANG);
-        if (r != 0)
-            break;
-        sleep_ms(10);
-    }
-    if (r == 0) {
-        kill(child, SIGKILL);
-        waitpid(child, &status, 0);
-        vm_report_error(VM_ERR_TIMEOUT, "QEMU did not finish starting within %d ms", timeout_ms);
+    close(pipefd[1]);
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    do
+        n = read(pipefd[0], &grandchild, sizeof(grandchild));
+    while (n < 0 && errno == EINTR);
+    close(pipefd[0]);
+    if (n != (ssize_t)sizeof(grandchild) || grandchild <= 0 || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+        vm_report_error(VM_ERR_OPERATION_FAILED, "cannot fork to start QEMU");
         return -1;
     }
-    if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        VM_AUTOFREE char *tail = log_tail(logpath);
-        vm_report_error(VM_ERR_OPERATION_FAILED, "QEMU failed to start: %s", tail);
-        return -1;
-    }
+    *pid_out = grandchild;
     return 0;
+}
+
+char *qemu_process_log_tail(const char *logpath)
+{
+    return log_tail(logpath);
 }
 
 pid_t qemu_process_read_pid(const char *pidfile)
 {
-    VM_AUTOFREE char *text = vm_file_read(pidfile, "pidfile", NULL);
+    VM_AUTOFREE char *text = vm_file_read_max(pidfile, "pidfile", 64, NULL);
     long pid;
 
     vm_error_reset();
@@ -109,66 +146,274 @@ pid_t qemu_process_read_pid(const char *pidfile)
     return pid > 1 && pid < 0x7fffffff ? (pid_t)pid : -1;
 }
 
-bool qemu_process_alive(pid_t pid, const char *name)
+/* Longest command line looked at: QEMU's, with a few dozen devices, is a
+ * few KiB. */
+#define CMDLINE_MAX (256 * 1024)
+
+/* The NUL-separated argv of pid (caller frees), *len its length; NULL when
+ * unreadable or not ours to judge (another user's process). */
+static char *read_cmdline(pid_t pid, size_t *len)
 {
     char path[64];
-    char buf[8192];
-    VM_AUTOFREE char *want = vm_asprintf("guest=%s,", name);
-    ssize_t n;
+    struct stat st;
+    struct vm_buf b = VM_BUF_INIT;
+    char chunk[8192];
     int fd;
-    char state = '?';
-    FILE *f;
 
-    if (pid <= 1 || kill(pid, 0) < 0)
-        return false;
-    /* a zombie is gone for our purposes */
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r"))) {
-        if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-            state = '?';
-        fclose(f);
-    }
-    if (state == 'Z' || state == 'X')
-        return false;
+    snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+    /* only a process of our own user can be our QEMU */
+    if (stat(path, &st) < 0 || st.st_uid != geteuid())
+        return NULL;
     snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-        return false;
-    n = read(fd, buf, sizeof(buf) - 1);
+        return NULL;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || b.len + (size_t)n > CMDLINE_MAX)
+            break;
+        vm_buf_add_len(&b, chunk, (size_t)n);
+    }
     close(fd);
-    if (n <= 0)
-        return false;
-    buf[n] = '\0';
-    /* arguments are NUL-separated: look for "-name" then "guest=NAME,..." */
-    for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
-        if (strcmp(buf + i, "-name") == 0 && i + 6 < n)
-            return strncmp(buf + i + 6, want, strlen(want)) == 0;
+    if (!b.len) {
+        vm_buf_clear(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return vm_buf_steal(&b);
+}
+
+/* Whether argv (NUL-separated) holds `opt value` as two words. */
+static bool has_pair(const char *argv, size_t len, const char *opt, const char *value)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        size_t l = strnlen(argv + i, len - i);
+        if (strcmp(argv + i, opt) == 0 && i + l + 1 < len)
+            return strcmp(argv + i + l + 1, value) == 0;
+        i += l + 1;
     }
     return false;
 }
 
-bool qemu_process_wait_gone(pid_t pid, const char *name, int timeout_ms)
+static bool is_zombie(pid_t pid)
+{
+    char path[64];
+    char buf[512];
+    char *p;
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return true;
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n <= 0)
+        return true;
+    buf[n] = '\0';
+    /* the command name may hold spaces and parentheses */
+    if (!(p = strrchr(buf, ')')) || !p[1] || !p[2])
+        return true;
+    return p[2] == 'Z' || p[2] == 'X';
+}
+
+bool qemu_process_exists(pid_t pid)
+{
+    return pid > 1 && kill(pid, 0) == 0 && !is_zombie(pid);
+}
+
+bool qemu_process_is(pid_t pid, const struct qemu_ident *id)
+{
+    VM_AUTOFREE char *argv = NULL;
+    size_t len = 0;
+
+    if (!qemu_process_exists(pid) || !(argv = read_cmdline(pid, &len)))
+        return false;
+    return has_pair(argv, len, "-uuid", id->uuid) && has_pair(argv, len, "-pidfile", id->pidfile);
+}
+
+/* The holder of QEMU's lock on its pidfile (QEMU takes a POSIX lock from its
+ * first moment and keeps it), whatever the file now says. */
+static pid_t pidfile_holder(const char *pidfile)
+{
+    int fd = open(pidfile, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    struct stat st;
+    pid_t pid = -1;
+
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fcntl(fd, F_GETLK, &fl) == 0 &&
+        fl.l_type != F_UNLCK)
+        pid = fl.l_pid;
+    close(fd);
+    return pid;
+}
+
+struct qemu_proc_table {
+    size_t n;
+    struct qemu_proc_entry {
+        pid_t pid;
+        char *argv;
+        size_t len;
+    } *e;
+};
+
+struct qemu_proc_table *qemu_proc_scan(void)
+{
+    struct qemu_proc_table *t;
+    size_t alloc = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+
+    VM_NEW(t);
+    while (d && (e = readdir(d))) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        char *argv;
+        size_t len = 0;
+        if (*end || pid <= 1 || !(argv = read_cmdline((pid_t)pid, &len)))
+            continue;
+        /* only what may be a domain's QEMU is kept */
+        if (!memmem(argv, len, "-uuid", 6)) {
+            free(argv);
+            continue;
+        }
+        VM_GROW(t->e, t->n, alloc);
+        t->e[t->n - 1] = (struct qemu_proc_entry){(pid_t)pid, argv, len};
+    }
+    if (d)
+        closedir(d);
+    return t;
+}
+
+void qemu_proc_table_free(struct qemu_proc_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++)
+        free(t->e[i].argv);
+    free(t->e);
+    free(t);
+}
+
+pid_t qemu_process_find(const struct qemu_ident *id, const struct qemu_proc_table *table)
+{
+    pid_t pid = pidfile_holder(id->pidfile);
+    struct qemu_proc_table *own = NULL;
+    pid_t found = -1;
+
+    if (qemu_process_is(pid, id))
+        return pid;
+    /* No lock on the pidfile we know: it was deleted or replaced under a
+     * running QEMU, or nothing runs.  Only the process table can tell. */
+    if (!table)
+        table = own = qemu_proc_scan();
+    for (size_t i = 0; i < table->n && found < 0; i++) {
+        const struct qemu_proc_entry *e = &table->e[i];
+        if (has_pair(e->argv, e->len, "-uuid", id->uuid) &&
+            has_pair(e->argv, e->len, "-pidfile", id->pidfile) && qemu_process_is(e->pid, id))
+            found = e->pid;
+    }
+    qemu_proc_table_free(own);
+    return found;
+}
+
+bool qemu_process_wait_gone(pid_t pid, const struct qemu_ident *id, int timeout_ms)
 {
     for (int waited = 0; waited <= timeout_ms; waited += 20) {
-        if (!qemu_process_alive(pid, name))
+        if (!qemu_process_is(pid, id))
             return true;
         sleep_ms(20);
     }
     return false;
 }
 
-int qemu_process_kill(pid_t pid, const char *name, int grace_ms)
+int qemu_process_kill(pid_t pid, const struct qemu_ident *id, int grace_ms)
 {
-    if (!qemu_process_alive(pid, name))
+    if (!qemu_process_is(pid, id))
         return 0;
+    /* SIGCONT too: a stopped QEMU handles its SIGTERM only once it runs */
     kill(pid, SIGTERM);
-    if (qemu_process_wait_gone(pid, name, grace_ms))
+    kill(pid, SIGCONT);
+    if (qemu_process_wait_gone(pid, id, grace_ms))
         return 0;
     kill(pid, SIGKILL);
-    if (qemu_process_wait_gone(pid, name, 5000))
+    if (qemu_process_wait_gone(pid, id, 5000))
         return 0;
-    vm_report_error(VM_ERR_OPERATION_FAILED, "QEMU process %d of domain '%s' does not die",
-                    (int)pid, name);
+    vm_report_error(VM_ERR_OPERATION_FAILED, "QEMU process %d (UUID %s) does not die", (int)pid,
+                    id->uuid);
     return -1;
+}
+
+char *qemu_process_output(char **argv, size_t max, int timeout_ms)
+{
+    int pipefd[2];
+    struct vm_buf out = VM_BUF_INIT;
+    int status;
+    pid_t child;
+    int waited = 0;
+
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        vm_report_system_error(errno, "cannot create a pipe to run '%s'", argv[0]);
+        return NULL;
+    }
+    if ((child = fork()) < 0) {
+        vm_report_system_error(errno, "cannot fork to run '%s'", argv[0]);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return NULL;
+    }
+    if (child == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        dup2(pipefd[1], STDOUT_FILENO);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    for (;;) {
+        struct pollfd pfd = {pipefd[0], POLLIN, 0};
+        char chunk[4096];
+        ssize_t n;
+        int r = poll(&pfd, 1, 50);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (r > 0) {
+            n = read(pipefd[0], chunk, sizeof(chunk));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            if (out.len < max)
+                vm_buf_add_len(&out, chunk, (size_t)n < max - out.len ? (size_t)n : max - out.len);
+            continue;
+        }
+        if ((waited += 50) > timeout_ms) {
+            kill(child, SIGKILL);
+            waitpid(child, &status, 0);
+            close(pipefd[0]);
+            vm_buf_clear(&out);
+            vm_report_error(VM_ERR_TIMEOUT, "'%s' did not answer within %d ms", argv[0],
+                            timeout_ms);
+            return NULL;
+        }
+    }
+    close(pipefd[0]);
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        vm_buf_clear(&out);
+        vm_report_error(VM_ERR_OPERATION_FAILED, "'%s' failed", argv[0]);
+        return NULL;
+    }
+    return vm_buf_steal(&out);
 }
 
 /* CPU time of the process from its stat (utime+stime, clock ticks). */

@@ -1,6 +1,13 @@
 /*
- * qemu_process.h: QEMU processes: starting one (daemonized), knowing whether
- * it still runs, stopping it, and what /proc and sysfs say about it.
+ * qemu_process.h: QEMU processes: starting one (in its own session, owned by
+ * init), knowing which process is a domain's QEMU, stopping it, and what
+ * /proc and sysfs say about it.
+ *
+ * A domain's QEMU is identified by what QEMU itself guarantees, not by files
+ * that virtmon writes: QEMU locks its -pidfile from its first moment until it
+ * exits, and its command line carries the domain's UUID and that pidfile's
+ * path.  A deleted or garbled pidfile, a killed CLI, a reused pid: none of
+ * them can make another process pass for the domain's QEMU, or hide it.
  */
 #ifndef QEMU_PROCESS_H
 #define QEMU_PROCESS_H
@@ -9,23 +16,53 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Runs argv (QEMU with -daemonize) with its output appended to logpath and
- * waits for the daemonizing parent to exit (QEMU exits it once the monitor
- * listens).  0, or -1 with an error quoting the end of the log. */
-int qemu_process_spawn(char **argv, const char *logpath, int timeout_ms);
+/* What a domain's QEMU has on its command line. */
+struct qemu_ident {
+    const char *uuid;       /* "-uuid UUID" */
+    const char *pidfile;    /* "-pidfile PATH" */
+};
 
-/* The pid in pidfile, or -1 (no error) when there is none. */
+/* Starts exe with argv (argv[0] is only a name) in a new session, with its
+ * output in logpath; *pid gets QEMU's pid.  Returns once QEMU runs, not once
+ * it is ready.  -1 with an error. */
+int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t *pid);
+
+/* The last lines of QEMU's log (caller frees), for error messages. */
+char *qemu_process_log_tail(const char *logpath);
+
+/* The pid written in pidfile, or -1 (no error) when there is none. */
 pid_t qemu_process_read_pid(const char *pidfile);
 
-/* true when pid is a live QEMU started for the domain called name (a reused
- * pid belongs to someone else). */
-bool qemu_process_alive(pid_t pid, const char *name);
+/* true when pid is alive and not a zombie (whatever it runs: a QEMU just
+ * spawned may not have executed yet). */
+bool qemu_process_exists(pid_t pid);
 
-/* SIGTERM, then SIGKILL after grace_ms; waits (bounded) until it is gone. */
-int qemu_process_kill(pid_t pid, const char *name, int grace_ms);
+/* true when pid is alive (not a zombie), ours, and the QEMU of id. */
+bool qemu_process_is(pid_t pid, const struct qemu_ident *id);
 
-/* Waits up to timeout_ms for pid to exit by itself. */
-bool qemu_process_wait_gone(pid_t pid, const char *name, int timeout_ms);
+/* A snapshot of the processes that may be QEMUs of domains, so that a
+ * listing of many domains reads /proc once.  Free with
+ * qemu_proc_table_free(). */
+struct qemu_proc_table;
+struct qemu_proc_table *qemu_proc_scan(void);
+void qemu_proc_table_free(struct qemu_proc_table *table);
+
+/* The pid of id's QEMU, or -1 when none runs: the holder of the pidfile's
+ * lock, else (pidfile gone or replaced) the process whose command line
+ * names the UUID and pidfile, looked up in table (NULL: a fresh scan). */
+pid_t qemu_process_find(const struct qemu_ident *id, const struct qemu_proc_table *table);
+
+/* SIGTERM (and SIGCONT, so that a stopped QEMU handles it), then SIGKILL
+ * after grace_ms; waits (bounded) until it is gone.  Needs no monitor. */
+int qemu_process_kill(pid_t pid, const struct qemu_ident *id, int grace_ms);
+
+/* Waits up to timeout_ms for id's QEMU (pid) to exit by itself. */
+bool qemu_process_wait_gone(pid_t pid, const struct qemu_ident *id, int timeout_ms);
+
+/* Runs argv (argv[0] an absolute path, no shell) and returns at most max
+ * bytes of its standard output (caller frees); NULL with an error when it
+ * fails or runs past timeout_ms (it is killed). */
+char *qemu_process_output(char **argv, size_t max, int timeout_ms);
 
 /* CPU time of the whole process (utime+stime), in ns. */
 uint64_t qemu_process_cpu_ns(pid_t pid);

@@ -49,14 +49,32 @@ void qemu_dirs_clear(struct qemu_dirs *dirs)
     memset(dirs, 0, sizeof(*dirs));
 }
 
-char *qemu_path(const char *dir, const char *name, const char *ext)
+char *qemu_file(const struct qemu_dirs *dirs, enum qemu_file which, const char *name,
+                const unsigned char *uuid)
 {
-    return vm_asprintf("%s/%s.%s", dir, name, ext);
+    char u[VM_UUID_STRING_BUFLEN];
+
+    switch (which) {
+    case QEMU_FILE_DEF: return vm_asprintf("%s/%s.xml", dirs->cfg, name);
+    case QEMU_FILE_AUTOSTART: return vm_asprintf("%s/autostart/%s", dirs->cfg, name);
+    case QEMU_FILE_SAVE: return vm_asprintf("%s/%s.save", dirs->save, name);
+    case QEMU_FILE_SAVE_PARTIAL: return vm_asprintf("%s/%s.save.partial", dirs->save, name);
+    case QEMU_FILE_LIVE_DEF: return vm_asprintf("%s/%s.xml", dirs->run, name);
+    case QEMU_FILE_STATE: return vm_asprintf("%s/%s.state", dirs->run, name);
+    case QEMU_FILE_STOP: return vm_asprintf("%s/%s.stop", dirs->run, name);
+    case QEMU_FILE_PID: return vm_asprintf("%s/%s.pid", dirs->run, name);
+    case QEMU_FILE_LOG: return vm_asprintf("%s/%s.log", dirs->run, name);
+    case QEMU_FILE_LOCK: return vm_asprintf("%s/%s.lock", dirs->run, name);
+    case QEMU_FILE_QMP:
+        vm_uuid_format(uuid, u);
+        return vm_asprintf("%s/%s.qmp", dirs->run, u);
+    }
+    return NULL;
 }
 
 int qemu_check_name(const char *name)
 {
-    if (!name || !*name || name[0] == '.' || strchr(name, '/')) {
+    if (!name || !*name || strchr(name, '/')) {
         vm_report_error(VM_ERR_INVALID_ARG, "invalid QEMU domain name '%s'", name ? name : "");
         return -1;
     }
@@ -68,10 +86,10 @@ bool qemu_file_exists(const char *path)
     return access(path, F_OK) == 0;
 }
 
-int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms)
+/* flock()s path, waiting up to timeout_ms; what names the thing locked. */
+static int lock_path(const char *path, const char *what, int timeout_ms)
 {
-    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     struct timespec pause = {0, 10 * 1000 * 1000};
 
     if (fd < 0) {
@@ -86,9 +104,8 @@ int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms)
             break;
         }
         if (waited >= timeout_ms) {
-            vm_report_error(VM_ERR_TIMEOUT,
-                            "domain '%s' is busy: another operation held it for %d ms", name,
-                            timeout_ms);
+            vm_report_error(VM_ERR_TIMEOUT, "%s is busy: another operation held it for %d ms",
+                            what, timeout_ms);
             break;
         }
         nanosleep(&pause, NULL);
@@ -97,17 +114,28 @@ int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms)
     return -1;
 }
 
+int qemu_lock(const struct qemu_dirs *dirs, const char *name, int timeout_ms)
+{
+    VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_LOCK, name, NULL);
+    VM_AUTOFREE char *what = vm_asprintf("domain '%s'", name);
+
+    return lock_path(path, what, timeout_ms);
+}
+
 void qemu_unlock(int fd)
 {
     if (fd >= 0)
         close(fd);  /* closing drops the flock */
 }
 
+/* Every state file virtmon writes is tiny; a larger one is not ours. */
+#define STATE_FILE_MAX (64 * 1024)
+
 /* Reads a small JSON file; NULL (no error) when absent, NULL + error when
  * unreadable or garbled. */
 static json_object *read_json(const char *path, bool *absent)
 {
-    char *text = vm_file_read(path, "state file", NULL);
+    char *text = vm_file_read_max(path, "state file", STATE_FILE_MAX, NULL);
     json_object *obj;
 
     *absent = false;
@@ -146,7 +174,7 @@ static int get_int(json_object *obj, const char *key, int dflt)
 
 int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_live *live)
 {
-    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "state");
+    VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STATE, name, NULL);
     bool absent;
     json_object *obj = read_json(path, &absent);
 
@@ -156,25 +184,31 @@ int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_l
     live->transient = get_int(obj, "transient", 0) != 0;
     live->reboot = get_int(obj, "reboot", 0) != 0;
     live->start_reason = get_int(obj, "start_reason", VM_RUNNING_BOOTED);
+    live->phase = get_int(obj, "phase", QEMU_PHASE_RUNNING);
+    live->state = get_int(obj, "state", VM_DOMAIN_RUNNING);
+    live->reason = get_int(obj, "reason", live->start_reason);
     json_object_put(obj);
     return 1;
 }
 
 int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct qemu_live *live)
 {
-    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "state");
+    VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STATE, name, NULL);
     json_object *obj = json_object_new_object();
 
     json_object_object_add(obj, "id", json_object_new_int(live->id));
     json_object_object_add(obj, "transient", json_object_new_int(live->transient));
     json_object_object_add(obj, "reboot", json_object_new_int(live->reboot));
     json_object_object_add(obj, "start_reason", json_object_new_int(live->start_reason));
+    json_object_object_add(obj, "phase", json_object_new_int(live->phase));
+    json_object_object_add(obj, "state", json_object_new_int(live->state));
+    json_object_object_add(obj, "reason", json_object_new_int(live->reason));
     return write_json(path, obj);
 }
 
 int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason)
 {
-    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "stop");
+    VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STOP, name, NULL);
     bool absent;
     json_object *obj = read_json(path, &absent);
 
@@ -190,7 +224,7 @@ int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, i
 
 int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason)
 {
-    VM_AUTOFREE char *path = qemu_path(dirs->run, name, "stop");
+    VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STOP, name, NULL);
     json_object *obj = json_object_new_object();
 
     json_object_object_add(obj, "state", json_object_new_int(state));
@@ -198,44 +232,53 @@ int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, i
     return write_json(path, obj);
 }
 
-void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name)
+void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name, const unsigned char *uuid)
 {
-    static const char *const exts[] = {"state", "pid", "qmp", "xml"};
+    static const enum qemu_file files[] = {QEMU_FILE_STATE, QEMU_FILE_PID, QEMU_FILE_LIVE_DEF};
+    char *qmp = qemu_file(dirs, QEMU_FILE_QMP, name, uuid);
 
-    for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
-        char *p = qemu_path(dirs->run, name, exts[i]);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        char *p = qemu_file(dirs, files[i], name, uuid);
         unlink(p);
         free(p);
     }
+    unlink(qmp);
+    free(qmp);
 }
 
 int qemu_next_id(const struct qemu_dirs *dirs)
 {
-    int fd = qemu_lock(dirs, ".ids", 10000);
+    /* the counter locks itself: a domain's NAME.lock can never be called
+     * ".next-id" */
     VM_AUTOFREE char *path = vm_asprintf("%s/.next-id", dirs->run);
-    VM_AUTOFREE char *text = NULL;
-    VM_AUTOFREE char *out = NULL;
-    long id = 1;
+    int fd = lock_path(path, "the domain id counter", 10000);
+    char text[32] = "";
+    char out[32];
+    ssize_t n;
+    long id;
 
     if (fd < 0)
         return -1;
-    if ((text = vm_file_read(path, "id counter", NULL)))
-        id = strtol(text, NULL, 10);
-    vm_error_reset();
+    n = pread(fd, text, sizeof(text) - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    id = strtol(text, NULL, 10);
     if (id < 1 || id >= 0x7fffffff)
         id = 1;
-    out = vm_asprintf("%ld\n", id + 1);
-    if (vm_file_write_atomic(path, out, strlen(out), 0600) < 0)
+    snprintf(out, sizeof(out), "%ld\n", id + 1);
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, out, strlen(out), 0) != (ssize_t)strlen(out)) {
+        vm_report_system_error(errno, "cannot write the domain id counter '%s'", path);
         id = -1;
+    }
     qemu_unlock(fd);
     return (int)id;
 }
 
 struct vm_domain_def *qemu_def_read(const char *path)
 {
-    VM_AUTOFREE char *xml = vm_file_read(path, "domain definition", NULL);
+    VM_AUTOFREE char *xml =
+        vm_file_read_max(path, "domain definition", VM_DOMAIN_XML_MAX, NULL);
 
-    return xml ? vm_domain_def_parse_string(xml, 0) : NULL;
+    return xml ? vm_domain_def_parse_string(xml, VM_DOMAIN_PARSE_LEGACY_NAME) : NULL;
 }
 
 int qemu_def_write(const char *path, const struct vm_domain_def *def)
@@ -258,7 +301,9 @@ static void add_names(const char *dir, const char *ext, char ***names, size_t *n
 
     while (d && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || len <= elen || strcmp(e->d_name + len - elen, ext) != 0)
+        /* names may begin with a dot: ".x" is ".x.xml"; our own ".next-id"
+         * ends with neither extension */
+        if (len <= elen || strcmp(e->d_name + len - elen, ext) != 0)
             continue;
         VM_GROW(*names, *n, *alloc);
         (*names)[*n - 1] = vm_strndup(e->d_name, len - elen);
@@ -274,6 +319,8 @@ int qemu_names(const struct qemu_dirs *dirs, char ***namesp, size_t *np)
 
     add_names(dirs->cfg, ".xml", &names, &n, &alloc);
     add_names(dirs->run, ".state", &names, &n, &alloc);
+    /* a running transient domain whose state file was lost is still there */
+    add_names(dirs->run, ".xml", &names, &n, &alloc);
     if (n)
         qsort(names, n, sizeof(*names), cmp_str);
     for (size_t i = 0; i < n; i++) {

@@ -402,6 +402,19 @@ static int test_get_state(struct vm_domain *dom, int *state, int *reason, unsign
     return 0;
 }
 
+static int test_get_control(struct vm_domain *dom, int *control, unsigned int flags)
+{
+    struct test_conn *priv;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!dom_get(dom, &priv))
+        return -1;
+    /* in memory: it always answers */
+    *control = VM_DOMAIN_CONTROL_OK;
+    pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
 static struct vm_domain_stats *test_get_stats(struct vm_domain *dom, unsigned int flags)
 {
     struct test_conn *priv;
@@ -838,6 +851,7 @@ const struct vm_driver vm_test_driver = {
     .domain_get_id = test_get_id,
     .domain_get_info = test_get_info,
     .domain_get_state = test_get_state,
+    .domain_get_control = test_get_control,
     .domain_get_stats = test_get_stats,
     .domain_get_xml = test_get_xml,
     .domain_define_xml = test_define,

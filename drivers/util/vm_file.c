@@ -40,6 +40,65 @@ error:
     return NULL;
 }
 
+char *vm_file_read_max(const char *path, const char *what, size_t max, size_t *len)
+{
+    /* O_NONBLOCK: a FIFO planted where a file should be must not hang us;
+     * only a regular file is read at all */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct vm_buf buf = VM_BUF_INIT;
+    struct stat st;
+    char chunk[65536];
+    int err;
+
+    if (fd < 0) {
+        err = errno;
+        vm_report_system_error(err, "cannot read %s '%s'", what, path);
+        errno = err;
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0) {
+        err = errno;
+        close(fd);
+        vm_report_system_error(err, "cannot read %s '%s'", what, path);
+        errno = err;
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        vm_report_error(VM_ERR_SYSTEM, "cannot read %s '%s': not a regular file", what, path);
+        errno = EINVAL;
+        return NULL;
+    }
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            close(fd);
+            vm_buf_clear(&buf);
+            vm_report_system_error(err, "cannot read %s '%s'", what, path);
+            errno = err;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        if (buf.len + (size_t)n > max) {
+            close(fd);
+            vm_buf_clear(&buf);
+            vm_report_error(VM_ERR_SYSTEM, "%s '%s' is larger than %zu bytes: refused", what,
+                            path, max);
+            errno = EFBIG;
+            return NULL;
+        }
+        vm_buf_add_len(&buf, chunk, (size_t)n);
+    }
+    close(fd);
+    if (len)
+        *len = buf.len;
+    return vm_buf_steal(&buf);
+}
+
 int vm_file_write_atomic(const char *path, const char *data, size_t len, unsigned int mode)
 {
     VM_AUTOFREE char *tmp = vm_asprintf("%s.tmpXXXXXX", path);

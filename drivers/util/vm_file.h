@@ -11,6 +11,11 @@
  * ..." (errno is kept for callers that treat ENOENT specially). */
 char *vm_file_read(const char *path, const char *what, size_t *len);
 
+/* As vm_file_read(), for files others may have planted or grown: opened
+ * without blocking, refused unless a regular file, and refused (EFBIG)
+ * past max bytes, each with an error naming it. */
+char *vm_file_read_max(const char *path, const char *what, size_t max, size_t *len);
+
 /* Replaces path with data atomically (a temporary file in the same
  * directory, fsync, rename), so a reader in another process sees the old or
  * the new content, never a mix.  -1 with a system error. */

@@ -15,7 +15,7 @@ tap_cleanup() { [ -n "${TAP:-}" ] && ip link del "$TAP" 2>/dev/null; }
 QEMU_CLEANUP_MORE=tap_cleanup
 
 # status NAME: what QEMU itself says (watching without touching the driver)
-status() { "$QMPQ" query-status "$RUN/$1.qmp" 2>/dev/null | sed -n 's/.*"status":"\([a-z-]*\)".*/\1/p'; }
+status() { "$QMPQ" query-status "$(qmp_sock "$1")" 2>/dev/null | sed -n 's/.*"status":"\([a-z-]*\)".*/\1/p'; }
 wait_status() {  # wait_status NAME STATUS SECONDS
     _end=$(( $(date +%s) + $3 ))
     while [ "$(status "$1")" != "$2" ]; do
@@ -45,7 +45,8 @@ vm_run $V resume g1
 is "$(state g1)" "running (unpaused)" "resume: another process sees running"
 vm_run $V destroy g1
 is "$(state g1)" "shut off (destroyed)" "destroy: another process sees shut off"
-[ ! -e "$RUN/g1.pid" ] && [ ! -e "$RUN/g1.qmp" ]
+g1_qmp=$(qmp_sock g1)
+[ ! -e "$RUN/g1.pid" ] && [ ! -e "$g1_qmp" ]
 ok $? "destroy leaves no pidfile or socket"
 vm_run $V undefine g1
 vm_run $V domstate g1
@@ -64,11 +65,12 @@ is "$(printf '%s\n' "$OUT" | grep -c '^t1$')" 0 "t1 is gone after destroy"
 # 2b. a QEMU killed from outside is crashed, and its stale files are cleaned
 guest c1 > "$VM_TMP/c1.xml"
 vm_run $V "define $VM_TMP/c1.xml; start c1"
+c1_qmp=$(qmp_sock c1)
 pid=$(cat "$RUN/c1.pid")
 kill -KILL "$pid"
 while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 is "$(state c1)" "crashed (unknown)" "a guest whose QEMU was killed is crashed"
-[ ! -e "$RUN/c1.pid" ] && [ ! -e "$RUN/c1.qmp" ]
+[ ! -e "$RUN/c1.pid" ] && [ ! -e "$c1_qmp" ]
 ok $? "its stale pidfile and socket are gone"
 vm_run $V start c1
 is "$(state c1)" "running (booted)" "a crashed guest starts again"
@@ -187,12 +189,14 @@ printf "<domain type='qemu'><name>emu</name><memory>65536</memory><devices><emul
 vm_run $V "define $VM_TMP/emu.xml; start emu"
 like "$ERR" "emulator '/nonexistent/qemu' is not an executable file" "a missing emulator is named"
 printf "<domain type='kvm'><name>k</name><memory>65536</memory></domain>" > "$VM_TMP/k.xml"
-if [ -w /dev/kvm ]; then
-    ok 0 "KVM is usable here: the refusal is not testable"
-else
-    vm_run $V "define $VM_TMP/k.xml; start k"
-    like "$ERR" "type 'kvm' but KVM is not usable: /dev/kvm" "type='kvm' without /dev/kvm is a clear error"
-fi
+# /dev/kvm is usable here: a test-only override names a device that is not
+export VIRTMON_TEST_KVM_DEVICE=/nonexistent/kvm
+vm_run $V "define $VM_TMP/k.xml; start k"
+unset VIRTMON_TEST_KVM_DEVICE
+like "$ERR" "type 'kvm' but KVM is not usable: /nonexistent/kvm: No such file" \
+    "type='kvm' without a usable KVM device is a clear error"
+[ ! -e "$RUN/k.state" ]
+ok $? "and nothing is left behind"
 
 # autostart and start --all-autostart
 guest a1 > "$VM_TMP/a1.xml"

@@ -1,0 +1,344 @@
+/*
+ * qemu_start.c: starting a domain's QEMU, and the managed save that stops
+ * it into an image.  Nothing here runs a shell: the save image reaches
+ * QEMU as a descriptor (QMP getfd, then an "fd:" migration), as libvirt
+ * does.
+ *
+ * Both record what they are about to do before doing it (phase "starting"
+ * or "saving" in the state file, under the domain's lock), so that a look
+ * after a crash at any point knows what to set right (qemu_look.c).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "qemu_command.h"
+#include "qemu_domain.h"
+#include "util/vm_alloc.h"
+#include "util/vm_error.h"
+#include "util/vm_log.h"
+
+/* Test-only: VIRTMON_TEST_QEMU_PAUSE=PHASE:MS sleeps MS ms at a named
+ * point (e.g. "spawned"), so that tests can kill a start or save exactly
+ * there.  Unset in production; the tests also kill at random delays. */
+static void test_pause(const char *point)
+{
+    const char *spec = getenv("VIRTMON_TEST_QEMU_PAUSE");
+    size_t len = strlen(point);
+
+    if (spec && strncmp(spec, point, len) == 0 && spec[len] == ':') {
+        long ms = strtol(spec + len + 1, NULL, 10);
+        struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+        if (ms > 0 && ms < 600000)
+            nanosleep(&ts, NULL);
+    }
+}
+
+/* Checks what QEMU cannot report clearly itself, before anything starts;
+ * *exe gets the emulator's allowed absolute path. */
+static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char **exe)
+{
+    if (!(*exe = qemu_conf_emulator(&p->conf, def)))
+        return -1;
+    if (def->type == VM_VIRT_KVM && access(qemu_kvm_device(), R_OK | W_OK) < 0) {
+        vm_report_error(VM_ERR_OPERATION_FAILED,
+                        "domain '%s' has type 'kvm' but KVM is not usable: %s: %s (use "
+                        "type='qemu' for emulation)",
+                        def->name, qemu_kvm_device(), strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < def->nnets; i++) {
+        if (def->nets[i].type == VM_NET_TYPE_BRIDGE) {
+            vm_report_error(VM_ERR_NOT_SUPPORTED,
+                            "domain '%s': interface %zu: type 'bridge' needs "
+                            "qemu-bridge-helper, which QEMU's sandbox (spawn=deny) forbids; "
+                            "use type='ethernet' with a tap attached to the bridge",
+                            def->name, i);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < def->ndisks; i++) {
+        const struct vm_disk_def *d = &def->disks[i];
+        if (d->source && access(d->source, d->readonly ? R_OK : R_OK | W_OK) < 0) {
+            vm_report_error(VM_ERR_OPERATION_FAILED, "disk '%s' of domain '%s': '%s': %s",
+                            d->target_dev, def->name, d->source, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Waits until QEMU's monitor answers, or QEMU is gone (its log says why). */
+static struct qemu_monitor *await_monitor(const char *qmp, pid_t pid, const char *logfile)
+{
+    for (int waited = 0; waited <= START_TIMEOUT_MS; waited += 20) {
+        struct qemu_monitor *mon;
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        if (access(qmp, F_OK) == 0 && (mon = qemu_monitor_open(qmp, QMP_TIMEOUT_MS)))
+            return mon;
+        vm_error_reset();
+        if (!qemu_process_exists(pid)) {
+            VM_AUTOFREE char *tail = qemu_process_log_tail(logfile);
+            vm_report_error(VM_ERR_OPERATION_FAILED, "QEMU failed to start: %s", tail);
+            return NULL;
+        }
+        nanosleep(&ts, NULL);
+    }
+    vm_report_error(VM_ERR_TIMEOUT, "QEMU's monitor did not answer within %d ms of its start",
+                    START_TIMEOUT_MS);
+    return NULL;
+}
+
+/* Hands QEMU the image to restore, through a descriptor. */
+static int restore_image(struct qemu_monitor *mon, const char *save)
+{
+    json_object *args;
+    int fd = open(save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int r;
+
+    if (fd < 0) {
+        vm_report_system_error(errno, "cannot open save image '%s'", save);
+        return -1;
+    }
+    r = qemu_monitor_pass_fd(mon, fd, "incoming");
+    close(fd);
+    if (r < 0)
+        return -1;
+    args = json_object_new_object();
+    json_object_object_add(args, "uri", json_object_new_string("fd:incoming"));
+    if (qemu_monitor_command(mon, "migrate-incoming", args, NULL) < 0)
+        return -1;
+    return qemu_wait_status(mon, "running", SAVE_TIMEOUT_MS);
+}
+
+int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
+                       int *id_out, int *reason_out)
+{
+    const char *name = def->name;
+    VM_AUTOFREE char *qmp = qemu_file(&p->dirs, QEMU_FILE_QMP, name, def->uuid);
+    VM_AUTOFREE char *pidfile = qemu_file(&p->dirs, QEMU_FILE_PID, name, NULL);
+    VM_AUTOFREE char *logfile = qemu_file(&p->dirs, QEMU_FILE_LOG, name, NULL);
+    VM_AUTOFREE char *livexml = qemu_file(&p->dirs, QEMU_FILE_LIVE_DEF, name, NULL);
+    VM_AUTOFREE char *stop = qemu_file(&p->dirs, QEMU_FILE_STOP, name, NULL);
+    VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, name, NULL);
+    VM_AUTOFREE char *exe = NULL;
+    char uuid[VM_UUID_STRING_BUFLEN];
+    struct qemu_ident ident = {uuid, pidfile};
+    bool restore = !transient && qemu_file_exists(save);
+    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL};
+    struct qemu_live live = {.transient = transient,
+                             .start_reason = restore ? VM_RUNNING_RESTORED : VM_RUNNING_BOOTED,
+                             .phase = QEMU_PHASE_STARTING,
+                             .state = VM_DOMAIN_RUNNING};
+    struct qemu_monitor *mon = NULL;
+    char **argv = NULL;
+    pid_t pid = -1;
+
+    vm_uuid_format(def->uuid, uuid);
+    if (preflight(p, def, &exe) < 0 || !(argv = qemu_build_argv(def, &paths)))
+        return -1;
+    unlink(qmp);
+    unlink(pidfile);
+    /* what is about to start is on record before it starts */
+    live.reason = live.start_reason;
+    if (qemu_def_write(livexml, def) < 0 || (live.id = qemu_next_id(&p->dirs)) < 0 ||
+        qemu_live_write(&p->dirs, name, &live) < 0)
+        goto error;
+    test_pause("recorded");
+    if (qemu_process_spawn(exe, argv, logfile, &pid) < 0)
+        goto error;
+    test_pause("spawned");
+    if (!(mon = await_monitor(qmp, pid, logfile)))
+        goto kill;
+    if (def->cur_memory_kib < def->memory_kib) {
+        json_object *args = json_object_new_object();
+        json_object_object_add(args, "value",
+                               json_object_new_int64((int64_t)(def->cur_memory_kib * 1024)));
+        if (qemu_monitor_command(mon, "balloon", args, NULL) < 0)
+            goto kill;
+    }
+    if (restore && restore_image(mon, save) < 0)
+        goto kill;
+    test_pause("up");
+    live.phase = QEMU_PHASE_RUNNING;
+    if (qemu_live_write(&p->dirs, name, &live) < 0)
+        goto kill;
+    /* the image is spent once the guest runs from it */
+    if (restore)
+        unlink(save);
+    qemu_monitor_close(mon);
+    unlink(stop);
+    qemu_argv_free(argv);
+    *id_out = live.id;
+    *reason_out = live.start_reason;
+    return 0;
+kill:
+    qemu_monitor_close(mon);
+    {
+        struct vm_error *err = vm_error_save();
+        qemu_process_kill(pid, &ident, DESTROY_GRACE_MS);
+        vm_error_restore(err);
+    }
+error:
+    /* a failed start leaves nothing behind */
+    qemu_live_cleanup(&p->dirs, name, def->uuid);
+    qemu_argv_free(argv);
+    return -1;
+}
+
+/* query-migrate's status ("none" when there is none), -1 on error. */
+static int migrate_status(struct qemu_monitor *mon, char *status, size_t size)
+{
+    json_object *ret = NULL, *v;
+
+    if (qemu_monitor_command(mon, "query-migrate", NULL, &ret) < 0)
+        return -1;
+    snprintf(status, size, "%s",
+             json_object_object_get_ex(ret, "status", &v) ? json_object_get_string(v) : "none");
+    json_object_put(ret);
+    return 0;
+}
+
+static bool migrate_active(const char *status)
+{
+    return strcmp(status, "setup") == 0 || strcmp(status, "active") == 0 ||
+           strcmp(status, "device") == 0 || strcmp(status, "cancelling") == 0 ||
+           strcmp(status, "pre-switchover") == 0 || strcmp(status, "wait-unplug") == 0;
+}
+
+/* Undoes a save that did not complete: no image, the guest runs on. */
+static int save_undo(struct qemu_conn *p, struct qemu_look *l, const char *partial)
+{
+    char status[32];
+    json_object *ret = NULL, *v;
+    bool stopped_by_us;
+
+    qemu_monitor_command(l->mon, "migrate_cancel", NULL, NULL);
+    for (int waited = 0; waited <= QMP_TIMEOUT_MS; waited += 50) {
+        if (migrate_status(l->mon, status, sizeof(status)) < 0)
+            return -1;
+        if (!migrate_active(status))
+            break;
+        usleep(50000);
+    }
+    unlink(partial);
+    /* a migration that finished stops the guest (postmigrate): it runs
+     * again, as it did before the save */
+    if (qemu_monitor_command(l->mon, "query-status", NULL, &ret) < 0)
+        return -1;
+    stopped_by_us = json_object_object_get_ex(ret, "status", &v) &&
+                    (strcmp(json_object_get_string(v), "postmigrate") == 0 ||
+                     strcmp(json_object_get_string(v), "finish-migrate") == 0);
+    json_object_put(ret);
+    if (stopped_by_us && qemu_monitor_command(l->mon, "cont", NULL, NULL) < 0)
+        return -1;
+    l->live.phase = QEMU_PHASE_RUNNING;
+    if (qemu_live_write(&p->dirs, l->def->name, &l->live) < 0)
+        return -1;
+    ret = NULL;
+    if (qemu_monitor_command(l->mon, "query-status", NULL, &ret) < 0 ||
+        qemu_monitor_read_status(ret, &l->state, &l->reason) < 0) {
+        json_object_put(ret);
+        return -1;
+    }
+    json_object_put(ret);
+    if (l->state == VM_DOMAIN_RUNNING)
+        l->reason = l->live.start_reason;
+    return 0;
+}
+
+/* Makes a complete image the managed save and stops QEMU. */
+static int save_finish(struct qemu_conn *p, struct qemu_look *l, const char *partial,
+                       const char *save)
+{
+    if (rename(partial, save) < 0) {
+        vm_report_system_error(errno, "cannot store save image '%s'", save);
+        return -1;
+    }
+    return qemu_quit_and_finish(p, l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_SAVED);
+}
+
+int qemu_save_reconcile(struct qemu_conn *p, struct qemu_look *l)
+{
+    VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, l->def->name, NULL);
+    VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, l->def->name, NULL);
+    char status[32];
+
+    if (migrate_status(l->mon, status, sizeof(status)) < 0)
+        return -1;
+    if (strcmp(status, "completed") == 0) {
+        VM_WARN("domain '%s': a managed save was interrupted after its image was complete; "
+                "finishing it",
+                l->def->name);
+        return save_finish(p, l, partial, save);
+    }
+    VM_WARN("domain '%s': a managed save was interrupted (migration %s); the guest goes on",
+            l->def->name, status);
+    return save_undo(p, l, partial);
+}
+
+int qemu_save_process(struct qemu_conn *p, struct qemu_look *l)
+{
+    const char *name = l->def->name;
+    VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, name, NULL);
+    VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, name, NULL);
+    json_object *args;
+    char status[32];
+    int fd, r;
+
+    /* on record first: a saver killed from here on is set right by the
+     * next look */
+    l->live.phase = QEMU_PHASE_SAVING;
+    if (qemu_live_write(&p->dirs, name, &l->live) < 0)
+        return -1;
+    if ((fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
+        vm_report_system_error(errno, "cannot create save image '%s'", partial);
+        goto undo;
+    }
+    /* QEMU writes into a descriptor we opened: no shell, no path in a URI */
+    r = qemu_monitor_pass_fd(l->mon, fd, "migrate");
+    close(fd);
+    if (r < 0)
+        goto undo;
+    args = json_object_new_object();
+    json_object_object_add(args, "uri", json_object_new_string("fd:migrate"));
+    if (qemu_monitor_command(l->mon, "migrate", args, NULL) < 0)
+        goto undo;
+    test_pause("saving");
+    for (int waited = 0;; waited += 50) {
+        json_object *ret = NULL;
+        int done;
+        if (qemu_monitor_command(l->mon, "query-migrate", NULL, &ret) < 0)
+            goto undo;
+        done = qemu_monitor_read_migrate(ret);
+        json_object_put(ret);
+        if (done < 0)
+            goto undo;
+        if (done)
+            break;
+        if (waited > SAVE_TIMEOUT_MS) {
+            vm_report_error(VM_ERR_TIMEOUT, "saving domain '%s' took more than %d ms", name,
+                            SAVE_TIMEOUT_MS);
+            goto undo;
+        }
+        usleep(50000);
+    }
+    /* only a complete image counts as a managed save */
+    return save_finish(p, l, partial, save);
+undo:
+    {
+        struct vm_error *err = vm_error_save();
+        if (l->mon && migrate_status(l->mon, status, sizeof(status)) == 0)
+            save_undo(p, l, partial);
+        else
+            unlink(partial);
+        vm_error_restore(err);
+    }
+    return -1;
+}

@@ -1,0 +1,133 @@
+/*
+ * qemu_stats.c: a QEMU domain's figures: status and balloon from QMP, CPU
+ * time from /proc (the process and each vCPU thread), disks from
+ * query-blockstats, NICs from the tap device's host side.  The bulk call
+ * looks at every domain in parallel (qemu_for_each_domain), so that a few
+ * hung monitors cost one timeout, not one each.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "qemu_domain.h"
+#include "util/vm_alloc.h"
+#include "util/vm_error.h"
+
+/* Figures of a looked-at domain; for an active one, one QMP session. */
+struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
+{
+    struct vm_domain_stats *st;
+    const struct vm_domain_def *def = l->def;
+    struct qemu_blockstat *bs = NULL;
+    size_t nbs = 0;
+    json_object *ret = NULL;
+
+    VM_NEW(st);
+    st->name = vm_strdup(def->name);
+    memcpy(st->uuid, def->uuid, VM_UUID_BUFLEN);
+    st->id = l->active ? l->live.id : -1;
+    st->type = vm_strdup(vm_virt_type_name(def->type));
+    st->os_type = vm_strdup(def->os_type);
+    st->state = l->state;
+    st->reason = l->reason;
+    st->persistent = l->persistent;
+    st->control = l->unresponsive ? VM_DOMAIN_CONTROL_UNRESPONSIVE : VM_DOMAIN_CONTROL_OK;
+    {
+        VM_AUTOFREE char *flag = qemu_file(&p->dirs, QEMU_FILE_AUTOSTART, def->name, NULL);
+        VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, def->name, NULL);
+        st->autostart = l->persistent && qemu_file_exists(flag);
+        st->managed_save = qemu_file_exists(save);
+    }
+    st->vcpus = def->vcpus;
+    st->cpu_util_pct = NAN;
+    st->mem_max_kib = def->memory_kib;
+    st->mem_cur_kib = def->cur_memory_kib;
+    /* what does not answer has no figures: unknown, never stale or zero */
+    st->cpu_time_ns = !l->active ? 0 : l->unresponsive ? VM_STAT_UNKNOWN
+                                                        : qemu_process_cpu_ns(l->pid);
+
+    if (l->active && l->mon) {
+        int *tids = NULL;
+        size_t ntids = 0;
+        uint64_t kib;
+        if (qemu_monitor_command(l->mon, "query-balloon", NULL, &ret) == 0 &&
+            qemu_monitor_read_balloon(ret, &kib) == 0)
+            st->mem_cur_kib = kib;
+        json_object_put(ret);
+        ret = NULL;
+        if (qemu_monitor_command(l->mon, "query-cpus-fast", NULL, &ret) == 0 &&
+            qemu_monitor_read_cpus(ret, &tids, &ntids) == 0 && ntids > 0) {
+            VM_NEW_N(st->vcpu_time_ns, ntids);
+            st->nvcpu_times = ntids;
+            for (size_t i = 0; i < ntids; i++)
+                st->vcpu_time_ns[i] = qemu_process_thread_ns(l->pid, tids[i]);
+        }
+        free(tids);
+        json_object_put(ret);
+        ret = NULL;
+        if (qemu_monitor_command(l->mon, "query-blockstats", NULL, &ret) < 0 ||
+            qemu_monitor_read_blockstats(ret, &bs, &nbs) < 0)
+            nbs = 0;
+        json_object_put(ret);
+        /* a missing balloon or stats is "unknown", not a failure of the call */
+        vm_error_reset();
+    }
+
+    vm_domain_def_fill_devices(def, st);
+    for (size_t i = 0; i < st->nblock; i++) {
+        struct vm_block_stats *b = &st->block[i];
+        VM_AUTOFREE char *drive = vm_asprintf("drive-%s", b->name);
+        b->rd_reqs = b->rd_bytes = b->wr_reqs = b->wr_bytes = l->active ? VM_STAT_UNKNOWN : 0;
+        if (l->unresponsive)
+            continue;
+        for (size_t k = 0; k < nbs; k++) {
+            if (strcmp(bs[k].device, drive) == 0) {
+                b->rd_reqs = bs[k].rd_reqs;
+                b->rd_bytes = bs[k].rd_bytes;
+                b->wr_reqs = bs[k].wr_reqs;
+                b->wr_bytes = bs[k].wr_bytes;
+            }
+        }
+    }
+    qemu_blockstats_free(bs, nbs);
+
+    for (size_t i = 0; i < st->nnet; i++) {
+        struct vm_net_stats *n = &st->net[i];
+        const struct vm_net_def *nd = &def->nets[i];
+        uint64_t hrxb, hrxp, hrxe, hrxd, htxb, htxp, htxe, htxd;
+        n->rx_bytes = n->rx_pkts = n->rx_errs = n->rx_drop = VM_STAT_UNKNOWN;
+        n->tx_bytes = n->tx_pkts = n->tx_errs = n->tx_drop = VM_STAT_UNKNOWN;
+        /* the tap's host side, swapped to the guest's view (qmp.md A.5);
+         * user networking has no host interface, so no counters */
+        if (l->active && !l->unresponsive && nd->type == VM_NET_TYPE_ETHERNET &&
+            qemu_tap_counters(nd->target_dev, &hrxb, &hrxp, &hrxe, &hrxd, &htxb, &htxp, &htxe,
+                              &htxd) == 0) {
+            n->rx_bytes = htxb;
+            n->rx_pkts = htxp;
+            n->rx_errs = htxe;
+            n->rx_drop = htxd;
+            n->tx_bytes = hrxb;
+            n->tx_pkts = hrxp;
+            n->tx_errs = hrxe;
+            n->tx_drop = hrxd;
+        } else if (!l->active) {
+            n->rx_bytes = n->rx_pkts = n->rx_errs = n->rx_drop = 0;
+            n->tx_bytes = n->tx_pkts = n->tx_errs = n->tx_drop = 0;
+        }
+    }
+    return st;
+}
+
+static void *gather_stats(struct vm_connect *conn, struct qemu_conn *p, struct qemu_look *l,
+                          void *opaque)
+{
+    return qemu_stats_of(p, l);
+}
+
+int qemu_get_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
+                       unsigned int flags)
+{
+    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
+    return (int)qemu_for_each_domain(conn, flags, gather_stats, NULL, (void ***)stats);
+}
