@@ -275,6 +275,10 @@ void ax_map_state(const struct vm_domain_stats *st, int *admin, int *oper)
         *admin = VMADMINSTATE_SHUTDOWN;
         *oper = VMOPERSTATE_UNKNOWN;
     }
+    /* a domain whose hypervisor process does not answer keeps its row and
+     * its last known admin state; what it is doing now is unknown */
+    if (st->control != VM_DOMAIN_CONTROL_OK)
+        *oper = VMOPERSTATE_UNKNOWN;
 }
 
 static int32_t size_mib(uint64_t bytes)

@@ -38,6 +38,11 @@ const struct cli_cmd cli_commands[] = {
      .description = "Prints the domain's state, with --reason followed by why it is in it.",
      .opts = {{"reason", CLI_OPT_BOOL, "also print the reason for the state", NULL}},
      .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domstate},
+    {.name = "domcontrol", .summary = "whether the hypervisor answers for a domain",
+     .description = "Prints ok, or 'error: monitor not responding' for a domain whose QEMU "
+                    "does not answer within the timeout (its state is then the last known, "
+                    "its counters unknown; destroy still works).",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domcontrol},
     {.name = "domid", .summary = "convert a domain name or UUID to its id",
      .description = "Prints the domain's id, or - when it is not running.", .arg = "DOMAIN",
      .needs_conn = true, .handler = cli_cmd_domid},

@@ -346,6 +346,26 @@ int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
     return 0;
 }
 
+int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    int control;
+
+    if (!dom)
+        return 1;
+    if (vm_domain_get_control(dom, &control, 0) < 0) {
+        cli_lib_error("failed to get the control state of domain '%s'",
+                      vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    /* as virsh: the state is the answer, printed on stdout, exit 0 */
+    fprintf(ctx->out, "%s\n",
+            control == VM_DOMAIN_CONTROL_OK ? "ok" : "error: monitor not responding");
+    vm_domain_free(dom);
+    return 0;
+}
+
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
@@ -465,6 +485,10 @@ static json_object *stats_json(const struct vm_domain_stats *st)
     json_object_object_add(o, "name", json_object_new_string(st->name));
     json_object_object_add(o, "uuid", json_object_new_string(uuid));
     json_object_object_add(o, "state", json_object_new_string(vm_domain_state_name(st->state)));
+    json_object_object_add(o, "control",
+                           json_object_new_string(st->control == VM_DOMAIN_CONTROL_OK
+                                                      ? "ok"
+                                                      : "unresponsive"));
     json_object_object_add(o, "cpu_time_ns", cli_json_u64(st->cpu_time_ns));
     json_object_object_add(o, "vcpus", json_object_new_int64(st->vcpus));
     json_object_object_add(o, "balloon_current_kib", cli_json_u64(st->mem_cur_kib));

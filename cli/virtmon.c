@@ -35,6 +35,14 @@ static void log_to_stderr(enum vm_log_priority prio, const char *file, int line,
     fprintf(stderr, "virtmon: %s: %s:%d: %s\n", vm_log_priority_name(prio), file, line, msg);
 }
 
+/* Without VIRTMON_DEBUG, the library's warnings (a definition that breaks
+ * a newer rule, a state file set right) are the operator's business. */
+static void warn_to_stderr(enum vm_log_priority prio, const char *file, int line,
+                           const char *msg, void *opaque)
+{
+    fprintf(stderr, "%s: %s\n", prio >= VM_LOG_ERROR ? "error" : "warning", msg);
+}
+
 static int run_line(struct cli_ctx *ctx, const char *line, bool *quit)
 {
     char ***cmds = NULL;
@@ -114,6 +122,8 @@ int main(int argc, char **argv)
     if (debug && *debug) {
         int prio = vm_log_priority_parse(debug);
         vm_log_set_output(log_to_stderr, NULL, prio > 0 ? prio : VM_LOG_DEBUG);
+    } else {
+        vm_log_set_output(warn_to_stderr, NULL, VM_LOG_WARN);
     }
     while ((c = getopt_long(argc, argv, "+c:rqhV", longopts, NULL)) != -1) {
         switch (c) {

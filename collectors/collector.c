@@ -250,8 +250,10 @@ static void queue_domain(struct collector *c, struct batch *b, const struct vm_d
     char uuid[VM_UUID_STRING_BUFLEN];
     struct dom_rec *d;
     struct vm_buf v = VM_BUF_INIT;
-    /* a domain that is not running has no counters: U, never a false 0 */
-    bool active = st->id >= 0 && st->state != VM_DOMAIN_SHUTOFF;
+    /* a domain that is not running, or does not answer, has no counters: U,
+     * never a false 0 */
+    bool active = st->id >= 0 && st->state != VM_DOMAIN_SHUTOFF &&
+                  st->control == VM_DOMAIN_CONTROL_OK;
 
     vm_uuid_format(st->uuid, uuid);
     d = dom_rec_get(c, uuid);
@@ -264,7 +266,7 @@ static void queue_domain(struct collector *c, struct batch *b, const struct vm_d
         vm_buf_addf(&v, ":%.2f", st->cpu_util_pct);
     add_u64(&v, st->vcpus, true);
     add_u64(&v, st->mem_max_kib, true);
-    add_u64(&v, st->mem_cur_kib, true);
+    add_u64(&v, st->mem_cur_kib, st->control == VM_DOMAIN_CONTROL_OK);
     queue(c, b, &d->dom, ts, &v);
 
     /* the name file follows renames; written after the domain's directory exists */
@@ -338,7 +340,8 @@ int collector_cycle(struct collector *c, time_t ts)
         return -1;
     c->cycle++;
     for (int i = 0; i < n; i++)
-        running += vm_domain_state_is_running(st[i]->state);
+        running += st[i]->control == VM_DOMAIN_CONTROL_OK &&
+                   vm_domain_state_is_running(st[i]->state);
     vm_buf_addf(&v, "%lld", (long long)ts);
     add_u64(&v, node.memory_kib, have_node);
     add_u64(&v, node.free_memory_kib, have_node);

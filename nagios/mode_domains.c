@@ -35,6 +35,14 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
     /* sorted, so -v lists the domains in the same order every run */
     qsort(st, (size_t)n, sizeof(*st), by_name);
     for (int i = 0; i < n; i++) {
+        if (st[i]->control != VM_DOMAIN_CONTROL_OK) {
+            /* a QEMU that does not answer is not known to run */
+            other++;
+            if (o->verbose)
+                vm_buf_addf(&others, "%s: monitor not responding (last known state: %s)\n",
+                            st[i]->name, vm_domain_state_name(st[i]->state));
+            continue;
+        }
         switch (st[i]->state) {
         case VM_DOMAIN_RUNNING:
         case VM_DOMAIN_BLOCKED: running++; continue;
@@ -56,10 +64,13 @@ _Noreturn void cv_mode_domains(const struct cv_opts *o)
             int i;
             for (i = 0; i < n && strcmp(st[i]->name, name) != 0; i++) {
             }
-            if (i < n && vm_domain_state_is_running(st[i]->state))
+            if (i < n && st[i]->control == VM_DOMAIN_CONTROL_OK &&
+                vm_domain_state_is_running(st[i]->state))
                 continue;
             vm_buf_addf(&missing, "%s%s (%s)", missing.len ? ", " : "", name,
-                        i < n ? vm_domain_state_name(st[i]->state) : "not defined");
+                        i >= n                                  ? "not defined"
+                        : st[i]->control != VM_DOMAIN_CONTROL_OK ? "monitor not responding"
+                                                                 : vm_domain_state_name(st[i]->state));
         }
         if (missing.len) {
             vm_buf_addf(&text, ", not running: %s", vm_buf_str(&missing));

@@ -20,15 +20,25 @@ _Noreturn void cv_mode_state(const struct cv_opts *o)
     struct cv_perf perf = {.label = "state", .uom = "", .has_min = true, .min = 0,
                            .has_max = true, .max = VM_DOMAIN_STATE_LAST - 1};
     struct cv_result r = {.mode = o->mode, .status = CV_UNKNOWN};
+    struct vm_domain_stats *st = NULL;
 
     if (!dom && vm_error_code() == VM_ERR_NO_DOMAIN) {
         r.text = vm_asprintf("domain '%s' not found", o->domain);
         r.status = o->missing;
-    } else if (!dom || vm_domain_get_state(dom, &state, &reason, 0) < 0) {
+    } else if (!dom || !(st = vm_domain_get_stats(dom, 0))) {
         r.text = vm_strdup(vm_error_message());
+    } else if (st->control != VM_DOMAIN_CONTROL_OK) {
+        /* its last known state is no answer: the check cannot tell */
+        state = st->state;
+        r.text = vm_asprintf("%s: monitor not responding (last known state: %s)",
+                             vm_domain_get_name(dom), vm_domain_state_name(state));
+        r.status = CV_UNKNOWN;
     } else {
         /* the reason when the driver knows one ("shut off (destroyed)") */
-        const char *why = vm_domain_reason_name(state, reason);
+        const char *why;
+        state = st->state;
+        reason = st->reason;
+        why = vm_domain_reason_name(state, reason);
         if (why && strcmp(why, "unknown") != 0)
             r.text = vm_asprintf("%s is %s (%s)", vm_domain_get_name(dom),
                                  vm_domain_state_name(state), why);
@@ -45,5 +55,6 @@ _Noreturn void cv_mode_state(const struct cv_opts *o)
                                         vm_connect_get_uri(conn));
         }
     }
+    vm_domain_stats_free(st);
     cv_finish(&r, dom, conn);
 }
