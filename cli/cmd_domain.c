@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_handlers.h"
@@ -142,7 +143,7 @@ int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
 }
 
 struct list_row {
-    struct vm_domain *dom;
+    const char *name;
     int id, state;
     char uuid[VM_UUID_STRING_BUFLEN];
 };
@@ -156,7 +157,7 @@ static int list_row_cmp(const void *a, const void *b)
         return x->id >= 0 ? -1 : 1;
     if (x->id >= 0)
         return (x->id > y->id) - (x->id < y->id);
-    return strcmp(vm_domain_get_name(x->dom), vm_domain_get_name(y->dom));
+    return strcmp(x->name, y->name);
 }
 
 static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct list_row *rows,
@@ -168,7 +169,7 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
             json_object *o = json_object_new_object();
             json_object_object_add(o, "id", rows[i].id >= 0 ? json_object_new_int(rows[i].id)
                                                             : NULL);
-            json_object_object_add(o, "name", json_object_new_string(vm_domain_get_name(rows[i].dom)));
+            json_object_object_add(o, "name", json_object_new_string(rows[i].name));
             json_object_object_add(o, "uuid", json_object_new_string(rows[i].uuid));
             json_object_object_add(o, "state",
                                    json_object_new_string(vm_domain_state_name(rows[i].state)));
@@ -180,7 +181,7 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
     if (cli_flag(args, "name") || cli_flag(args, "uuid")) {
         for (size_t i = 0; i < n; i++)
             fprintf(ctx->out, "%s\n",
-                    cli_flag(args, "name") ? vm_domain_get_name(rows[i].dom) : rows[i].uuid);
+                    cli_flag(args, "name") ? rows[i].name : rows[i].uuid);
         return;
     }
     {
@@ -194,7 +195,7 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
             else
                 snprintf(id, sizeof(id), "-");
             cells[0] = id;
-            cells[1] = vm_domain_get_name(rows[i].dom);
+            cells[1] = rows[i].name;
             cells[2] = vm_domain_state_name(rows[i].state);
             cli_table_add_row(t, cells);
         }
@@ -206,11 +207,10 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
 int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_connect *conn = cli_conn(ctx);
-    struct vm_domain **doms = NULL;
+    struct vm_domain_stats **stats = NULL;
     struct list_row *rows;
     unsigned int flags = VM_LIST_ACTIVE;
-    int n, ret = 1;
-    size_t ok = 0;
+    int n;
 
     if (!conn)
         return 1;
@@ -222,34 +222,24 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
         flags = VM_LIST_ACTIVE | VM_LIST_INACTIVE;
     else if (cli_flag(args, "inactive"))
         flags = VM_LIST_INACTIVE;
-    if ((n = vm_connect_list_domains(conn, &doms, flags)) < 0) {
+    /* one bulk call: every domain's state in one pass, so domains whose
+     * hypervisor hangs cost one timeout, not one per query */
+    if ((n = vm_connect_get_all_domain_stats(conn, &stats, flags)) < 0) {
         cli_lib_error("failed to list domains");
         return 1;
     }
-    VM_NEW_N(rows, (size_t)n);
+    VM_NEW_N(rows, n ? (size_t)n : 1);
     for (int i = 0; i < n; i++) {
-        struct list_row *r = &rows[ok];
-        int reason;
-
-        r->dom = doms[i];
-        /* A domain that vanished between list and query is not listed. */
-        if (vm_domain_get_state(r->dom, &r->state, &reason, 0) < 0) {
-            if (vm_error_code() == VM_ERR_NO_DOMAIN)
-                continue;
-            cli_lib_error("failed to get the state of domain '%s'", vm_domain_get_name(r->dom));
-            goto cleanup;
-        }
-        r->id = vm_domain_get_id(r->dom);
-        vm_domain_get_uuid_string(r->dom, r->uuid);
-        ok++;
+        rows[i].name = stats[i]->name;
+        rows[i].id = stats[i]->id;
+        rows[i].state = stats[i]->state;
+        vm_uuid_format(stats[i]->uuid, rows[i].uuid);
     }
-    qsort(rows, ok, sizeof(*rows), list_row_cmp);
-    list_print(ctx, args, rows, ok);
-    ret = 0;
-cleanup:
+    qsort(rows, (size_t)n, sizeof(*rows), list_row_cmp);
+    list_print(ctx, args, rows, (size_t)n);
     free(rows);
-    vm_domain_list_free(doms, (size_t)n);
-    return ret;
+    vm_domain_stats_list_free(stats, (size_t)n);
+    return 0;
 }
 
 static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
@@ -573,7 +563,10 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
 /* The whole of FILE ("-": standard input); NULL after printing the error. */
 static char *read_xml_file(const char *path)
 {
-    char *xml = vm_file_read(strcmp(path, "-") == 0 ? "/dev/stdin" : path, "file", NULL);
+    /* a definition has at most 10 MiB (SPEC 3); standard input may be a pipe */
+    char *xml = strcmp(path, "-") == 0
+                    ? vm_fd_read(STDIN_FILENO, "standard input", VM_FILE_MAX_XML, NULL)
+                    : vm_file_read(path, "file", VM_FILE_MAX_XML, NULL);
 
     if (!xml)
         cli_error("%s", vm_error_message());

@@ -62,6 +62,28 @@ like "$ERR" "^error: .*line 1" "with the line it is on"
 vm_run $V list --all --name
 is "$OUT" "" "and nothing was defined"
 
+# a definition an older virtmon stored, with a name the rules now refuse (a
+# tab; 230 bytes): listed with a warning, and it can be destroyed and
+# undefined
+long230=$(printf 'n%.0s' $(seq 1 230))
+for old in "$(printf 'old\tname')" "$long230"; do
+    # as virtmon writes them: with a UUID
+    guest "$old" | sed "s|</name>|</name><uuid>$(cat /proc/sys/kernel/random/uuid)</uuid>|" \
+        > "$VIRTMON_CONFIG_DIR/qemu/$old.xml"
+    vm_run $V list --all --name
+    is "$(printf '%s\n' "$OUT" | grep -cxF "$old")" 1 "an old definition (${#old} bytes) is listed"
+    like "$ERR" "^warning: domain '.*' breaks a rule virtmon now enforces \(a name" \
+        "with a warning"
+    vm_run $V start "$old"
+    is "$(state "$old")" "running (booted)" "it still starts"
+    vm_run $V destroy "$old"
+    is "$RC:$(state "$old")" "0:shut off (destroyed)" "it can be destroyed"
+    vm_run $V undefine "$old"
+    is "$RC" 0 "and undefined"
+    [ ! -e "$VIRTMON_CONFIG_DIR/qemu/$old.xml" ]
+    ok $? "its definition is gone"
+done
+
 # an emulator outside virtmon.conf's list: refused at start, named
 cat > "$VM_TMP/emu.xml" <<XMLEOF
 <domain type='qemu'><name>emu</name><memory>65536</memory>
