@@ -101,6 +101,11 @@ static void install(struct ax_snapshot *snap)
     size_t rows = 0;
 
     if (!snap->connected) {
+        static bool said;
+        /* no snapshot yet (hypervisor, vmIndex map): say why, once */
+        if (!ax_current && !said && (said = true))
+            snmp_log(LOG_ERR, "cannot build a snapshot of '%s': %s\n", snap->uri ? snap->uri : "?",
+                     snap->error ? snap->error : "unknown error");
         /* keep serving the last good snapshot, with its age */
         if (ax_conn_state == 1) {
             snmp_log(LOG_WARNING,

@@ -411,7 +411,7 @@ int graph_find_domains(const char *dir, struct graph_domain **doms, size_t *n)
         if (access(file, F_OK) != 0)
             continue;
         namefile = vm_asprintf("%s/%s/name", dir, e->d_name);
-        name = vm_file_read(namefile, "name file", NULL);
+        name = vm_file_read(namefile, "name file", VM_FILE_MAX_STATE, NULL);
         if (name)
             name[strcspn(name, "\n")] = '\0';
         VM_GROW(*doms, *n, alloc);

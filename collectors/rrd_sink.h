@@ -47,6 +47,11 @@ struct rrd_sink *rrd_sink_open(const char *dir, const char *address);
 /* Closes and frees; NULL-safe. */
 void rrd_sink_free(struct rrd_sink *sink);
 
+/* 0 when path is a regular file or does not exist, so that librrd (or a
+ * local rrdcached) may open it; -1 with an error naming it otherwise (a
+ * FIFO would block the writer, a symlink lead it elsewhere). */
+int rrd_sink_check_file(const char *path);
+
 /* The direct and rrdcached sinks. */
 struct rrd_sink *rrd_sink_direct_open(const char *dir);
 struct rrd_sink *rrd_sink_cached_open(const char *dir, const char *address);

@@ -57,6 +57,10 @@ static int cached_create(struct rrd_sink *sink, const char *file, unsigned int s
         return -1;
     if (rrdcached_conn_is_unix(s->conn)) {
         VM_AUTOFREE char *dir = vm_asprintf("%s%s", s->prefix, file);
+        /* the daemon shares our file system: what would block it is ours to
+         * refuse */
+        if (rrd_sink_check_file(dir) < 0)
+            return -1;
         *strrchr(dir, '/') = '\0';
         if (vm_dir_make(dir, 0755) < 0)
             return -1;

@@ -30,6 +30,8 @@ static int direct_create(struct rrd_sink *sink, const char *file, unsigned int s
     struct stat st;
     int argc = 0;
 
+    if (rrd_sink_check_file(path) < 0)
+        return -1;
     if (stat(path, &st) == 0)
         return 0;
     *strrchr(dir, '/') = '\0';
@@ -63,6 +65,10 @@ static int direct_update(struct rrd_sink *sink, const struct rrd_update *u, size
     for (size_t i = 0; i < n; i++) {
         VM_AUTOFREE char *path = path_of(sink, u[i].file);
         const char *argv[] = {u[i].values};
+        if (rrd_sink_check_file(path) < 0) {
+            failed(ctx, i, vm_error_message());
+            continue;
+        }
         rrd_clear_error();
         if (rrd_update_r(path, NULL, 1, argv) < 0)
             failed(ctx, i, rrd_get_error());

@@ -17,11 +17,11 @@
 #include "util/vm_error.h"
 
 const char cv_usage[] =
-    "Usage: check_virt --mode=state|domains|mem|cpu|node [-U URI] [-d DOMAIN] [-w RANGE]\n"
-    "       [-c RANGE] [-t SECONDS[:STATE]] [--expect=running|shutoff]\n"
+    "Usage: check_virt --mode=state|domains|mem|cpu|node [-U URI] [-d DOMAIN]\n"
+    "       [-w RANGE] [-c RANGE] [-t SECONDS[:STATE]] [--expect=running|shutoff]\n"
     "       [--state-map=STATE=SEVERITY,...] [--missing=SEVERITY] [--not-running]\n"
-    "       [--expect-running=a,b] [--units=%|KB] [--interval SECONDS] [--state-dir DIR]\n"
-    "       [--raw] [-v] [-V] [-h]\n";
+    "       [--expect-running=a,b] [--units=%|KB] [--interval SECONDS]\n"
+    "       [--state-dir DIR] [--raw] [-v] [-V] [-h]\n";
 
 /* Options that belong to some modes only: given to another, they are a
  * mistake in the Nagios command definition, and said so. */
@@ -100,7 +100,10 @@ enum cv_status cv_memory_figure(const struct cv_opts *o, const char *const label
                                 unsigned long long kib, unsigned long long total_kib,
                                 struct cv_memory_figure *fig)
 {
-    double pct = total_kib ? cv_round(100.0 * (double)kib / (double)total_kib, 2) : 0;
+    /* thresholds see the exact value (30.0001 is above 30); people and
+     * graphs see it rounded */
+    double exact = total_kib ? 100.0 * (double)kib / (double)total_kib : 0;
+    double pct = cv_round(exact, 2);
     const struct cv_range *on_kb_w = o->units_kb ? &o->warn : NULL;
     const struct cv_range *on_kb_c = o->units_kb ? &o->crit : NULL;
 
@@ -116,7 +119,7 @@ enum cv_status cv_memory_figure(const struct cv_opts *o, const char *const label
     cv_format_kib(fig->kib, sizeof(fig->kib), kib);
     cv_format_kib(fig->total, sizeof(fig->total), total_kib);
     cv_format_number(fig->pct, sizeof(fig->pct), pct);
-    return cv_status_of(o->units_kb ? (double)kib : pct, &o->warn, &o->crit);
+    return cv_status_of(o->units_kb ? (double)kib : exact, &o->warn, &o->crit);
 }
 
 static const char *const state_words[VM_DOMAIN_STATE_LAST] = {
@@ -145,13 +148,56 @@ static int parse_state_map(const char *text, enum cv_status *map)
     return 0;
 }
 
-static void help(void)
+/* The monitoring-plugins' print_revision: "NAME vX.Y.Z (PACKAGE X.Y.Z)". */
+static void version(const char *progname)
 {
-    printf("check_virt %s: Nagios/Icinga checks of virtual machines (virtmon)\n\n%s\n"
-           "Ranges follow the monitoring-plugins guidelines: N (alert outside 0..N), N:\n"
-           "(below N), ~:N (above N), N:M (outside N..M), @N:M (inside N..M); decimals\n"
-           "and negatives allowed.  -h and -V exit 3, as the monitoring-plugins do.\n",
-           PACKAGE_VERSION, cv_usage);
+    printf("%s v%s (virtmon %s)\n", progname, PACKAGE_VERSION, PACKAGE_VERSION);
+}
+
+/* Every option and mode; no line over 80 columns (tests/integration
+ * check-virt.sh holds it to that). */
+static void help(const char *progname)
+{
+    version(progname);
+    printf("Nagios/Icinga checks of virtual machines and their host, through virtmon.\n\n"
+           "%s\n"
+           "Modes (--mode, or the name of a link: check_virt_state, check_virt_domains,\n"
+           "check_virt_mem, check_virt_cpu, check_virt_node):\n"
+           "  state    one domain's state against what is expected of it\n"
+           "  domains  how many domains run; -w/-c on that number\n"
+           "  mem      one domain's memory: -w/-c on mem_pct (or mem_used, --units=KB)\n"
+           "  cpu      one domain's vCPU use: -w/-c on cpu_pct (100%% = all its vCPUs)\n"
+           "  node     the host's free memory: -w/-c on mem_free_pct\n"
+           "\n"
+           "Options:\n"
+           " -m, --mode=MODE          state, domains, mem, cpu or node\n"
+           " -U, --uri=URI            hypervisor (default: virtmon's default URI)\n"
+           " -d, --domain=DOMAIN      name, UUID or id (state, mem, cpu)\n"
+           " -w, --warning=RANGE      warning range\n"
+           " -c, --critical=RANGE     critical range\n"
+           " -t, --timeout=SECONDS[:STATE]\n"
+           "                          give up after SECONDS (default 10) with STATE\n"
+           "                          (default UNKNOWN)\n"
+           "     --expect=running|shutoff\n"
+           "                          state: what is OK (default running)\n"
+           "     --state-map=STATE=SEVERITY,...\n"
+           "                          state: override single states (shutoff=warning)\n"
+           "     --missing=SEVERITY   state: a domain that does not exist (CRITICAL)\n"
+           "     --not-running        domains: -w/-c on the domains not running\n"
+           "     --expect-running=a,b domains: CRITICAL naming each one not running\n"
+           "     --units=%%|KB         mem: thresholds on mem_pct (%%) or mem_used (KB)\n"
+           "     --interval=SECONDS   cpu: between two readings without a sample (1)\n"
+           "     --state-dir=DIR      cpu: where the samples are kept\n"
+           "     --raw                cpu: 100%% = one host core\n"
+           " -v, --verbose            long output with details\n"
+           " -V, --version            print the version and exit 3\n"
+           " -h, --help               print this help and exit 3\n"
+           "\n"
+           "Ranges follow the monitoring-plugins guidelines: N (alert outside 0..N),\n"
+           "N: (below N), ~:N (above N), N:M (outside N..M), @N:M (inside N..M);\n"
+           "decimals and negatives allowed.  Values are compared exact and printed\n"
+           "rounded.  Severities: OK, WARNING, CRITICAL, UNKNOWN, in any case.\n",
+           cv_usage);
 }
 
 int main(int argc, char **argv)
@@ -265,8 +311,8 @@ int main(int argc, char **argv)
         case 'S': o.state_dir = optarg; opt = OPT_CPU; break;
         case 'r': o.raw = true; opt = OPT_CPU; break;
         case 'v': o.verbose++; break;
-        case 'V': printf("check_virt %s\n", PACKAGE_VERSION); return CV_UNKNOWN;
-        case 'h': help(); return CV_UNKNOWN;
+        case 'V': version(base); return CV_UNKNOWN;
+        case 'h': help(base); return CV_UNKNOWN;
         default: {
             VM_AUTOFREE char *msg = vm_asprintf("unknown option or missing argument '%s'",
                                                 argv[optind - 1]);

@@ -67,7 +67,7 @@ int cv_cpu_sample_parse(char *text, const char *uri, const char *uuid, struct cv
 int cv_cpu_sample_load(const char *path, const char *uri, const char *uuid,
                        struct cv_cpu_sample *s)
 {
-    VM_AUTOFREE char *data = vm_file_read(path, "cpu sample", NULL);
+    VM_AUTOFREE char *data = vm_file_read(path, "cpu sample", VM_FILE_MAX_STATE, NULL);
     int ret = data ? cv_cpu_sample_parse(data, uri, uuid, s) : -1;
 
     vm_error_reset();

@@ -83,7 +83,7 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
     char *dir = NULL, *path = NULL, *over = NULL;
     char uuid[VM_UUID_STRING_BUFLEN], pcts[32];
     const char *uri = vm_connect_get_uri(conn);
-    double pct, vcpus;
+    double pct, exact, vcpus;
     /* a sample younger than this says more about timer jitter than the guest */
     uint64_t min_age_ns = (uint64_t)(fmin(o->interval, 1.0) * 1e9);
 
@@ -139,11 +139,13 @@ _Noreturn void cv_mode_cpu(const struct cv_opts *o)
      * measured), not load.  normalised: 100 % = every vCPU busy; raw:
      * 100 % = one host core. */
     pct = fmin(pct, 100);
-    pct = cv_round(o->raw ? pct * vcpus : pct, 2);
+    exact = o->raw ? pct * vcpus : pct;
+    /* thresholds see the exact value; the output shows it rounded */
+    pct = cv_round(exact, 2);
     struct cv_perf perf = {.label = "cpu_pct", .value = pct, .uom = "%", .warn = &o->warn,
                            .crit = &o->crit, .has_min = true, .has_max = true,
                            .max = o->raw ? 100 * vcpus : 100};
-    r.status = cv_status_of(pct, &o->warn, &o->crit);
+    r.status = cv_status_of(exact, &o->warn, &o->crit);
     cv_format_number(pcts, sizeof(pcts), pct);
     r.text = vm_asprintf(o->raw ? "%s%s%s%s uses %s%% of a host core (%.0f vCPU%s)%s"
                                 : "%s%s%s%s uses %s%% of its %.0f vCPU%s%s",

@@ -541,6 +541,21 @@ static int read_action(const struct reader *r, xmlNodePtr dom, const char *name,
     return 0;
 }
 
+int vm_domain_def_check_limits(const struct vm_domain_def *def, const char **why)
+{
+    if (vm_domain_name_check(def->name, why) < 0)
+        return -1;
+    if (def->vcpus > VM_DOMAIN_VCPUS_MAX) {
+        *why = "more than 4096 vCPUs";
+        return -1;
+    }
+    if (def->memory_kib == 0) {
+        *why = "memory of 0";
+        return -1;
+    }
+    return 0;
+}
+
 int vm_domain_name_check(const char *name, const char **why)
 {
     size_t len = strlen(name);
@@ -629,6 +644,11 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     }
     if (read_memory(r, n, &def->memory_kib) < 0)
         return NULL;
+    if (def->memory_kib == 0 && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
+        vm_report_error(VM_ERR_XML, "%s: line %ld: <memory> must be at least 1 KiB", r->what,
+                        xmlGetLineNo(n));
+        return NULL;
+    }
     def->cur_memory_kib = def->memory_kib;
     if ((n = vm_xml_child(node, "currentMemory"))) {
         if (read_memory(r, n, &def->cur_memory_kib) < 0)
@@ -646,6 +666,11 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
         if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
             read_uint(r, n, 1, &def->vcpus) < 0)
             return NULL;
+        if (def->vcpus > VM_DOMAIN_VCPUS_MAX && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
+            vm_report_error(VM_ERR_XML, "%s: line %ld: <vcpu> %u is more than %d vCPUs", r->what,
+                            xmlGetLineNo(n), def->vcpus, VM_DOMAIN_VCPUS_MAX);
+            return NULL;
+        }
     }
     if ((n = vm_xml_child(node, "os")) && read_os(r, n, def) < 0)
         return NULL;

@@ -106,9 +106,10 @@ struct vm_domain_def {
 enum vm_domain_parse_flags {
     /* Allow libvirt's test namespace element <test:runstate> (fixtures only). */
     VM_DOMAIN_PARSE_TEST_RUNSTATE = 1 << 0,
-    /* A definition virtmon stored itself: a name that only a later rule
-     * refuses (control characters, over VM_DOMAIN_NAME_MAX bytes) is read,
-     * so that the domain stays listed and can be destroyed and undefined. */
+    /* A definition virtmon stored itself: what only a later rule refuses (a
+     * name with control characters or over VM_DOMAIN_NAME_MAX bytes, more
+     * than VM_DOMAIN_VCPUS_MAX vCPUs, memory 0) is read, so that the domain
+     * stays listed and can be destroyed and undefined. */
     VM_DOMAIN_PARSE_LEGACY_NAME = 1 << 1,
 };
 
@@ -116,8 +117,13 @@ enum vm_domain_parse_flags {
  * logs, and makes file names). */
 #define VM_DOMAIN_NAME_MAX 200
 
-/* Largest domain document read or accepted. */
-#define VM_DOMAIN_XML_MAX (10 * 1024 * 1024)
+/* Most vCPUs a definition may have. */
+#define VM_DOMAIN_VCPUS_MAX 4096
+
+/* 0 when def keeps every rule that VM_DOMAIN_PARSE_LEGACY_NAME relaxes,
+ * else -1 with *why a static text naming the first it breaks. */
+int vm_domain_def_check_limits(const struct vm_domain_def *def, const char **why);
+
 
 /* 0 when name follows the rules of SPEC 3 (UTF-8 except '/' and control
  * characters, 1 to VM_DOMAIN_NAME_MAX bytes), else -1 with *why set to a

@@ -64,7 +64,7 @@ static enum vm_drv_open_result qemu_open(struct vm_connect *conn, const struct v
     xmlInitParser();
     VM_NEW(p);
     p->system = system;
-    if (qemu_conf_load(&p->conf, system) < 0 || qemu_dirs_init(&p->dirs, system) < 0) {
+    if (qemu_conf_load(&p->conf, system) < 0 || qemu_dirs_init(&p->dirs, system, flags & VM_CONNECT_RO) < 0) {
         qemu_conf_clear(&p->conf);
         free(p);
         return VM_DRV_OPEN_ERROR;

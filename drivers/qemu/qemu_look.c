@@ -373,6 +373,7 @@ static void gather_one(struct each *e, size_t i)
     bool want_active = (e->list_flags & both) == 0 || (e->list_flags & VM_LIST_ACTIVE);
     bool want_inactive = (e->list_flags & both) == 0 || (e->list_flags & VM_LIST_INACTIVE);
     struct qemu_look l;
+    const char *why;
 
     if (qemu_look(e->p, e->names[i], QEMU_LOOK_MONITOR | QEMU_LOOK_BULK, e->procs, &l) < 0) {
         /* vanished (undefined, transient stopped) since it was listed is
@@ -382,10 +383,10 @@ static void gather_one(struct each *e, size_t i)
         vm_error_reset();
         return;
     }
-    if (l.def && vm_domain_name_check(l.def->name, &(const char *){NULL}) < 0)
-        VM_WARN("domain '%s' has a name that virtmon no longer accepts: it can be destroyed "
-                "and undefined, and defined again under a valid name",
-                l.def->name);
+    if (l.def && vm_domain_def_check_limits(l.def, &why) < 0)
+        VM_WARN("domain '%s' breaks a rule virtmon now enforces (%s): it can be destroyed "
+                "and undefined, and defined again as the rules allow",
+                l.def->name, why);
     if (l.active ? want_active : want_inactive)
         e->results[i] = e->gather(e->conn, e->p, &l, e->opaque);
     qemu_look_release(&l);

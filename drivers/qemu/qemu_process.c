@@ -136,7 +136,7 @@ char *qemu_process_log_tail(const char *logpath)
 
 pid_t qemu_process_read_pid(const char *pidfile)
 {
-    VM_AUTOFREE char *text = vm_file_read_max(pidfile, "pidfile", 64, NULL);
+    VM_AUTOFREE char *text = vm_file_read(pidfile, "pidfile", 64, NULL);
     long pid;
 
     vm_error_reset();

@@ -21,7 +21,7 @@
 #include "util/vm_error.h"
 #include "util/vm_file.h"
 
-int qemu_dirs_init(struct qemu_dirs *dirs, bool system)
+int qemu_dirs_init(struct qemu_dirs *dirs, bool system, bool readonly)
 {
     enum vm_dir_scope scope = system ? VM_DIR_SCOPE_SYSTEM : VM_DIR_SCOPE_USER;
     VM_AUTOFREE char *autostart = NULL;
@@ -31,9 +31,16 @@ int qemu_dirs_init(struct qemu_dirs *dirs, bool system)
         !(dirs->run = vm_dir_file(VM_DIR_RUNTIME, scope, "qemu")) ||
         !(dirs->save = vm_dir_file(VM_DIR_STATE, scope, "qemu")))
         goto error;
+    /* the runtime dir holds the locks every look takes */
+    if (vm_dir_make(dirs->run, 0700) < 0)
+        goto error;
+    /* read-only work creates nothing where definitions and images live (a
+     * read-only state dir must not stop 'virtmon -r list'); what is
+     * missing there is simply empty */
+    if (readonly)
+        return 0;
     autostart = vm_asprintf("%s/autostart", dirs->cfg);
-    if (vm_dir_make(autostart, 0755) < 0 || vm_dir_make(dirs->run, 0700) < 0 ||
-        vm_dir_make(dirs->save, 0700) < 0)
+    if (vm_dir_make(autostart, 0755) < 0 || vm_dir_make(dirs->save, 0700) < 0)
         goto error;
     return 0;
 error:
@@ -128,14 +135,11 @@ void qemu_unlock(int fd)
         close(fd);  /* closing drops the flock */
 }
 
-/* Every state file virtmon writes is tiny; a larger one is not ours. */
-#define STATE_FILE_MAX (64 * 1024)
-
 /* Reads a small JSON file; NULL (no error) when absent, NULL + error when
  * unreadable or garbled. */
 static json_object *read_json(const char *path, bool *absent)
 {
-    char *text = vm_file_read_max(path, "state file", STATE_FILE_MAX, NULL);
+    char *text = vm_file_read(path, "state file", VM_FILE_MAX_STATE, NULL);
     json_object *obj;
 
     *absent = false;
@@ -276,7 +280,7 @@ int qemu_next_id(const struct qemu_dirs *dirs)
 struct vm_domain_def *qemu_def_read(const char *path)
 {
     VM_AUTOFREE char *xml =
-        vm_file_read_max(path, "domain definition", VM_DOMAIN_XML_MAX, NULL);
+        vm_file_read(path, "domain definition", VM_FILE_MAX_XML, NULL);
 
     return xml ? vm_domain_def_parse_string(xml, VM_DOMAIN_PARSE_LEGACY_NAME) : NULL;
 }

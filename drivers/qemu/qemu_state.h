@@ -22,8 +22,9 @@ struct qemu_dirs {
 };
 
 /* The directories for a scope (system: root's column; session: the user's),
- * created if missing.  -1 with an error. */
-int qemu_dirs_init(struct qemu_dirs *dirs, bool system);
+ * created if missing (for a read-only connection only the runtime dir, for
+ * the locks).  -1 with an error. */
+int qemu_dirs_init(struct qemu_dirs *dirs, bool system, bool readonly);
 void qemu_dirs_clear(struct qemu_dirs *dirs);
 
 /* A domain's files. */

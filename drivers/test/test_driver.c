@@ -109,7 +109,7 @@ static enum vm_drv_open_result test_open(struct vm_connect *conn, const struct v
                             uri->path);
             return VM_DRV_OPEN_ERROR;
         }
-        if (!(file = vm_file_read(uri->path, "test driver fixture", &len)))
+        if (!(file = vm_file_read(uri->path, "test driver fixture", VM_FILE_MAX_XML, &len)))
             return VM_DRV_OPEN_ERROR;
         xml = file;
     }

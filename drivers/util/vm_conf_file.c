@@ -178,7 +178,7 @@ struct vm_conf *vm_conf_parse(const char *data, size_t len, const char *name)
 struct vm_conf *vm_conf_read_file(const char *path, bool missing_ok)
 {
     size_t len;
-    VM_AUTOFREE char *data = vm_file_read(path, "configuration file", &len);
+    VM_AUTOFREE char *data = vm_file_read(path, "configuration file", VM_FILE_MAX_CONFIG, &len);
     struct vm_conf *conf;
 
     if (!data) {

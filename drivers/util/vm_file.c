@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,42 +13,46 @@
 #include "vm_error.h"
 #include "vm_file.h"
 
-char *vm_file_read(const char *path, const char *what, size_t *len)
+char *vm_fd_read(int fd, const char *what, size_t max, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
     struct vm_buf buf = VM_BUF_INIT;
     char chunk[65536];
-    size_t n;
     int err;
 
-    if (!f)
-        goto error;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        vm_buf_add_len(&buf, chunk, n);
-    if (ferror(f)) {
-        fclose(f);
-        vm_buf_clear(&buf);
-        goto error;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            vm_buf_clear(&buf);
+            vm_report_system_error(err, "cannot read %s", what);
+            errno = err;
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        if (buf.len + (size_t)n > max) {
+            vm_buf_clear(&buf);
+            vm_report_error(VM_ERR_SYSTEM, "%s is larger than %zu bytes: refused", what, max);
+            errno = EFBIG;
+            return NULL;
+        }
+        vm_buf_add_len(&buf, chunk, (size_t)n);
     }
-    fclose(f);
     if (len)
         *len = buf.len;
     return vm_buf_steal(&buf);
-error:
-    err = errno;
-    vm_report_system_error(err, "cannot read %s '%s'", what, path);
-    errno = err;
-    return NULL;
 }
 
-char *vm_file_read_max(const char *path, const char *what, size_t max, size_t *len)
+char *vm_file_read(const char *path, const char *what, size_t max, size_t *len)
 {
     /* O_NONBLOCK: a FIFO planted where a file should be must not hang us;
-     * only a regular file is read at all */
+     * only a regular file is read at all (not /dev/zero, not a directory) */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct vm_buf buf = VM_BUF_INIT;
+    VM_AUTOFREE char *named = NULL;
     struct stat st;
-    char chunk[65536];
+    char *data;
     int err;
 
     if (fd < 0) {
@@ -69,34 +74,19 @@ char *vm_file_read_max(const char *path, const char *what, size_t max, size_t *l
         errno = EINVAL;
         return NULL;
     }
-    for (;;) {
-        ssize_t n = read(fd, chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = errno;
-            close(fd);
-            vm_buf_clear(&buf);
-            vm_report_system_error(err, "cannot read %s '%s'", what, path);
-            errno = err;
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        if (buf.len + (size_t)n > max) {
-            close(fd);
-            vm_buf_clear(&buf);
-            vm_report_error(VM_ERR_SYSTEM, "%s '%s' is larger than %zu bytes: refused", what,
-                            path, max);
-            errno = EFBIG;
-            return NULL;
-        }
-        vm_buf_add_len(&buf, chunk, (size_t)n);
+    if ((uintmax_t)st.st_size > max) {
+        close(fd);
+        vm_report_error(VM_ERR_SYSTEM, "%s '%s' is larger than %zu bytes: refused", what, path,
+                        max);
+        errno = EFBIG;
+        return NULL;
     }
+    named = vm_asprintf("%s '%s'", what, path);
+    data = vm_fd_read(fd, named, max, len);
+    err = errno;
     close(fd);
-    if (len)
-        *len = buf.len;
-    return vm_buf_steal(&buf);
+    errno = err;
+    return data;
 }
 
 int vm_file_write_atomic(const char *path, const char *data, size_t len, unsigned int mode)

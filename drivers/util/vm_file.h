@@ -7,14 +7,22 @@
 #include <stddef.h>
 
 /* The whole of path, NUL-terminated (free with free()), its length in *len
- * when len is not NULL.  NULL with a system error "cannot read WHAT 'PATH':
- * ..." (errno is kept for callers that treat ENOENT specially). */
-char *vm_file_read(const char *path, const char *what, size_t *len);
+ * when len is not NULL.  Every input has a bound (SPEC 11): the file is
+ * opened without blocking (a FIFO never hangs us), must be a regular file
+ * (not /dev/zero, not a directory), and is refused past max bytes.  NULL
+ * with an error naming WHAT and PATH (errno kept: ENOENT for a missing
+ * file, EINVAL not regular, EFBIG too large). */
+char *vm_file_read(const char *path, const char *what, size_t max, size_t *len);
 
-/* As vm_file_read(), for files others may have planted or grown: opened
- * without blocking, refused unless a regular file, and refused (EFBIG)
- * past max bytes, each with an error naming it. */
-char *vm_file_read_max(const char *path, const char *what, size_t max, size_t *len);
+/* The rest of fd (a pipe, standard input), at most max bytes; what names it
+ * in errors.  NULL with an error. */
+char *vm_fd_read(int fd, const char *what, size_t max, size_t *len);
+
+/* Bounds of SPEC 11. */
+#define VM_FILE_MAX_XML (10 * 1024 * 1024)     /* definitions, fixtures */
+#define VM_FILE_MAX_INDEX (16 * 1024 * 1024)   /* the subagent's vmIndex map */
+#define VM_FILE_MAX_STATE (64 * 1024)          /* other state and sample files */
+#define VM_FILE_MAX_CONFIG (1024 * 1024)       /* configuration files */
 
 /* Replaces path with data atomically (a temporary file in the same
  * directory, fsync, rename), so a reader in another process sees the old or

@@ -140,11 +140,14 @@ I="$VM_TMP/icinga2"
 mkdir -p "$I/cache"
 chmod o+x "$VM_TMP"
 chmod 1777 "$I/cache"
+# a copy: the checkout may lie where icinga cannot enter (/root/src/...)
+cp "$abs_top_srcdir/docs/icinga2-check_virt.conf" "$I/check_virt.conf"
+chmod 0644 "$I/check_virt.conf"
 cat > "$I/icinga2.conf" <<CFG
 include <itl>
 include <plugins>
 const PluginDir = "$N/plugins"
-include "$abs_top_srcdir/docs/icinga2-check_virt.conf"
+include "$I/check_virt.conf"
 CFG
 vm_run icinga2 daemon -C -c "$I/icinga2.conf" -DCacheDir="$I/cache"
 like "$OUT" "Finished validating the configuration" "icinga2 daemon -C: the example is valid"

@@ -20,10 +20,21 @@ printf 'suspend web1\ndomstate web1\nquit\ndomstate test\n' | $VM_TEST_WRAPPER $
 is "$(cat "$VM_TMP/out")" "Domain 'web1' suspended
 
 paused" "commands from standard input run in order until quit"
-# On a terminal (script(1) gives it one) each command gets a prompt.
-printf 'domstate test\nquit\n' | script -qec "$VM_TEST_WRAPPER $V" /dev/null | tr -d '\r' \
-    > "$VM_TMP/tty"
-like "$(cat "$VM_TMP/tty")" '^virtmon # running$' "a terminal gets the 'virtmon # ' prompt"
+# On a terminal (script(1) gives it one) each command gets a prompt.  Each
+# line is typed once the prompt is there, as a person would: typed ahead,
+# the terminal's echo would race the prompt (a slow ASan start lost it).
+mkfifo "$VM_TMP/keys"
+script -qfec "$VM_TEST_WRAPPER $V" "$VM_TMP/tty" < "$VM_TMP/keys" > /dev/null 2>&1 &
+spid=$!
+exec 3> "$VM_TMP/keys"
+wait_for "$VM_TMP/tty" 'virtmon # ' 30
+printf 'domstate test\n' >&3
+wait_for "$VM_TMP/tty" 'running' 30
+printf 'quit\n' >&3
+exec 3>&-
+wait "$spid"
+like "$(tr -d '\r' < "$VM_TMP/tty")" '^virtmon # (domstate test)?$' "a terminal gets the 'virtmon # ' prompt"
+like "$(tr -d '\r' < "$VM_TMP/tty")" '^running$' "and the command's answer"
 
 # define - reads the XML from standard input.
 printf "<domain type='qemu'><name>piped</name><memory>1024</memory></domain>" |

@@ -95,7 +95,8 @@ rrdcached_start "$RC_DIR"
 next_second
 vm_run "$COLLECTOR" -c "$U" -d "$R" --daemon "$D" --once
 is "$RC" 1 "a directory in place of a file: exit 1"
-like "$ERR" "$u1/domain.rrd: cannot update: Not a regular file" "logged, with the daemon's reason"
+like "$ERR" "$u1/domain.rrd: cannot create: '[^']*' is a directory, not a regular file" \
+    "logged, refused before the daemon opens it"
 ok $([ "$(last_time "$R/$u2/domain.rrd" --daemon "$D")" -gt "$t3" ] && \
      [ "$(last_time "$R/host.rrd" --daemon "$D")" -gt "$t3" ]; echo $?) "the others are updated"
 

@@ -102,17 +102,28 @@ ok $([ -f "$R/$u7/domain.rrd" ] && [ -f "$R/$u7/disk-vda.rrd" ] && [ -f "$R/$u7/
     "a new domain gets its files on first sight"
 is "$(last_time "$R/$u6/domain.rrd")" "$before6" "a vanished domain keeps its files, untouched"
 
-# 3. files that cannot be updated: one replaced by a directory, one
-# corrupted (root ignores mode bits, so neither is a permission)
+# 3. files that cannot be updated: one replaced by a directory, one by a
+# FIFO (librrd would block on it), one by a symlink (never followed), one
+# corrupted (root ignores mode bits, so none is a permission)
 u1=$(uuid_of 1)
 u3=$(uuid_of 3)
+u4=$(uuid_of 4)
 rm "$R/$u1/domain.rrd" && mkdir "$R/$u1/domain.rrd"
+rm "$R/$u4/domain.rrd" && mkfifo "$R/$u4/domain.rrd"
+printf 'outside' > "$VM_TMP/outside"
+rm "$R/$u4/disk-vda.rrd" && ln -s "$VM_TMP/outside" "$R/$u4/disk-vda.rrd"
 printf 'not an RRD file at all' > "$R/$u3/disk-vda.rrd"
 before=$(last_time "$R/$u2/domain.rrd")
 next_second
 vm_run "$COLLECTOR" -c "$U" -d "$R" --once
 is "$RC" 1 "--once exits 1 when some files failed"
-like "$ERR" "$u1/domain.rrd: cannot update" "the directory in place of a file is logged"
+like "$ERR" "$u1/domain.rrd: cannot create: '[^']*' is a directory, not a regular file" \
+    "the directory in place of a file is logged"
+like "$ERR" "$u4/domain.rrd: cannot create: '[^']*' is a FIFO, not a regular file" \
+    "the FIFO in place of a file is refused, not opened"
+like "$ERR" "$u4/disk-vda.rrd: cannot create: '[^']*' is a symbolic link, not a regular file" \
+    "the symlink in place of a file is refused"
+is "$(cat "$VM_TMP/outside")" outside "and what it points to is untouched"
 like "$ERR" "$u3/disk-vda.rrd: cannot update" "the corrupted file is logged"
 ok $([ "$(last_time "$R/$u2/domain.rrd")" -gt "$before" ] && \
      [ "$(last_time "$R/$u3/domain.rrd")" -gt "$before" ] && \
