@@ -89,7 +89,11 @@ static int affinity_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
             if (found)
                 ax_set_int(req, VMCPUAFFINITY_ENABLE);  /* no pinning: every host CPU */
             else
-                netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+                /* the not-accessible index column (and anything but the
+                 * one column) is no object, as in every other table */
+                netsnmp_set_request_error(reqinfo, req,
+                                          col == COLUMN_VMCPUAFFINITY ? SNMP_NOSUCHINSTANCE
+                                                                      : SNMP_NOSUCHOBJECT);
             continue;
         }
         if (reqinfo->mode != MODE_GETNEXT)

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "agentx_audit.h"
 #include "agentx_control.h"
 #include "agentx_notify.h"
 #include "mibdefs/virtmonVmTable_columns.h"
@@ -184,10 +185,10 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
     if (r < 0) {
         err = vm_error_code() == VM_ERR_NOT_SUPPORTED ? SNMP_ERR_RESOURCEUNAVAILABLE
                                                        : SNMP_ERR_COMMITFAILED;
-        snmp_log(LOG_WARNING, "SET by %s: %s of domain '%s' failed: %s\n", requester,
+        snmp_log(LOG_WARNING, "SET %s: %s of domain '%s' failed: %s\n", requester,
                  op_name(op), vm->name, vm_error_message());
     } else {
-        snmp_log(LOG_NOTICE, "SET by %s: %s of domain '%s' done\n", requester, op_name(op),
+        snmp_log(LOG_NOTICE, "SET %s: %s of domain '%s' done\n", requester, op_name(op),
                  vm->name);
         /* the next GET shows it at once, not at the next refresh */
         if (op != AX_OP_UNDEFINE && (st = vm_domain_get_stats(dom, 0))) {
@@ -278,6 +279,8 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
     unsigned char uuid[VM_UUID_BUFLEN];
     int err = SNMP_ERR_NOERROR;
     const char *what = start ? "define and start" : "define";
+    int next_before = map ? ax_index_map_peek(map) : 0;
+    bool assigned = false;
 
     struct vm_domain *same = conn ? vm_domain_lookup_by_name(conn, nv->name) : NULL;
 
@@ -293,14 +296,19 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
                             vm_domain_get_name(dom), nv->name);
             err = SNMP_ERR_INCONSISTENTVALUE;
         } else if (vm_domain_get_uuid(dom, uuid) < 0 ||
-                   ax_index_map_assign(map, uuid, nv->index) < 0 ||
-                   (start && vm_domain_start(dom, 0) < 0)) {
+                   ax_index_map_assign(map, uuid, nv->index) < 0) {
             err = SNMP_ERR_COMMITFAILED;
+        } else if (start && vm_domain_start(dom, 0) < 0) {
+            err = SNMP_ERR_COMMITFAILED;
+            assigned = true;
         }
         if (err != SNMP_ERR_NOERROR) {
-            /* a failed operation changes nothing: take the definition back */
+            /* a failed operation changes nothing: take the definition back,
+             * and its index (the next GET of NextIndex is as before) */
             char *msg = vm_strdup(vm_error_message());
             vm_domain_undefine(dom, 0);
+            if (assigned)
+                ax_index_map_release(map, uuid, next_before);
             vm_report_error(VM_ERR_OPERATION_FAILED, "%s", msg);
             free(msg);
         }
@@ -310,29 +318,15 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
                   : SNMP_ERR_COMMITFAILED;
     }
     if (err != SNMP_ERR_NOERROR)
-        snmp_log(LOG_WARNING, "SET by %s: %s of domain '%s' as vmIndex %d failed: %s\n",
+        snmp_log(LOG_WARNING, "SET %s: %s of domain '%s' as vmIndex %d failed: %s\n",
                  requester, what, nv->name,
                  nv->index, vm_error_message());
     else
-        snmp_log(LOG_NOTICE, "SET by %s: %s of domain '%s' as vmIndex %d done\n", requester,
+        snmp_log(LOG_NOTICE, "SET %s: %s of domain '%s' as vmIndex %d done\n", requester,
                  what, nv->name, nv->index);
     vm_error_reset();
     vm_domain_free(dom);
     ax_refresher_conn_unlock(refresher);
     ax_refresher_poke(refresher);
     return err;
-}
-
-/* Who asked, for the audit log: through AgentX the master checked access,
- * and the PDU carries what it forwarded. */
-char *ax_requester(void *info)
-{
-    netsnmp_agent_request_info *reqinfo = info;
-    netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
-
-    if (pdu && pdu->securityName && pdu->securityNameLen)
-        return vm_asprintf("user '%.*s'", (int)pdu->securityNameLen, pdu->securityName);
-    if (pdu && pdu->community && pdu->community_len)
-        return vm_asprintf("community '%.*s'", (int)pdu->community_len, (char *)pdu->community);
-    return vm_strdup("the master agent (AgentX)");
 }

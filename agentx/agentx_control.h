@@ -70,8 +70,4 @@ int ax_control_define_check(const struct ax_new_vm *nv, bool start);
  * logged like ax_control_apply.  A failed start undefines again. */
 int ax_control_define(const struct ax_new_vm *nv, bool start, const char *requester);
 
-/* Who sent the SET being processed, for the audit log; caller frees.
- * (net-snmp's agent_request_info, void here to keep this header plain.) */
-char *ax_requester(void *reqinfo);
-
 #endif /* AGENTX_CONTROL_H */

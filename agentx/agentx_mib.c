@@ -32,10 +32,17 @@ static const struct ax_table *const tables[] = {
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
-void ax_mib_register(void)
+/* Our subtrees are registered with the first snapshot, not before: an
+ * NMS polling a restarted agent must not read vmNumber 0 and an empty
+ * vmTable (every VM gone) while the first bulk call runs.  Until then the
+ * master (or --listen) answers noSuchObject there. */
+static bool registered;
+
+static void register_tables(void)
 {
     for (size_t i = 0; i < NTABLES; i++)
         ax_table_register(tables[i]);
+    registered = true;
 }
 
 /* true when the two snapshots have different sets of vmIndex (rows were
@@ -123,6 +130,8 @@ static void install(struct ax_snapshot *snap)
         ax_notify_hypervisor(true, snap->uri, 1);
     }
     ax_conn_state = 1;
+    if (!registered)
+        register_tables();
     {
         /* notifications while both snapshots are alive (deleted rows are
          * only in the old one) */

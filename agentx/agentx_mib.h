@@ -9,12 +9,10 @@
 
 #include "agentx_snapshot.h"
 
-/* Registers every scalar and table under the master. */
-void ax_mib_register(void);
-
 /* Installs snap (taking ownership) as what requests see; a disconnected
  * snapshot keeps the last good tables and only marks the host
- * disconnected.  Returns the snapshot now served. */
+ * disconnected.  The first connected one registers every scalar and table
+ * (under the master, or for --listen): nothing of ours is served before. */
 void ax_mib_install(struct ax_snapshot *snap);
 
 /* Marks a SET in progress (from its first phase to its last): snapshots

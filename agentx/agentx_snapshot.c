@@ -141,6 +141,19 @@ int ax_index_map_peek(const struct ax_index_map *map)
     return map->next < 0x7fffffff ? map->next : 0;
 }
 
+int ax_index_map_release(struct ax_index_map *map, const unsigned char *uuid, int next)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0) {
+            map->e[i] = map->e[--map->n];
+            break;
+        }
+    }
+    if (next > 0 && next <= map->next)
+        map->next = next;
+    return index_map_save(map);
+}
+
 bool ax_index_map_taken(const struct ax_index_map *map, int index)
 {
     if (index >= map->next)
@@ -195,6 +208,7 @@ void ax_snapshot_free(struct ax_snapshot *snap)
     for (size_t i = 0; i < snap->nvms; i++) {
         struct ax_vm *vm = &snap->vms[i];
         free(vm->name);
+        free(vm->xml);
         free(vm->os_type);
         free(vm->type);
         free(vm->vcpu_us);
@@ -394,6 +408,31 @@ static int cmp_vm(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Each domain's definition, for virtmonVmConfigXml: taken with the
+ * snapshot (so a redefinition shows at the next refresh), never per
+ * request.  dumpxml without --security-info: no secrets reach SNMP.  A
+ * domain whose XML cannot be had (gone meanwhile) reads empty. */
+static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap)
+{
+    struct vm_domain **doms = NULL;
+    int n = vm_connect_list_domains(conn, &doms, 0);
+
+    for (int i = 0; i < n; i++) {
+        unsigned char uuid[VM_UUID_BUFLEN];
+        if (vm_domain_get_uuid(doms[i], uuid) < 0)
+            continue;
+        for (size_t k = 0; k < snap->nvms; k++) {
+            if (memcmp(snap->vms[k].uuid, uuid, VM_UUID_BUFLEN) == 0) {
+                snap->vms[k].xml = vm_domain_get_xml(doms[i], 0);
+                break;
+            }
+        }
+    }
+    if (n >= 0)
+        vm_domain_list_free(doms, (size_t)n);
+    vm_error_reset();
+}
+
 struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_map *map,
                                       const char *uri)
 {
@@ -434,6 +473,7 @@ struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_m
         fill_vm(&snap->vms[snap->nvms++], stats[i], e, now);
     }
     vm_domain_stats_list_free(stats, (size_t)n);
+    add_definitions(conn, snap);
     qsort(snap->vms, snap->nvms, sizeof(*snap->vms), cmp_vm);
     snap->next_free_index = ax_index_map_peek(map);
     return snap;

@@ -51,6 +51,7 @@ struct ax_vm {
     size_t ndisks;
     struct ax_nic *nics;
     size_t nnics;
+    char *xml;                  /* its dumpxml (no secrets), or NULL */
 };
 
 struct ax_snapshot {
@@ -94,6 +95,12 @@ bool ax_index_map_taken(const struct ax_index_map *map, int index);
 /* Gives uuid the free index (a row created through virtmonVmConfigTable)
  * and saves; -1 with an error when taken or not saved. */
 int ax_index_map_assign(struct ax_index_map *map, const unsigned char *uuid, int index);
+
+/* Takes back what ax_index_map_assign gave uuid, for a create that failed
+ * (SPEC 8: a failed create leaves its index free), and sets the next free
+ * index back to next when it is not below it.  -1 with an error when the
+ * map cannot be saved. */
+int ax_index_map_release(struct ax_index_map *map, const unsigned char *uuid, int next);
 
 /* The refresher: a thread that builds snapshots. */
 struct ax_refresher;

@@ -91,8 +91,8 @@ void ax_table_clear(const struct ax_table *t)
 {
     netsnmp_tdata_row *row;
 
-    if (t->kind == AX_ROWS_CUSTOM || t->kind == AX_ROWS_SHARED)
-        return;
+    if (t->kind == AX_ROWS_CUSTOM || t->kind == AX_ROWS_SHARED || !t->state->tdata)
+        return;     /* nothing registered yet */
     while ((row = netsnmp_tdata_row_first(t->state->tdata)))
         netsnmp_tdata_remove_and_delete_row(t->state->tdata, row);
     free(t->state->rows);

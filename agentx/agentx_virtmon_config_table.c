@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agentx_audit.h"
 #include "agentx_control.h"
 #include "agentx_mib.h"
 #include "agentx_table.h"
@@ -102,6 +103,31 @@ static int req_index(netsnmp_request_info *req)
                                                                  : -1;
 }
 
+static const char *rs_name(long rs)
+{
+    static const char *const names[] = {"", "active", "notInService", "notReady",
+                                        "createAndGo", "createAndWait", "destroy"};
+
+    return rs >= 1 && rs <= 6 ? names[rs] : "values";
+}
+
+/* The audit line of a RowStatus SET refused before it did anything. */
+static void audit_refusal(netsnmp_agent_request_info *reqinfo, const struct ax_vm *vm,
+                          const struct ax_new_vm *nv, long rs, int err)
+{
+    const char *name = vm ? vm->name : nv->name;
+    VM_AUTOFREE char *what = NULL;
+
+    if (name)
+        what = vm_asprintf("virtmonVmConfigRowStatus %s of domain '%s' as vmIndex %d%s",
+                           rs_name(rs), name, nv->index,
+                           rs == RS_DESTROY && !vm ? " (no such row)" : "");
+    else
+        what = vm_asprintf("virtmonVmConfigRowStatus %s of vmIndex %d%s", rs_name(rs),
+                           nv->index, rs == RS_DESTROY ? " (no such row: its domain is gone)" : "");
+    ax_audit_refused(reqinfo, what, err);
+}
+
 /* One row's varbinds of a SET, taken as a whole: checked (perform false,
  * RESERVE2) or done (perform true, ACTION).  The error goes on *bad. */
 static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests,
@@ -112,6 +138,7 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
     struct ax_new_vm nv = {.index = index};
     long rs = 0;
     int err = SNMP_ERR_NOERROR;
+    bool logged = false;    /* define and undefine log their own outcome */
 
     if (p) {
         nv = p->nv;
@@ -150,6 +177,7 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
             if (ax_control_undefine_check(vm, &err) == 0 && perform) {
                 VM_AUTOFREE char *who = ax_requester(reqinfo);
                 err = ax_control_apply(vm, AX_OP_UNDEFINE, who);
+                logged = true;
             }
         } else if (rs != RS_ACTIVE) {
             /* a new row at an index in use; or a change of a definition */
@@ -157,7 +185,11 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
                                                                  : SNMP_ERR_NOTWRITABLE;
         }
     } else if (rs == RS_DESTROY) {
-        if (p && perform)
+        /* a row being created goes; a domain that vanished meanwhile has
+         * no row to destroy: say so rather than succeed */
+        if (!p)
+            err = SNMP_ERR_INCONSISTENTVALUE;
+        else if (perform)
             pending_drop((size_t)(p - pending));
     } else if (rs == RS_CREATEANDGO || rs == RS_CREATEANDWAIT) {
         if (p)
@@ -169,6 +201,7 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
                  perform) {
             VM_AUTOFREE char *who = ax_requester(reqinfo);
             err = ax_control_define(&nv, true, who);
+            logged = true;
         } else if (err == SNMP_ERR_NOERROR && rs == RS_CREATEANDWAIT) {
             /* define is needed in the end: refuse now rather than at active */
             if (!ax_control_define_allowed())
@@ -185,6 +218,7 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
     } else if (rs == RS_ACTIVE) {
         if ((err = ax_control_define_check(&nv, false)) == 0 && perform) {
             VM_AUTOFREE char *who = ax_requester(reqinfo);
+            logged = true;
             if ((err = ax_control_define(&nv, false, who)) == SNMP_ERR_NOERROR)
                 pending_drop((size_t)(p - pending));
         }
@@ -194,6 +228,8 @@ static int set_row(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
         p->nv = nv;
         memset(&nv, 0, sizeof(nv));
     }
+    if (err != SNMP_ERR_NOERROR && !logged)
+        audit_refusal(reqinfo, vm, &nv, rs, err);
     new_vm_clear(&nv);
     return err;
 }
@@ -249,9 +285,14 @@ static int config_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registra
                           vm->max_kib > 0xffffffffULL ? 0xffffffffU : (uint32_t)vm->max_kib);
             break;
         case COLUMN_VIRTMONVMCONFIGVCPUS: ax_set_int(req, vm->vcpus); break;
-        /* the definition's XML is not in the snapshot (it would cost one
-         * hypervisor call per domain and refresh): empty on read */
-        case COLUMN_VIRTMONVMCONFIGXML: ax_set_str(req, ""); break;
+        /* the definition as dumpxml shows it, from the snapshot; one past
+         * the column's SIZE (0..65535) reads empty rather than cut */
+        case COLUMN_VIRTMONVMCONFIGXML:
+            if (vm->xml && strlen(vm->xml) <= 65535)
+                ax_set_bytes(req, vm->xml, strlen(vm->xml));
+            else
+                ax_set_str(req, "");
+            break;
         case COLUMN_VIRTMONVMCONFIGROWSTATUS: ax_set_int(req, RS_ACTIVE); break;
         default: netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
         }

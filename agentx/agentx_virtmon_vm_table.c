@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentx_audit.h"
 #include "agentx_control.h"
 #include "agentx_mib.h"
 #include "agentx_table.h"
@@ -20,6 +21,24 @@
 
 /* SETs: every varbind is checked (RESERVE1) before anything is done
  * (ACTION), so a multi-varbind SET is refused as a whole. */
+/* The audit line of a SET of col refused before anything was done. */
+static void audit_refusal(netsnmp_agent_request_info *reqinfo, const struct ax_vm *vm, int col,
+                          const long *value, int err)
+{
+    static const char *const cols[] = {"", "virtmonVmAdminState", "virtmonVmAction",
+                                       "virtmonVmAutoStart"};
+    VM_AUTOFREE char *what = NULL;
+
+    if (value)
+        what = vm_asprintf("%s = %ld of domain '%s'",
+                           col >= 1 && col <= 3 ? cols[col] : "a read-only column", *value,
+                           vm->name);
+    else
+        what = vm_asprintf("%s of domain '%s' (not an INTEGER)",
+                           col >= 1 && col <= 3 ? cols[col] : "a read-only column", vm->name);
+    ax_audit_refused(reqinfo, what, err);
+}
+
 static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
     if (reqinfo->mode == MODE_SET_RESERVE1) {
@@ -41,17 +60,19 @@ static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
         switch (reqinfo->mode) {
         case MODE_SET_RESERVE1:
             if (vb->type != ASN_INTEGER) {
-                netsnmp_set_request_error(reqinfo, req,
-                                          col >= COLUMN_VIRTMONVMTYPE ? SNMP_ERR_NOTWRITABLE
-                                                                      : SNMP_ERR_WRONGTYPE);
+                err = col >= COLUMN_VIRTMONVMTYPE ? SNMP_ERR_NOTWRITABLE : SNMP_ERR_WRONGTYPE;
+                netsnmp_set_request_error(reqinfo, req, err);
+                audit_refusal(reqinfo, vm, col, NULL, err);
             } else if (ax_control_check(vm, col, *vb->val.integer, &op, &err) < 0) {
                 netsnmp_set_request_error(reqinfo, req, err);
+                audit_refusal(reqinfo, vm, col, vb->val.integer, err);
             }
             break;
         case MODE_SET_ACTION:
             /* the state is read again: a snapshot may have come in between */
             if (ax_control_check(vm, col, *vb->val.integer, &op, &err) < 0) {
                 netsnmp_set_request_error(reqinfo, req, err);
+                audit_refusal(reqinfo, vm, col, vb->val.integer, err);
             } else {
                 VM_AUTOFREE char *who = ax_requester(reqinfo);
                 if ((err = ax_control_apply(vm, op, who)) != SNMP_ERR_NOERROR)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agentx_audit.h"
 #include "agentx_control.h"
 #include "agentx_mib.h"
 #include "agentx_snapshot.h"
@@ -26,6 +27,15 @@
 /* libnetsnmpagent's mibII/vacm_conf.c registers the access directives;
  * Debian's libsnmp-dev does not install its header. */
 void init_vacm_conf(void);
+
+/* libnetsnmpmibs' modules for what an NMS discovers a device by, in
+ * --listen mode (snmpd serves them otherwise); no installed header. */
+void init_system_mib(void);
+void init_sysORTable(void);
+void init_snmp_mib(void);
+void init_snmpEngine(void);
+void init_snmpMPDStats(void);
+void init_usmStats(void);
 
 static volatile sig_atomic_t keep_running = 1;
 static struct ax_refresher *refresher;
@@ -226,9 +236,19 @@ int main(int argc, char **argv)
     register_app_config_handler("allowControl", conf_string, NULL, "OPS");
     register_app_config_handler("listen", conf_string, NULL, "ADDR");
     register_app_config_handler("interval", conf_interval, NULL, "SECONDS");
-    if (opt.listen)
+    if (opt.listen) {
         init_vacm_conf();   /* rocommunity, rwuser, view, group, access... */
-    ax_mib_register();
+        /* a complete agent: the system group (sysDescr, sysObjectID,
+         * sysUpTime, sysContact, sysName, sysLocation, sysORTable; the
+         * syscontact/syslocation/sysname tokens), snmpEngine and the SNMP
+         * statistics, as snmpd serves them */
+        init_system_mib();
+        init_sysORTable();
+        init_snmp_mib();
+        init_snmpEngine();
+        init_snmpMPDStats();
+        init_usmStats();
+    }
 
     /* net-snmp's persistent files go under our state dir, never
      * /var/lib/snmp: set before init_snmp reads them (a stateDir from the
@@ -254,6 +274,7 @@ int main(int argc, char **argv)
             snmp_log(LOG_ERR, "cannot listen on %s\n", opt.listen);
             return 1;
         }
+        ax_audit_init(true);
         if (!vacm_is_configured())
             snmp_log(LOG_WARNING, "no access configured (rocommunity, rouser, ...) in the "
                                   "settings: every request is refused\n");

@@ -330,7 +330,9 @@ static char *qemu_get_xml(struct vm_domain *dom, unsigned int flags)
     char *xml;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
-    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+    /* files only: the monitor has nothing to add, and the subagent asks
+     * this of every domain at every refresh */
+    if (look_dom(dom, 0, &l) < 0)
         return NULL;
     if ((flags & VM_DOMAIN_XML_INACTIVE) && l.persistent && l.active) {
         VM_AUTOFREE char *cfg = qemu_file(&p->dirs, QEMU_FILE_DEF, l.def->name, NULL);

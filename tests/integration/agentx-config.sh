@@ -65,9 +65,9 @@ set_ok "destroy of a shut-off domain's row" ${C}RowStatus.$next i 6
 wait_value VM-MIB::vmNumber.0 6 20
 ok $? "undefines it"
 is "$(snmp snmpget -Oqv ${C}NextIndex.0)" $((go + 1)) "its index is not offered again"
-grep -q "SET by .*: define and start of domain 'made2' as vmIndex $go done" "$VM_TMP/snmp/agent.log"
+grep -q "SET .*: define and start of domain 'made2' as vmIndex $go done" "$VM_TMP/snmp/agent.log"
 ok $? "the audit log names the definition"
-grep -q "SET by .*: undefine of domain 'made1' done" "$VM_TMP/snmp/agent.log"
+grep -q "SET .*: undefine of domain 'made1' done" "$VM_TMP/snmp/agent.log"
 ok $? "and the undefinition"
 agent_stop
 is "$AGENT_RC" 0 "the subagent stops cleanly"
@@ -106,6 +106,49 @@ done
 $VIRTMON -c qemu:///session list --all 2>&1 | grep -q qdef
 ok $((! $?)) "undefines it: virtmon list --all no longer has it"
 $VIRTMON -c qemu:///session "destroy qgo; undefine qgo" > /dev/null
+
+# a createAndGo whose start fails (an emulator virtmon.conf does not allow)
+# changes nothing: no domain, NextIndex as before, the index free again
+bad=$(snmp snmpget -Oqv ${C}NextIndex.0)
+xml="<domain type='qemu'><name>qbad</name><memory>65536</memory><devices><emulator>/bin/true</emulator></devices></domain>"
+set_err commitFailed "createAndGo whose start fails" ${C}RowStatus.$bad i 4 ${C}Name.$bad s qbad \
+    ${C}Xml.$bad s "$xml"
+grep -q "SET .*: define and start of domain 'qbad' as vmIndex $bad failed: .*emulator '/bin/true'" \
+    "$VM_TMP/snmp/agent.log"
+ok $? "the failed createAndGo leaves an audit line with its reason"
+is "$(snmp snmpget -Oqv ${C}NextIndex.0)" "$bad" "virtmonVmConfigNextIndex is unchanged"
+$VIRTMON -c qemu:///session list --all --name 2>&1 | grep -qx qbad
+ok $((! $?)) "and qbad is not defined"
+set_ok "the same index can then be created" ${C}RowStatus.$bad i 5 ${C}Name.$bad s qgood \
+    ${C}MemKiB.$bad u 65536 ${C}Vcpus.$bad i 1
+set_ok "and made active" ${C}RowStatus.$bad i 1
+wait_value VM-MIB::vmName.$bad qgood 20
+ok $? "qgood holds that index"
+
+# virtmonVmConfigXml is the domain's dumpxml, and follows a redefinition
+xml_of() {  # the column's octets, exactly (hex, so nothing is quoted or wrapped)
+    snmp snmpget -Oqvx ${C}Xml.$1 | perl -ne 'print pack("H*", join("", /([0-9A-Fa-f]{2})/g))'
+}
+$VIRTMON -c qemu:///session dumpxml qgood > "$VM_TMP/qgood.xml"
+xml_of $bad > "$VM_TMP/qgood.snmp"
+printf '\n' >> "$VM_TMP/qgood.snmp"
+diff "$VM_TMP/qgood.xml" "$VM_TMP/qgood.snmp" | sed "s/^/# /"; cmp -s "$VM_TMP/qgood.xml" "$VM_TMP/qgood.snmp"
+ok $? "virtmonVmConfigXml is the domain's dumpxml"
+sed 's|</name>|</name>\n  <description>redefined by the CLI</description>|' "$VM_TMP/qgood.xml" \
+    > "$VM_TMP/qgood2.xml"
+$VIRTMON -c qemu:///session define "$VM_TMP/qgood2.xml" > /dev/null
+end=$(( $(date +%s) + 20 ))
+until xml_of $bad | grep -q "redefined by the CLI" || [ "$(date +%s)" -ge "$end" ]; do sleep 0.2; done
+xml_of $bad | grep -q "<description>redefined by the CLI</description>"
+ok $? "and follows a redefinition"
+
+# RowStatus destroy of a row whose domain vanished: an error and a line
+$VIRTMON -c qemu:///session undefine qgood > /dev/null
+out=$(snmp snmpset private ${C}RowStatus.$bad i 6)
+like "$out" "inconsistentValue|commitFailed" "destroy of a vanished row is an error, not a success"
+grep -Eq "SET .*(undefine of domain 'qgood' failed|RowStatus destroy of .*vmIndex $bad.* refused)" \
+    "$VM_TMP/snmp/agent.log"
+ok $? "with an audit line"
 agent_stop
 is "$AGENT_RC" 0 "the subagent on qemu:///session stops cleanly (no leak reports)"
 done_testing

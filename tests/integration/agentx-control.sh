@@ -75,20 +75,43 @@ like "$out" "noAccess|notWritable|authorizationError" "but nothing outside the c
 out=$(snmpv3 snmpget authPriv VM-MIB::vmName.$db1)
 like "$out" "db1" "and it reads the VM-MIB view"
 
-grep -q "SET by .*: suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
+L="$VM_TMP/snmp/agent.log"
+grep -q "SET .*: suspend of domain 'web1' done" "$L"
 ok $? "the audit log names operation, domain and result"
+grep -q "SET .*: virtmonVmAdminState = 9 of domain 'web1' refused: .*wrongValue" "$L"
+ok $? "a refused SET (wrongValue) leaves its line too"
+grep -q "SET .*: virtmonVmAdminState = 3 of domain 'idle1' refused: .*inconsistentValue" "$L"
+ok $? "and an impossible transition"
+grep -q "SET .*: virtmonVmAdminState = 2 of domain 'web1' refused: .*notWritable" "$L"
+ok $? "and an operation not enabled"
+! grep -Eq "public|private|secret" "$L"
+ok $? "no line holds a community string or a password"
 if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
     # answering SNMP itself the agent knows who asked (AgentX does not say)
-    grep -q "SET by community 'private': suspend of domain 'web1' done" "$VM_TMP/snmp/agent.log"
-    ok $? "in --listen mode the audit log names the community"
-    grep -q "SET by user 'nmsadmin': resume of domain 'db1' done" "$VM_TMP/snmp/agent.log"
+    grep -q "SET by udp:127.0.0.1:[0-9]*: suspend of domain 'web1' done" "$L"
+    ok $? "in --listen mode the audit log names the requester's address"
+    grep -q "SET by udp:127.0.0.1:[0-9]*, user 'nmsadmin': resume of domain 'db1' done" "$L"
     ok $? "and the SNMPv3 user"
+    grep -q "SET by udp:127.0.0.1:[0-9]*: .1.3.6.1.4.1.8072.9999.9999.236.1.2.1.1.$web1 refused by access control" "$L"
+    ok $? "a SET with a read-only community, refused by access control, is logged"
+    grep -q "SET by udp:127.0.0.1:[0-9]*, user 'nmsadmin': .* refused by access control" "$L"
+    ok $? "and an authNoPriv SET of the user, with the user"
+    out=$(snmpset -v2c -c wrongsecret -m '' -t 1 -r 0 "127.0.0.1:$SNMP_PORT" \
+        .1.3.6.1.4.1.8072.9999.9999.236.1.2.1.1.$web1 i 3 2>&1)
+    wait_for "$L" "SET by udp:127.0.0.1:[0-9]*: a request refused by access control" 10
+    ok $? "a SET with an unknown community is logged, without the community"
+    ! grep -q wrongsecret "$L"
+    ok $? "which never shows"
     [ -z "${SNMPD_PID:-}" ]
     ok $? "and no snmpd runs for it"
     # no SMUX (tcp 199), no AgentX master socket: only the UDP it was given
     is "$(ss -Hlnp 2>/dev/null | grep "pid=$AGENT_PID," | awk '{ print $1, $5 }' | sort | tr '\n' ' ')" \
         "udp 127.0.0.1:$SNMP_PORT ${SNMP_UDP6:+udp [::1]:$SNMP_PORT }" \
         "the agent listens on nothing but --listen's transports"
+fi
+if [ "${VM_SNMP_MODE:-agentx}" != listen ]; then
+    grep -q "SET via the master agent (AgentX): suspend of domain 'web1' done" "$L"
+    ok $? "through snmpd the line says the requester is behind the master agent"
 fi
 agent_stop
 is "$AGENT_RC" 0 "the subagent stops cleanly"

@@ -24,6 +24,27 @@ if [ "${VM_SNMP_MODE:-agentx}" = listen ]; then
     fi
 fi
 
+# what an NMS discovers a device by: the system group, snmpEngine (in
+# --listen mode the agent serves them itself, as snmpd does)
+out=$(snmp snmpget -m '' -On .1.3.6.1.2.1.1.1.0 .1.3.6.1.2.1.1.2.0 .1.3.6.1.2.1.1.3.0 \
+    .1.3.6.1.6.3.10.2.1.1.0)
+like "$out" '^\.1\.3\.6\.1\.2\.1\.1\.1\.0 = STRING: .+' "sysDescr.0 answers"
+like "$out" '^\.1\.3\.6\.1\.2\.1\.1\.2\.0 = OID: \.1\.3\.6\.1\.4\.1\.8072\.' "sysObjectID.0 answers"
+like "$out" '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 = Timeticks: ' "sysUpTime.0 answers"
+like "$out" '^\.1\.3\.6\.1\.6\.3\.10\.2\.1\.1\.0 = Hex-STRING: ' "snmpEngineID.0 answers"
+n=$(snmp snmpwalk -m '' -On .1.3.6.1.2.1.1 | grep -c '^\.1\.3\.6\.1\.2\.1\.1\.[1-9]\.')
+[ "$n" -ge 7 ]
+ok $? "a walk of the system group gives its objects ($n)"
+out=$(snmpv3 snmpbulkwalk authPriv VM-MIB::vmName | head -n 3)
+like "$out" '^VM-MIB::vmName\.[0-9]+ = STRING: ' "an SNMPv3 authPriv user (engine ID discovery) reads vmTable"
+
+# a not-accessible column is noSuchObject in every table, as snmpd's own do
+for col in VM-MIB::vmIndex.1 VM-MIB::vmCpuIndex.1.1 VM-MIB::vmCpuPhysIndex.1.1.196608 \
+    VM-MIB::vmStorageVmIndex.1.1 VM-MIB::vmStorageIndex.1.1 VM-MIB::vmNetworkIndex.1.1 \
+    VIRTMON-MIB::virtmonVmConfigIndex.1; do
+    like "$(snmp snmpget "$col")" "No Such Object" "GET of the not-accessible $col: noSuchObject"
+done
+
 # the hypervisor scalars
 is "$(snmp snmpget -Oqv VM-MIB::vmHvSoftware.0)" 'Test' "vmHvSoftware"
 is "$(snmp snmpget -Oqv VM-MIB::vmHvVersion.0)" '1.0.0' "vmHvVersion"
