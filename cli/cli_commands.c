@@ -126,6 +126,22 @@ const struct cli_cmd cli_commands[] = {
      .description = "Prints the virtmon library version this program was built with, the one "
                     "it runs with, and the hypervisor's name and version.",
      .needs_conn = true, .handler = cli_cmd_version},
+    {.name = "pki-check", .summary = "check a TLS server's certificate",
+     .description = "Connects to HOST[:PORT] (port 16516, virtmond's, when omitted) with TLS, "
+                    "presenting the client certificate if there is one, and prints the "
+                    "server certificate's subject, issuer, validity and SHA-256 fingerprint, "
+                    "then 'trusted: CA' or 'trusted: pinned'; an untrusted or unreachable "
+                    "server is an error saying why (exit 1).  --pki DIR instead of the "
+                    "config dir's pki/.",
+     .opts = {{"pki", CLI_OPT_STRING, "the PKI directory", "DIR"}}, .arg = "HOST[:PORT]",
+     .handler = cli_cmd_pki_check},
+    {.name = "pki-trust", .summary = "pin a TLS server's certificate",
+     .description = "Shows the certificate of HOST[:PORT] and, when no CA vouches for it, "
+                    "asks on the terminal (or takes --yes) and appends it to "
+                    "server/trusted.pem, pinned for that host and port only.",
+     .opts = {{"pki", CLI_OPT_STRING, "the PKI directory", "DIR"},
+              {"yes", CLI_OPT_BOOL, "trust without asking", NULL}},
+     .arg = "HOST[:PORT]", .handler = cli_cmd_pki_trust},
     {.name = "help", .summary = "print help",
      .description = "Lists the commands, or describes one.", .arg = "COMMAND",
      .arg_optional = true, .handler = cli_cmd_help},

@@ -10,6 +10,8 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_pki_check(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_pki_trust(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args);

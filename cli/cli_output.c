@@ -48,9 +48,12 @@ void cli_info(struct cli_ctx *ctx, const char *fmt, ...)
 
 struct vm_connect *cli_conn(struct cli_ctx *ctx)
 {
+    /* what auth.conf lacks is asked on the terminal (none: an auth error) */
+    static const struct vm_connect_auth ask = {vm_auth_terminal_callback, NULL};
+
     if (ctx->conn)
         return ctx->conn;
-    ctx->conn = vm_connect_open(ctx->uri, ctx->readonly ? VM_CONNECT_RO : 0);
+    ctx->conn = vm_connect_open_auth(ctx->uri, &ask, ctx->readonly ? VM_CONNECT_RO : 0);
     if (!ctx->conn)
         cli_error("failed to connect to the hypervisor: %s", vm_error_message());
     return ctx->conn;

@@ -232,8 +232,50 @@ enum vm_connect_flags {
 };
 
 /* Opens a connection to the hypervisor named by uri (NULL: the default URI,
- * see vm_uri_default()).  Free with vm_connect_close(). */
+ * see vm_uri_default()).  Free with vm_connect_close().  Credentials come
+ * from auth.conf only (see vm_connect_open_auth). */
 struct vm_connect *vm_connect_open(const char *uri, unsigned int flags);
+
+/* ------------------------------------------------------------ credentials */
+
+enum vm_cred_type {
+    VM_CRED_USERNAME = 1,      /* a user name (echoed when typed) */
+    VM_CRED_PASSPHRASE,        /* a password or passphrase (never echoed) */
+    VM_CRED_REALM,             /* an authentication realm */
+    VM_CRED_CHALLENGE,         /* the answer to a server's challenge */
+};
+
+/* One credential a driver asks for. */
+struct vm_credential {
+    int type;                  /* enum vm_cred_type */
+    const char *prompt;        /* what to ask a person, e.g. "Password for root@xen1" */
+    const char *challenge;     /* the server's challenge, or NULL */
+    const char *defresult;     /* a default answer, or NULL */
+    char *result;              /* the answer, malloc'd by the callback; the library
+                                * wipes and frees it */
+    size_t resultlen;
+};
+
+/* Answers each of the n credentials (result set); 0, or -1 when it cannot,
+ * and the connection fails with an auth error.  auth.conf is read before
+ * the callback is asked. */
+typedef int (*vm_auth_callback)(struct vm_credential *creds, size_t n, void *opaque);
+
+/* How a connection gets credentials that auth.conf lacks. */
+struct vm_connect_auth {
+    vm_auth_callback callback; /* NULL: auth.conf only (daemons, plugins) */
+    void *opaque;
+};
+
+/* vm_connect_open() with a credential callback (auth may be NULL, the same
+ * as vm_connect_open). */
+struct vm_connect *vm_connect_open_auth(const char *uri, const struct vm_connect_auth *auth,
+                                        unsigned int flags);
+
+/* A callback for interactive tools: asks on the controlling terminal
+ * (/dev/tty), passphrases without echo; -1 when there is no terminal.  The
+ * library itself never prompts: a tool chooses this. */
+int vm_auth_terminal_callback(struct vm_credential *creds, size_t n, void *opaque);
 
 /* Drops the caller's reference; the connection closes when its domains are
  * freed too.  Returns 0, or -1 when conn is NULL. */

@@ -54,6 +54,12 @@ static void connect_unref(struct vm_connect *conn)
 
 struct vm_connect *vm_connect_open(const char *uristr, unsigned int flags)
 {
+    return vm_connect_open_auth(uristr, NULL, flags);
+}
+
+struct vm_connect *vm_connect_open_auth(const char *uristr, const struct vm_connect_auth *auth,
+                                        unsigned int flags)
+{
     VM_AUTOFREE char *defuri = NULL;
     struct vm_uri *uri;
     struct vm_connect *conn;
@@ -72,6 +78,8 @@ struct vm_connect *vm_connect_open(const char *uristr, unsigned int flags)
     VM_NEW(conn);
     atomic_init(&conn->refs, 1);
     conn->flags = flags;
+    if (auth)
+        conn->auth = *auth;
     for (drv = vm_registry_drivers(); *drv; drv++) {
         enum vm_drv_open_result r;
 

@@ -78,6 +78,7 @@ struct vm_connect {
     const struct vm_driver *driver;
     char *uri;                      /* canonical text */
     unsigned int flags;             /* enum vm_connect_flags */
+    struct vm_connect_auth auth;    /* the caller's callback, or none */
     void *priv;                     /* the driver's */
 };
 

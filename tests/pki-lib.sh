@@ -1,0 +1,62 @@
+# pki-lib.sh: a test PKI made with certtool (build-notes 11), sourced after
+# lib.sh: in $PKI, a CA and another CA; server certificates for localhost
+# and 127.0.0.1 that are good, from the other CA, for another name,
+# revoked (ca/crl.pem lists it) and expired; and $PKI/pki, the client's
+# PKI directory (ca/cert.pem, ca/crl.pem).  tls_serve NAME starts
+# gnutls-serv with NAME's certificate on a free port: TLS_PORT.
+need certtool gnutls-serv
+
+PKI="$VM_TMP/pki-gen"
+mkdir -p "$PKI/pki/ca" "$PKI/pki/server"
+(
+    cd "$PKI" || exit 99
+    t() { printf '%s\n' "$@"; }
+    srv() { t "cn = \"$1\"" "dns_name = \"$1\"" "ip_address = \"$2\"" tls_www_server signing_key \
+        encryption_key "$3"; }
+    t 'cn = "Test CA"' ca cert_signing_key crl_signing_key 'expiration_days = 30' > ca.tmpl
+    t 'cn = "Other CA"' ca cert_signing_key crl_signing_key 'expiration_days = 30' > ca2.tmpl
+    srv localhost 127.0.0.1 'expiration_days = 30' > good.tmpl
+    cp good.tmpl other.tmpl
+    cp good.tmpl revoked.tmpl
+    srv example.com 192.0.2.1 'expiration_days = 30' > name.tmpl
+    srv localhost 127.0.0.1 'activation_date = "2020-01-01 00:00:00 UTC"' > expired.tmpl
+    echo 'expiration_date = "2020-06-01 00:00:00 UTC"' >> expired.tmpl
+    t 'crl_next_update = 30' 'crl_number = 1' > crl.tmpl
+    for c in ca ca2; do
+        certtool --generate-privkey --key-type=ecdsa --outfile $c.key 2>/dev/null &&
+            certtool --generate-self-signed --load-privkey $c.key --template $c.tmpl \
+                --outfile $c.crt 2>/dev/null || exit 99
+    done
+    for n in good other name revoked expired; do
+        ca=ca
+        [ $n = other ] && ca=ca2
+        certtool --generate-privkey --key-type=ecdsa --outfile $n.key 2>/dev/null &&
+            certtool --generate-certificate --load-privkey $n.key --load-ca-certificate $ca.crt \
+                --load-ca-privkey $ca.key --template $n.tmpl --outfile $n.crt 2>/dev/null ||
+            exit 99
+    done
+    certtool --generate-crl --load-ca-privkey ca.key --load-ca-certificate ca.crt \
+        --load-certificate revoked.crt --template crl.tmpl --outfile crl.pem 2>/dev/null || exit 99
+    cp ca.crt pki/ca/cert.pem && cp crl.pem pki/ca/crl.pem
+) || { echo "Bail out! certtool could not make the test PKI"; exit 99; }
+
+# tls_serve NAME: gnutls-serv (echo mode) with NAME's certificate; TLS_PORT
+# and its pid in TLS_PID.  gnutls-serv has no bind address option: it
+# listens on every interface, for the test's few seconds.
+tls_serve() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        TLS_PORT=$((16400 + ($$ + try * 17 + ${#1} * 3) % 100))
+        ss -Hltn "sport = :$TLS_PORT" | grep -q . && continue
+        gnutls-serv --echo -p "$TLS_PORT" --x509certfile "$PKI/$1.crt" \
+            --x509keyfile "$PKI/$1.key" > "$VM_TMP/serv-$1-$TLS_PORT.log" 2>&1 &
+        TLS_PID=$!
+        VM_PIDS="$VM_PIDS $TLS_PID"
+        if wait_for "$VM_TMP/serv-$1-$TLS_PORT.log" 'listening' 10 &&
+            kill -0 "$TLS_PID" 2>/dev/null; then
+            return 0
+        fi
+        kill "$TLS_PID" 2>/dev/null
+    done
+    echo "Bail out! gnutls-serv does not start"
+    exit 99
+}
