@@ -418,17 +418,24 @@ static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *
 {
     fprintf(ctx->out, "Domain: '%s'\n", st->name);
     fprintf(ctx->out, "  state.state=%d\n  state.reason=%d\n", st->state, st->reason);
-    u64_field(ctx, "", "cpu.time", st->cpu_time_ns);
+    /* groups the source's stats did not report are left out, as virsh
+     * does, even where another call filled the value in (dominfo shows it) */
+    if (!(st->missing & VM_STATS_MISSING_CPU))
+        u64_field(ctx, "", "cpu.time", st->cpu_time_ns);
     rate_field(ctx, "", "cpu.utilization", st->cpu_util_pct);
-    u64_field(ctx, "", "balloon.current", st->mem_cur_kib);
-    u64_field(ctx, "", "balloon.maximum", st->mem_max_kib);
-    fprintf(ctx->out, "  vcpu.current=%u\n  vcpu.maximum=%u\n", st->vcpus, st->vcpus);
+    if (!(st->missing & VM_STATS_MISSING_BALLOON)) {
+        u64_field(ctx, "", "balloon.current", st->mem_cur_kib);
+        u64_field(ctx, "", "balloon.maximum", st->mem_max_kib);
+    }
+    if (!(st->missing & VM_STATS_MISSING_VCPU))
+        fprintf(ctx->out, "  vcpu.current=%u\n  vcpu.maximum=%u\n", st->vcpus, st->vcpus);
     for (size_t i = 0; i < st->nvcpu_times; i++) {
         char prefix[32];
         snprintf(prefix, sizeof(prefix), "vcpu.%zu.", i);
         u64_field(ctx, prefix, "time", st->vcpu_time_ns[i]);
     }
-    fprintf(ctx->out, "  net.count=%zu\n", st->nnet);
+    if (!(st->missing & VM_STATS_MISSING_NET))
+        fprintf(ctx->out, "  net.count=%zu\n", st->nnet);
     for (size_t i = 0; i < st->nnet; i++) {
         const struct vm_net_stats *n = &st->net[i];
         char prefix[32];
@@ -446,7 +453,8 @@ static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *
         u64_field(ctx, prefix, "tx.errs", n->tx_errs);
         u64_field(ctx, prefix, "tx.drop", n->tx_drop);
     }
-    fprintf(ctx->out, "  block.count=%zu\n", st->nblock);
+    if (!(st->missing & VM_STATS_MISSING_BLOCK))
+        fprintf(ctx->out, "  block.count=%zu\n", st->nblock);
     for (size_t i = 0; i < st->nblock; i++) {
         const struct vm_block_stats *b = &st->block[i];
         char prefix[32];

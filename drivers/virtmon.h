@@ -188,6 +188,16 @@ enum vm_domain_control {
     VM_DOMAIN_CONTROL_UNRESPONSIVE,
 };
 
+/* Groups of figures a source did not report at all (libvirt's test driver
+ * reports only the state): tools leave them out rather than show zeros. */
+enum vm_stats_missing {
+    VM_STATS_MISSING_VCPU = 1 << 0,    /* vcpus and per-vCPU times */
+    VM_STATS_MISSING_NET = 1 << 1,     /* the NIC list */
+    VM_STATS_MISSING_BLOCK = 1 << 2,   /* the disk list */
+    VM_STATS_MISSING_CPU = 1 << 3,     /* cpu.time (it may come from elsewhere) */
+    VM_STATS_MISSING_BALLOON = 1 << 4, /* balloon.* (idem) */
+};
+
 /* One domain's identity and figures, as handed out by the stats calls. */
 struct vm_domain_stats {
     char *name;
@@ -197,6 +207,7 @@ struct vm_domain_stats {
     char *os_type;             /* "hvm", "linux", ... */
     int state, reason;
     int control;               /* enum vm_domain_control */
+    unsigned int missing;      /* enum vm_stats_missing bits; 0 for most drivers */
     bool persistent, autostart, managed_save;
     unsigned int vcpus;
     uint64_t cpu_time_ns;

@@ -95,7 +95,13 @@ struct vm_connect *vm_connect_open_auth(const char *uristr, const struct vm_conn
         }
     }
     if (!*drv) {
-        vm_report_error(VM_ERR_NO_DRIVER, "no driver serves URI '%s'", uristr);
+        if (strcmp(uri->driver, "libvirt") == 0)
+            vm_report_error(VM_ERR_NO_DRIVER,
+                            "no driver serves URI '%s': this build has no libvirt driver (it "
+                            "was built without libvirt-dev)",
+                            uristr);
+        else
+            vm_report_error(VM_ERR_NO_DRIVER, "no driver serves URI '%s'", uristr);
         vm_uri_free(uri);
         free(conn);
         return NULL;
@@ -162,6 +168,9 @@ const char *vm_connect_get_uri(struct vm_connect *conn)
 const char *vm_connect_get_type(struct vm_connect *conn)
 {
     CONN_CHECK(conn, "get-type", false, hypervisor, NULL);
+    /* a driver in front of several hypervisors (libvirt) says which */
+    if (conn->driver->connect_get_type)
+        return conn->driver->connect_get_type(conn);
     return conn->driver->hypervisor;
 }
 

@@ -28,6 +28,9 @@ struct vm_driver {
     enum vm_drv_open_result (*connect_open)(struct vm_connect *conn, const struct vm_uri *uri,
                                             unsigned int flags);
     int (*connect_close)(struct vm_connect *conn);
+    /* optional: the hypervisor behind the connection, when not the static
+     * name above (owned by the connection) */
+    const char *(*connect_get_type)(struct vm_connect *conn);
     int (*connect_get_version)(struct vm_connect *conn, unsigned long long *version,
                                unsigned int flags);
     char *(*connect_get_hostname)(struct vm_connect *conn, unsigned int flags);

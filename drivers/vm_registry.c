@@ -12,10 +12,16 @@
 
 extern const struct vm_driver vm_test_driver;
 extern const struct vm_driver vm_qemu_driver;
+#ifdef WITH_LIBVIRT
+extern const struct vm_driver vm_libvirt_driver;
+#endif
 
 static const struct vm_driver *const builtin[] = {
     &vm_test_driver,
     &vm_qemu_driver,
+#ifdef WITH_LIBVIRT
+    &vm_libvirt_driver,
+#endif
     NULL,
 };
 

@@ -312,6 +312,27 @@ static char *redact(const char *str)
     return vm_asprintf("%.*s***%s", (int)(colon + 1 - str), str, at);
 }
 
+/* The host of a libvirt URI ("qemu+ssh://user@kvm1:22/system" -> "kvm1"),
+ * or NULL for a local one. */
+static char *libvirt_host(const char *luri)
+{
+    const char *p = strstr(luri, "://"), *end, *at;
+
+    if (!p)
+        return NULL;
+    p += 3;
+    end = p + strcspn(p, "/?");
+    if ((at = memchr(p, '@', (size_t)(end - p))))
+        p = at + 1;
+    if (*p == '[') {
+        const char *close = memchr(p, ']', (size_t)(end - p));
+        return close ? vm_strndup(p + 1, (size_t)(close - p - 1)) : NULL;
+    }
+    if (memchr(p, ':', (size_t)(end - p)))
+        end = memchr(p, ':', (size_t)(end - p));
+    return end > p ? vm_strndup(p, (size_t)(end - p)) : NULL;
+}
+
 struct vm_uri *vm_uri_parse(const char *str)
 {
     VM_AUTOPTR(vm_uri) uri = NULL;
@@ -338,6 +359,15 @@ struct vm_uri *vm_uri_parse(const char *str)
     if (colon == str) {
         vm_report_error(VM_ERR_INVALID_URI, "malformed URI '%s': empty scheme before ':'", shown);
         return NULL;
+    }
+    if ((size_t)(colon - str) == 7 && strncmp(str, "libvirt", 7) == 0) {
+        /* SPEC 2.1: what follows "libvirt:" is libvirt's own URI, handed
+         * to libvirt untouched; its host names the auth.conf entry */
+        uri->scheme = vm_strdup("libvirt");
+        uri->driver = vm_strdup("libvirt");
+        uri->path = vm_strdup(colon + 1);
+        uri->host = libvirt_host(colon + 1);
+        return vm_steal_ptr(&uri);
     }
     if (parse_scheme(uri, str, colon, shown) < 0)
         return NULL;
@@ -387,6 +417,9 @@ char *vm_uri_format(const struct vm_uri *uri)
     struct vm_buf buf = VM_BUF_INIT;
     char sep = '?';
     const char *values[] = {NULL, uri->pki, uri->socket, uri->authfile};
+
+    if (strcmp(uri->scheme, "libvirt") == 0)
+        return vm_asprintf("libvirt:%s", uri->path);
 
     vm_buf_addf(&buf, "%s://", uri->scheme);
     if (uri->user) {

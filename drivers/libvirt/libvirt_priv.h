@@ -1,0 +1,37 @@
+/*
+ * libvirt_priv.h: inside the libvirt driver (SPEC 12).
+ */
+#ifndef LIBVIRT_PRIV_H
+#define LIBVIRT_PRIV_H
+
+#include <libvirt/libvirt.h>
+#include <pthread.h>
+
+#include "vm_driver.h"
+#include "vm_event.h"
+
+struct lv_conn {
+    virConnectPtr conn;
+    char *type;                 /* "QEMU", "Xen", "Test": libvirt's name */
+    struct vm_event_list events;
+    int lifecycle_id;           /* libvirt's callback id, -1 when none */
+};
+
+/* Reports libvirt's last error as ours: code mapped, libvirt's message
+ * kept, prefixed with what failed.  Always -1. */
+int lv_error(const char *what);
+
+/* The stats records libvirt's bulk call gives, as ours.  persistent,
+ * autostart and managed-save are sets of UUIDs (libvirt's list calls with
+ * those filters), so a record costs no further call.  Returns the count,
+ * *out a new array. */
+struct lv_uuid_set;
+size_t lv_stats_convert(struct vm_connect *conn, virDomainStatsRecordPtr *records,
+                        const struct lv_uuid_set *persistent, const struct lv_uuid_set *autostart,
+                        const struct lv_uuid_set *managed_save, struct vm_domain_stats ***out);
+
+/* The UUIDs of the domains libvirt lists with flags; NULL with an error. */
+struct lv_uuid_set *lv_uuid_set_list(virConnectPtr conn, unsigned int flags);
+void lv_uuid_set_free(struct lv_uuid_set *set);
+
+#endif /* LIBVIRT_PRIV_H */

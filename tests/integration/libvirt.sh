@@ -1,0 +1,96 @@
+#!/bin/sh
+# libvirt.sh: the libvirt driver (SPEC 12) on libvirt's own test driver,
+# with virsh on the same URI as the oracle: list, dominfo, domstats and
+# nodeinfo as virsh prints them, on test:///default and on a 1,000-domain
+# fixture; lifecycle commands in one ';' batch (libvirt's test driver gives
+# each connection its own copy); libvirt's errors as ours; the tools on it.
+. "$abs_top_srcdir/tests/lib.sh"
+need virsh
+
+if ! "$VIRTMON" -c libvirt:test:///default uri > /dev/null 2>&1 &&
+    "$VIRTMON" -c libvirt:test:///default uri 2>&1 | grep -q "no libvirt driver"; then
+    echo "Bail out! built without the libvirt driver (./quickstart installs libvirt-dev)"
+    exit 99
+fi
+# what differs by design: virsh's security lines (SPEC 4: none), and CPU
+# time, which libvirt's test driver derives from the clock
+same() { grep -v -e '^Security' -e '^CPU time:'; }
+# domstats blocks as one line each, sorted: libvirt's order is its hash's
+blocks() { awk 'BEGIN { RS = ""; FS = "\n" } { gsub(/\n/, "|"); print }' | sort; }
+
+D=test:///default
+for cmd in "list --all" "dominfo test" "domstats test" "nodeinfo" "domstats" "list --all --name"; do
+    vm_run "$VIRTMON" -c "libvirt:$D" "$cmd"
+    ours=$(printf '%s\n' "$OUT" | same)
+    theirs=$(virsh -c "$D" "$cmd" | same)
+    is "$ours" "$theirs" "libvirt:$D '$cmd' is virsh's"
+done
+
+fx="$VM_TMP/node.xml"
+sh "$abs_top_srcdir/tests/gen-testnode.sh" 1000 mixed 0 devices > "$fx" || exit 99
+U="test://$fx"
+vm_run "$VIRTMON" -c "libvirt:$U" list --all
+is "$OUT" "$(virsh -c "$U" list --all)" "1,000 domains: list --all is virsh's"
+vm_run "$VIRTMON" -c "libvirt:$U" domstats
+is "$(printf '%s\n' "$OUT" | blocks)" "$(virsh -c "$U" domstats | blocks)" \
+    "1,000 domains: domstats (one bulk call) is virsh's"
+for d in vm-00001 vm-00002 vm-00500 vm-01000; do
+    vm_run "$VIRTMON" -c "libvirt:$U" "dominfo $d; domstate --reason $d"
+    is "$(printf '%s\n' "$OUT" | same)" "$(virsh -c "$U" "dominfo $d; domstate --reason $d" | same)" \
+        "dominfo and domstate --reason $d are virsh's"
+done
+vm_run "$VIRTMON" -c "libvirt:$U" nodeinfo
+is "$OUT" "$(virsh -c "$U" nodeinfo)" "nodeinfo of the fixture is virsh's"
+
+# the life cycle, in one connection
+cat > "$VM_TMP/new.xml" <<XMLEOF
+<domain type='test'>
+  <name>fresh</name>
+  <uuid>9b1f8c0e-2f4a-4d55-8a7e-5d0c1e2f3a4b</uuid>
+  <memory unit='KiB'>131072</memory>
+  <vcpu>2</vcpu>
+  <os><type>hvm</type></os>
+</domain>
+XMLEOF
+vm_run "$VIRTMON" -c "libvirt:$D" "suspend test; domstate --reason test; resume test; \
+domstate --reason test; destroy test; domstate --reason test; start test; domstate test; \
+define $VM_TMP/new.xml; start fresh; list --all; managedsave fresh; domstate --reason fresh; \
+autostart fresh; dominfo fresh; undefine --managed-save fresh; list --all --name"
+theirs=$(virsh -c "$D" "suspend test; domstate --reason test; resume test; \
+domstate --reason test; destroy test; domstate --reason test; start test; domstate test; \
+define $VM_TMP/new.xml; start fresh; list --all; managedsave fresh; domstate --reason fresh; \
+autostart fresh; dominfo fresh; undefine --managed-save fresh; list --all --name" 2>&1 | same)
+is "$RC" 0 "a batch of lifecycle commands succeeds"
+like "$OUT" "^paused \(user\)$" "suspend takes effect"
+like "$OUT" "^shut off \(destroyed\)$" "destroy takes effect"
+like "$OUT" "^shut off \(saved\)$" "managedsave takes effect"
+like "$OUT" "^Autostart: +enable$" "autostart takes effect"
+# the informational lines are worded per tool; the states must be the same
+is "$(printf '%s\n' "$OUT" | same | grep -v -e '^Domain ' -e '^$')" \
+    "$(printf '%s\n' "$theirs" | grep -v -e '^Domain ' -e '^$')" \
+    "and every state shown is virsh's for the same batch"
+
+# libvirt's errors as ours, libvirt's message kept
+vm_run "$VIRTMON" -c "libvirt:$D" dominfo nosuch
+like "$RC:$ERR" "^1:error: failed to get domain 'nosuch'" "no such domain: an error"
+vm_run "$VIRTMON" -c "libvirt:$D" "suspend test; suspend test"
+like "$ERR" "cannot suspend the domain: internal error: domain 'test' not running" \
+    "an invalid transition: libvirt's reason"
+vm_run "$VIRTMON" -r -c "libvirt:$D" suspend test
+like "$RC:$ERR" "^1:error: .*read-only" "a read-only connection refuses a change"
+vm_run "$VIRTMON" -c "libvirt:bogus:///nothing" list
+like "$RC:$ERR" "^1:error: failed to connect to the hypervisor: cannot connect to libvirt: " \
+    "a URI libvirt cannot open: libvirt's reason"
+vm_run "$VIRTMON" -c libvirt:test:///default uri
+is "$OUT" "libvirt:test:///default" "the URI after libvirt: is libvirt's, untouched"
+
+# the tools on it
+vm_run "$abs_top_builddir/nagios/check_virt" --mode=domains -U "libvirt:$U" -w 1: -c 1:
+like "$OUT" "^VIRT DOMAINS OK - [0-9]+ running, [0-9]+ paused, [0-9]+ shut off, 0 other, 1000 in all" \
+    "check_virt domains on the fixture through libvirt"
+vm_run "$abs_top_builddir/nagios/check_virt" --mode=state -U "libvirt:$D" -d test
+like "$OUT" "^VIRT STATE OK - test is running" "check_virt state through libvirt"
+vm_run "$abs_top_builddir/collectors/virtmon-collector" -c "libvirt:$U" -d "$VM_TMP/rrd" --once -f
+is "$RC" 0 "the collector writes a cycle through libvirt"
+is "$(ls "$VM_TMP/rrd" | grep -c -- '-')" 1000 "with a directory per domain"
+done_testing
