@@ -26,15 +26,19 @@ for cmd in "list --all" "dominfo test" "domstats test" "nodeinfo" "domstats" "li
     is "$ours" "$theirs" "libvirt:$D '$cmd' is virsh's"
 done
 
+# 1,000 domains; 200 under ASan, whose malloc makes libvirt's own parse of
+# the fixture six times slower (the parity is the same)
+N=1000
+[ -n "${ASAN_OPTIONS:-}" ] && N=200
 fx="$VM_TMP/node.xml"
-sh "$abs_top_srcdir/tests/gen-testnode.sh" 1000 mixed 0 devices > "$fx" || exit 99
+sh "$abs_top_srcdir/tests/gen-testnode.sh" $N mixed 0 devices > "$fx" || exit 99
 U="test://$fx"
 vm_run "$VIRTMON" -c "libvirt:$U" list --all
-is "$OUT" "$(virsh -c "$U" list --all)" "1,000 domains: list --all is virsh's"
+is "$OUT" "$(virsh -c "$U" list --all)" "$N domains: list --all is virsh's"
 vm_run "$VIRTMON" -c "libvirt:$U" domstats
 is "$(printf '%s\n' "$OUT" | blocks)" "$(virsh -c "$U" domstats | blocks)" \
-    "1,000 domains: domstats (one bulk call) is virsh's"
-for d in vm-00001 vm-00002 vm-00500 vm-01000; do
+    "$N domains: domstats (one bulk call) is virsh's"
+for d in vm-00001 vm-00002 vm-00100 "$(printf 'vm-%05d' $N)"; do
     vm_run "$VIRTMON" -c "libvirt:$U" "dominfo $d; domstate --reason $d"
     is "$(printf '%s\n' "$OUT" | same)" "$(virsh -c "$U" "dominfo $d; domstate --reason $d" | same)" \
         "dominfo and domstate --reason $d are virsh's"
@@ -85,12 +89,12 @@ vm_run "$VIRTMON" -c libvirt:test:///default uri
 is "$OUT" "libvirt:test:///default" "the URI after libvirt: is libvirt's, untouched"
 
 # the tools on it
-vm_run "$abs_top_builddir/nagios/check_virt" --mode=domains -U "libvirt:$U" -w 1: -c 1:
-like "$OUT" "^VIRT DOMAINS OK - [0-9]+ running, [0-9]+ paused, [0-9]+ shut off, 0 other, 1000 in all" \
+vm_run "$abs_top_builddir/nagios/check_virt" --mode=domains -U "libvirt:$U" -w 1: -c 1: -t 60
+like "$OUT" "^VIRT DOMAINS OK - [0-9]+ running, [0-9]+ paused, [0-9]+ shut off, 0 other, $N in all" \
     "check_virt domains on the fixture through libvirt"
 vm_run "$abs_top_builddir/nagios/check_virt" --mode=state -U "libvirt:$D" -d test
 like "$OUT" "^VIRT STATE OK - test is running" "check_virt state through libvirt"
 vm_run "$abs_top_builddir/collectors/virtmon-collector" -c "libvirt:$U" -d "$VM_TMP/rrd" --once -f
 is "$RC" 0 "the collector writes a cycle through libvirt"
-is "$(ls "$VM_TMP/rrd" | grep -c -- '-')" 1000 "with a directory per domain"
+is "$(ls "$VM_TMP/rrd" | grep -c -- '-')" $N "with a directory per domain"
 done_testing
