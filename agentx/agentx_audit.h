@@ -1,5 +1,5 @@
 /*
- * agentx_audit.h: the audit log of SETs (SPEC 8).  Every SET that changes
+ * agentx_audit.h: the audit log of SETs.  Every SET that changes
  * or tries to change a domain, refusals included, leaves one line with the
  * operation, the domain, the result and the requester: in --listen mode its
  * transport address and SNMPv3 user (refusals by access control included,

@@ -70,7 +70,7 @@ struct ax_snapshot {
 
 void ax_snapshot_free(struct ax_snapshot *snap);
 
-/* The per-row memory unit of SPEC 8: 1024 when every value fits an
+/* The per-row memory unit: 1024 when every value fits an
  * Integer32 in KiB, else the smallest power-of-two multiple of 1024 that
  * makes them fit; values rounded down. */
 int32_t ax_mem_unit(uint64_t cur_kib, uint64_t max_kib, int32_t *cur, int32_t *max);
@@ -97,7 +97,7 @@ bool ax_index_map_taken(const struct ax_index_map *map, int index);
 int ax_index_map_assign(struct ax_index_map *map, const unsigned char *uuid, int index);
 
 /* Takes back what ax_index_map_assign gave uuid, for a create that failed
- * (SPEC 8: a failed create leaves its index free), and sets the next free
+ * (a failed create leaves its index free), and sets the next free
  * index back to next when it is not below it.  -1 with an error when the
  * map cannot be saved. */
 int ax_index_map_release(struct ax_index_map *map, const unsigned char *uuid, int next);

@@ -83,7 +83,7 @@ void ax_table_register(const struct ax_table *t)
     ti->min_column = (unsigned int)t->min_col;
     ti->max_column = (unsigned int)t->max_col;
     netsnmp_tdata_register(reg, t->state->tdata, ti);
-    /* the table handler then frees table_info at shutdown (build-notes 4) */
+    /* the table handler then frees table_info at shutdown (so an owned table_info is not leaked) */
     netsnmp_handler_owns_table_info(netsnmp_find_handler_by_name(reg, TABLE_HANDLER_NAME));
 }
 

@@ -571,7 +571,7 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
 /* The whole of FILE ("-": standard input); NULL after printing the error. */
 static char *read_xml_file(const char *path)
 {
-    /* a definition has at most 10 MiB (SPEC 3); standard input may be a pipe */
+    /* a definition has at most 10 MiB; standard input may be a pipe */
     char *xml = strcmp(path, "-") == 0
                     ? vm_fd_read(STDIN_FILENO, "standard input", VM_FILE_MAX_XML, NULL)
                     : vm_file_read(path, "file", VM_FILE_MAX_XML, NULL);

@@ -1,5 +1,5 @@
 /*
- * cmd_pki.c: pki-check and pki-trust (SPEC 4): what an operator needs to see
+ * cmd_pki.c: pki-check and pki-trust: what an operator needs to see
  * why a TLS server is or is not trusted, before anything else uses it.
  */
 #include "config.h"

@@ -1,6 +1,6 @@
 /*
  * collector.h: one collection cycle: a bulk stats call, then an update of
- * every RRD file of SPEC 10 (created on first sight), through a sink.
+ * every RRD file (created on first sight), through a sink.
  * Problems are logged (vm_log), once when they start and once when they
  * end, never once per cycle.
  */

@@ -1,5 +1,5 @@
 /*
- * graph.h: virtmon-graph's pictures (SPEC 10): for the host and for each
+ * graph.h: virtmon-graph's pictures: for the host and for each
  * domain, PNGs drawn by librrd from the collector's files, and the
  * index.html that shows them.
  */

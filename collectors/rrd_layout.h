@@ -1,5 +1,5 @@
 /*
- * rrd_layout.h: what virtmon's RRD files are (SPEC 10): where each lives
+ * rrd_layout.h: what virtmon's RRD files are: where each lives
  * under RRD_DIR, its data sources, and its archives.  The collector writes
  * this layout and virtmon-graph reads it; both take it from here.
  */

@@ -1,6 +1,6 @@
 /*
  * virtmon_collector.c: virtmon-collector, which records one hypervisor's
- * domains and host into RRD files every step (SPEC 10), directly or
+ * domains and host into RRD files every step, directly or
  * through rrdcached.
  */
 #include "config.h"

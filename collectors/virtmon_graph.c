@@ -1,6 +1,6 @@
 /*
  * virtmon_graph.c: virtmon-graph, which draws the collector's RRD files
- * as PNGs and an index.html (SPEC 10).
+ * as PNGs and an index.html.
  */
 #include "config.h"
 

@@ -39,7 +39,7 @@ extern "C" {
 
 /* ------------------------------------------------------------------ errors */
 
-/* One enum for every failure of every driver (SPEC 2.3). */
+/* One enum for every failure of every driver. */
 enum vm_error_code {
     VM_ERR_OK = 0,
     VM_ERR_INTERNAL,          /* a bug in virtmon */

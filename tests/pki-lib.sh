@@ -1,4 +1,4 @@
-# pki-lib.sh: a test PKI made with certtool (build-notes 11), sourced after
+# pki-lib.sh: a test PKI made with certtool, sourced after
 # lib.sh: in $PKI, a CA and another CA; server certificates for localhost
 # and 127.0.0.1 that are good, from the other CA, for another name,
 # revoked (ca/crl.pem lists it) and expired; and $PKI/pki, the client's

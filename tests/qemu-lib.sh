@@ -17,7 +17,7 @@ qemu_cleanup() {
 trap qemu_cleanup EXIT
 
 # qmp_sock NAME: the QMP socket of a guest (sockets are named by UUID,
-# SPEC 5), found from its definition without asking the driver (whose look
+# a socket path holds 108 bytes), found from its definition without asking the driver (whose look
 # would change what the test watches)
 qmp_sock() {
     _u=$(sed -n 's|.*<uuid>\(.*\)</uuid>.*|\1|p' "$VIRTMON_RUNTIME_DIR/qemu/$1.xml" \

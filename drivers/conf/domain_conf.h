@@ -1,6 +1,6 @@
 /*
  * domain_conf.h: the domain definition every driver uses, and its XML
- * (libvirt's domain XML, the subset of SPEC section 3).
+ * (libvirt's domain XML, the subset virtmon interprets).
  */
 #ifndef DOMAIN_CONF_H
 #define DOMAIN_CONF_H
@@ -113,7 +113,7 @@ enum vm_domain_parse_flags {
     VM_DOMAIN_PARSE_LEGACY_NAME = 1 << 1,
 };
 
-/* Longest domain name, in bytes (SPEC 3: a name is printed on terminals, in
+/* Longest domain name, in bytes (a name is printed on terminals, in
  * logs, and makes file names). */
 #define VM_DOMAIN_NAME_MAX 200
 
@@ -125,7 +125,7 @@ enum vm_domain_parse_flags {
 int vm_domain_def_check_limits(const struct vm_domain_def *def, const char **why);
 
 
-/* 0 when name follows the rules of SPEC 3 (UTF-8 except '/' and control
+/* 0 when name follows the naming rules (UTF-8 except '/' and control
  * characters, 1 to VM_DOMAIN_NAME_MAX bytes), else -1 with *why set to a
  * static text saying what is wrong. */
 int vm_domain_name_check(const char *name, const char **why);

@@ -1,5 +1,5 @@
 /*
- * libvirt_driver.c: the libvirt driver (SPEC 12): libvirt:LIBVIRT-URI, every
+ * libvirt_driver.c: the libvirt driver: libvirt:LIBVIRT-URI, every
  * operation one call of libvirt's C API, the bulk stats one
  * virConnectGetAllDomainStats.  Units and states are libvirt's (KiB, ns,
  * the same enumerations), so they pass through; the domain XML passes

@@ -1,5 +1,5 @@
 /*
- * libvirt_priv.h: inside the libvirt driver (SPEC 12).
+ * libvirt_priv.h: inside the libvirt driver.
  */
 #ifndef LIBVIRT_PRIV_H
 #define LIBVIRT_PRIV_H

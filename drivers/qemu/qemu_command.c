@@ -305,7 +305,7 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
         add(&a, "-incoming");
         add(&a, "defer");
     }
-    /* what a guest escaping into QEMU may not do (SPEC 5); QEMU runs in the
+    /* what a guest escaping into QEMU may not do; QEMU runs in the
      * foreground of its own session, since -daemonize forks and spawn=deny
      * forbids that */
     add(&a, "-sandbox");

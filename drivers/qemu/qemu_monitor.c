@@ -136,7 +136,7 @@ static ssize_t read_line(struct qemu_monitor *mon, long long deadline, const cha
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0) {
-            /* EOF or ECONNRESET: both mean QEMU is gone (qmp.md A.6) */
+            /* EOF or ECONNRESET: both mean QEMU is gone */
             vm_report_error(VM_ERR_CONNECTION_LOST,
                             "QEMU's monitor '%s' closed the connection while waiting for %s",
                             mon->path, waiting_for);
@@ -329,7 +329,7 @@ struct qemu_monitor *qemu_monitor_open(const char *path, int timeout_ms)
         goto error;
     }
     /* connect() succeeding does not make us the monitor's client: the
-     * greeting does (qmp.md A.4). */
+     * greeting does. */
     if (!(greeting = await(mon, 0, true, "greeting")))
         goto error;
     json_object_put(greeting);
@@ -482,7 +482,7 @@ int qemu_monitor_read_blockstats(json_object *ret, struct qemu_blockstat **stats
     VM_NEW_N(s, n);
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(ret, i), *dev, *st;
-        /* the top-level stats are the guest's view (qmp.md A.5) */
+        /* the top-level stats are the guest's view */
         if (!json_object_is_type(e, json_type_object) ||
             !json_object_object_get_ex(e, "device", &dev) ||
             !json_object_is_type(dev, json_type_string) ||

@@ -1,6 +1,6 @@
 /*
  * qemu_state.h: where the QEMU driver keeps its domains, so that every
- * process sees the same ones (SPEC 2.2 and 5): definitions in
+ * process sees the same ones: definitions in
  * CONFIG/qemu/NAME.xml (+ CONFIG/qemu/autostart/NAME), live state in
  * RUNTIME/qemu/ (NAME.xml, .state, .stop, .pid, .log, .lock; sockets as
  * UUID.qmp, since a socket path holds 108 bytes), managed-save images in

@@ -98,7 +98,7 @@ struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
         uint64_t hrxb, hrxp, hrxe, hrxd, htxb, htxp, htxe, htxd;
         n->rx_bytes = n->rx_pkts = n->rx_errs = n->rx_drop = VM_STAT_UNKNOWN;
         n->tx_bytes = n->tx_pkts = n->tx_errs = n->tx_drop = VM_STAT_UNKNOWN;
-        /* the tap's host side, swapped to the guest's view (qmp.md A.5);
+        /* the tap's host side, swapped to the guest's view;
          * user networking has no host interface, so no counters */
         if (l->active && !l->unresponsive && nd->type == VM_NET_TYPE_ETHERNET &&
             qemu_tap_counters(nd->target_dev, &hrxb, &hrxp, &hrxe, &hrxd, &htxb, &htxp, &htxe,

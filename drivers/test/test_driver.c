@@ -1,7 +1,7 @@
 /*
  * test_driver.c: the in-memory test driver (test:///default), per process,
  * read-write, with libvirt's state rules and counters that grow at the rates
- * SPEC 2.4 pins while a domain runs.
+ * the built-in fixture pins while a domain runs.
  */
 #include "config.h"
 
@@ -21,7 +21,7 @@
 #include "vm_driver.h"
 #include "vm_event.h"
 
-/* Pinned rates (SPEC 2.4). */
+/* Pinned rates. */
 #define TEST_CPU_SHARE_DIV 4            /* CPU time: 25 % of each vCPU */
 #define TEST_DISK_RD_BPS 4096ULL
 #define TEST_DISK_WR_BPS 8192ULL

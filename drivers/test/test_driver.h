@@ -29,7 +29,7 @@ struct test_node {
     uint64_t memory_kib;
 };
 
-/* The built-in fixture of SPEC 2.4 (test:///default), as a <node> document. */
+/* The built-in fixture (test:///default), as a <node> document. */
 extern const char test_fixture_default_xml[];
 
 /* Loads a libvirt test-driver <node> document: host figures and domains in

@@ -1,7 +1,7 @@
 /*
  * test_fixture.c: test-driver fixtures in libvirt's <node> format (what
  * `virsh -c test:///PATH.xml` reads, so one file serves both), and the
- * built-in fixture of test:///default, exactly as SPEC 2.4 pins it.
+ * built-in fixture of test:///default, exactly as its documentation pins it.
  */
 #include "config.h"
 

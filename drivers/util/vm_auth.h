@@ -1,5 +1,5 @@
 /*
- * vm_auth.h: credentials (SPEC 2.5).  A driver that needs a username or a
+ * vm_auth.h: credentials.  A driver that needs a username or a
  * password asks here: auth.conf first (libvirt's format), then the caller's
  * credential callback (the CLI prompts on a terminal; other tools have
  * none).  Secrets are wiped when freed and never put in messages.

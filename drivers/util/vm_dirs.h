@@ -1,5 +1,5 @@
 /*
- * vm_dirs.h: the config, runtime and state directories of SPEC 2.2.
+ * vm_dirs.h: the config, runtime and state directories (virtmon.conf(5)).
  */
 #ifndef VM_DIRS_H
 #define VM_DIRS_H

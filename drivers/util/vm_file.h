@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 /* The whole of path, NUL-terminated (free with free()), its length in *len
- * when len is not NULL.  Every input has a bound (SPEC 11): the file is
+ * when len is not NULL.  Every input has a bound: the file is
  * opened without blocking (a FIFO never hangs us), must be a regular file
  * (not /dev/zero, not a directory), and is refused past max bytes.  NULL
  * with an error naming WHAT and PATH (errno kept: ENOENT for a missing
@@ -18,7 +18,7 @@ char *vm_file_read(const char *path, const char *what, size_t max, size_t *len);
  * in errors.  NULL with an error. */
 char *vm_fd_read(int fd, const char *what, size_t max, size_t *len);
 
-/* Bounds of SPEC 11. */
+/* The bounds of what the tools read. */
 #define VM_FILE_MAX_XML (10 * 1024 * 1024)     /* definitions, fixtures */
 #define VM_FILE_MAX_INDEX (16 * 1024 * 1024)   /* the subagent's vmIndex map */
 #define VM_FILE_MAX_STATE (64 * 1024)          /* other state and sample files */

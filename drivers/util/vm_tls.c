@@ -347,7 +347,7 @@ static ssize_t tls_read(struct vm_transport *base, void *buf, size_t len)
         if (n == GNUTLS_E_PREMATURE_TERMINATION)
             return 0;
         /* TLS 1.3: a refused client certificate shows here, on the first
-         * read (build-notes 11) */
+         * read */
         vm_report_error(VM_ERR_TLS, "%s: %s", base->peer, gnutls_strerror((int)n));
         return -1;
     }

@@ -1,5 +1,5 @@
 /*
- * vm_tls.h: the TLS client (gnutls) of SPEC 2.5: the PKI files (or their
+ * vm_tls.h: the TLS client (gnutls): the PKI files (or their
  * data), the server certificate's checks (CA, CRL, validity, host name with
  * IP SANs), certificates the user pinned in server/trusted.pem for one
  * HOST:PORT, a validator callback for the rest, and the client certificate.
@@ -57,7 +57,7 @@ struct vm_tls_config {
 };
 
 /* The client configuration of a PKI directory (pki_dir, else the config
- * dir's pki/): the files of SPEC 2.5 that exist.  Free with
+ * dir's pki/): the files of the PKI layout that exist.  Free with
  * vm_tls_config_free(). */
 struct vm_tls_config *vm_tls_config_new(const char *pki_dir);
 void vm_tls_config_free(struct vm_tls_config *cfg);

@@ -361,7 +361,7 @@ struct vm_uri *vm_uri_parse(const char *str)
         return NULL;
     }
     if ((size_t)(colon - str) == 7 && strncmp(str, "libvirt", 7) == 0) {
-        /* SPEC 2.1: what follows "libvirt:" is libvirt's own URI, handed
+        /* what follows "libvirt:" is libvirt's own URI, handed
          * to libvirt untouched; its host names the auth.conf entry */
         uri->scheme = vm_strdup("libvirt");
         uri->driver = vm_strdup("libvirt");

@@ -1,5 +1,5 @@
 /*
- * vm_uri.h: connection URIs of SPEC 2.1.
+ * vm_uri.h: connection URIs (virtmon(1), URIS).
  *
  * A hand-written parser rather than libxml2's xmlParseURI: every malformed
  * URI must get an error naming the part that is wrong, and the parser is

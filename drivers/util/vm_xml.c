@@ -48,7 +48,7 @@ xmlDocPtr vm_xml_read(const char *xml, size_t len, const char *what)
     xmlFreeParserCtxt(ctxt);
     if (doc->intSubset || doc->extSubset) {
         /* a DTD can declare entities (expansion bombs, external files): no
-         * document of ours needs one (SPEC 3) */
+         * document of ours needs one */
         const char *at = strstr(xml, "<!DOCTYPE");
         long line = 1;
         for (const char *p = xml; at && p < at; p++)

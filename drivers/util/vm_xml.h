@@ -12,7 +12,7 @@
 
 #include <libxml/tree.h>
 
-/* Largest document parsed (SPEC 3 and 11: definitions and fixtures). */
+/* Largest document parsed (definitions and fixtures). */
 #define VM_XML_MAX (10 * 1024 * 1024)
 
 /* Parses XML text with network access, DTD loading and entity expansion off;

@@ -2,7 +2,7 @@
 # agentx.sh: virtmon-agentx under a real snmpd master (private AgentX socket,
 # loopback), on a 100-domain fixture: every table of VM-MIB and VIRTMON-MIB
 # agrees with what virtmon shows, vmIndex survives a restart, the switches
-# behave as SPEC 8 says, and VM-MIB's read-only objects refuse SETs.
+# behave as virtmon-agentx(8) says, and VM-MIB's read-only objects refuse SETs.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/snmp-lib.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bounded-input.sh: every file a tool reads has a bound (SPEC 3 and 11).
+# bounded-input.sh: every file a tool reads has a bound.
 # /dev/zero, /dev/urandom, a FIFO, a directory or an oversized file where a
 # fixture, definition, cpu sample or vmIndex map should be is refused at
 # once, named, the process staying small (maxrss: a memory ceiling, a hang

@@ -43,7 +43,7 @@ is "$(cat "$VM_TMP/out")" "Domain 'piped' defined from -
 
 shut off" "define - reads standard input"
 
-# Counters grow at SPEC 2.4's rates: two samples at least a second apart in
+# Counters grow at the fixture's pinned rates: two samples at least a second apart in
 # one process.  The second command is written only once the first one's
 # output is there, so start-up time (sanitizers, valgrind) cannot shrink the
 # interval.  Each read prints web1 then test: blocks 1 and 3 are web1's.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # collector-rrdcached.sh: virtmon-collector and virtmon-graph through a
 # real rrdcached on a UNIX socket, as a central graphing host runs them:
-# the files and values of SPEC 10, updates that live in the daemon until a
+# the files and values virtmon-collector(8) lists, updates that live in the daemon until a
 # flush, the graphs (flushing first) and their index, and a daemon that
 # goes away and comes back.
 . "$abs_top_srcdir/tests/lib.sh"
@@ -30,7 +30,7 @@ is "$RC" 0 "again, a second later"
     done
 } | sort > "$VM_TMP/expected-files"
 is "$(cd "$R" && find . -type f | sed 's|^\./||' | sort)" "$(cat "$VM_TMP/expected-files")" \
-    "the daemon created exactly SPEC 10's files"
+    "the daemon created exactly the documented files"
 u2=$(uuid_of 2)
 is "$(ds_of "$R/$u2/domain.rrd" | cut -d' ' -f1,2 | tr '\n' ' ')" \
     "cpu_ns DERIVE cpu_pct GAUGE vcpus GAUGE mem_max_kib GAUGE mem_cur_kib GAUGE " \

@@ -1,6 +1,6 @@
 #!/bin/sh
 # collector.sh: virtmon-collector writing straight into the files, on a
-# generated fixture: exactly SPEC 10's files and data sources, the values
+# generated fixture: exactly the documented files and data sources, the values
 # dominfo and domstats give, renames, new and vanished domains, files that
 # cannot be written, a hypervisor that cannot be reached, and the
 # foreground loop with its rates and SIGTERM.
@@ -20,7 +20,7 @@ for run in 1 2 3; do
     [ $run -lt 3 ] && next_second
 done
 
-# exactly the files of SPEC 10
+# exactly the documented files
 {
     echo host.rrd
     i=1

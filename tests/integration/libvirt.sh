@@ -1,5 +1,5 @@
 #!/bin/sh
-# libvirt.sh: the libvirt driver (SPEC 12) on libvirt's own test driver,
+# libvirt.sh: the libvirt driver on libvirt's own test driver,
 # with virsh on the same URI as the oracle: list, dominfo, domstats and
 # nodeinfo as virsh prints them, on test:///default and on a 1,000-domain
 # fixture; lifecycle commands in one ';' batch (libvirt's test driver gives
@@ -15,7 +15,7 @@ fi
 # the oracle, bounded (a hung virsh fails the comparison instead of the run)
 VIRSH=$(command -v virsh)
 virsh() { timeout 60 "$VIRSH" "$@"; }
-# what differs by design: virsh's security lines (SPEC 4: none), and CPU
+# what differs by design: virsh's security lines (virtmon prints none), and CPU
 # time, which libvirt's test driver derives from the clock
 same() { grep -v -e '^Security' -e '^CPU time:'; }
 # domstats blocks as one line each, sorted: libvirt's order is its hash's

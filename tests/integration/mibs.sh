@@ -2,7 +2,7 @@
 # mibs.sh: every MIB module we ship passes `smilint -l 4` with no output
 # (smilint exits 0 even on errors, so its output is the verdict), net-snmp
 # places VM-MIB's 101 objects where RFC 7666 puts them, and access is as the
-# RFC and SPEC section 8 say.
+# RFC and virtmon-agentx(8) say.
 . "$abs_top_srcdir/tests/lib.sh"
 need smilint snmptranslate
 

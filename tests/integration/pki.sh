@@ -1,5 +1,5 @@
 #!/bin/sh
-# pki.sh: the TLS client of SPEC 2.5 against real TLS servers (gnutls-serv
+# pki.sh: the TLS client against real TLS servers (gnutls-serv
 # on loopback) with certificates the test makes: pki-check's verdicts for a
 # good server, another CA, another name, a revoked and an expired
 # certificate; pki-trust pins for one HOST:PORT only, and a pinned

@@ -1,5 +1,5 @@
 /*
- * test_auth_conf.c: auth.conf (libvirt's format, SPEC 2.5): lookups by
+ * test_auth_conf.c: auth.conf (libvirt's format): lookups by
  * service and host, the permission check, and secrets kept out of every
  * message.
  */

@@ -1,5 +1,5 @@
 /*
- * test_dirs.c: the directory rules of SPEC 2.2.
+ * test_dirs.c: the directory rules (virtmon.conf(5)).
  */
 #include "config.h"
 

@@ -1,6 +1,6 @@
 /*
  * test_rrd_layout.c: the RRD files' paths, data sources and archives, as
- * SPEC 10 fixes them and virtmon-graph reads them.
+ * virtmon-collector(8) documents them and virtmon-graph reads them.
  */
 #include "config.h"
 

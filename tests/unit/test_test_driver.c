@@ -1,6 +1,6 @@
 /*
  * test_test_driver.c: test:///default through the public API: the fixture of
- * SPEC 2.4, libvirt's state rules, and counters at the pinned rates.
+ * the built-in fixture, libvirt's state rules, and counters at the pinned rates.
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_uri.c: every URI form of SPEC 2.1, good and malformed (each with the
+ * test_uri.c: every URI form virtmon takes, good and malformed (each with the
  * precise error), and the default-URI chain.
  */
 #include "config.h"
