@@ -53,6 +53,13 @@ void ax_index_map_free(struct ax_index_map *map)
     free(map);
 }
 
+/* The map's entries stay sorted by UUID: a snapshot of N domains looks
+ * each up in log N, not N. */
+static int cmp_index_entry(const void *a, const void *b)
+{
+    return memcmp(a, b, VM_UUID_BUFLEN);
+}
+
 struct ax_index_map *ax_index_map_open(const char *state_dir)
 {
     struct ax_index_map *map;
@@ -89,6 +96,7 @@ struct ax_index_map *ax_index_map_open(const char *state_dir)
         }
     }
     free(text);
+    qsort(map->e, map->n, sizeof(*map->e), cmp_index_entry);
     return map;
 }
 
@@ -108,25 +116,56 @@ static int index_map_save(struct ax_index_map *map)
     return r;
 }
 
+static struct ax_index_entry *find(struct ax_index_map *map, const unsigned char *uuid)
+{
+    return map->n ? bsearch(uuid, map->e, map->n, sizeof(*map->e), cmp_index_entry) : NULL;
+}
+
+/* A new entry for uuid at its sorted place (caller fills it). */
+static struct ax_index_entry *insert(struct ax_index_map *map, const unsigned char *uuid)
+{
+    size_t lo = 0, hi = map->n;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (memcmp(map->e[mid].uuid, uuid, VM_UUID_BUFLEN) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    VM_GROW(map->e, map->n, map->alloc);
+    memmove(&map->e[lo + 1], &map->e[lo], (map->n - 1 - lo) * sizeof(*map->e));
+    memset(&map->e[lo], 0, sizeof(*map->e));
+    memcpy(map->e[lo].uuid, uuid, VM_UUID_BUFLEN);
+    return &map->e[lo];
+}
+
+static void remove_entry(struct ax_index_map *map, struct ax_index_entry *e)
+{
+    size_t i = (size_t)(e - map->e);
+
+    memmove(&map->e[i], &map->e[i + 1], (map->n - 1 - i) * sizeof(*map->e));
+    map->n--;
+}
+
 static struct ax_index_entry *index_entry(struct ax_index_map *map, const unsigned char *uuid)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0)
-            return &map->e[i];
-    }
+    struct ax_index_entry *e = find(map, uuid);
+
+    if (e)
+        return e;
     if (map->next >= 0x7fffffff) {
         vm_report_error(VM_ERR_OVERFLOW, "no vmIndex left to assign");
         return NULL;
     }
-    VM_GROW(map->e, map->n, map->alloc);
-    memcpy(map->e[map->n - 1].uuid, uuid, VM_UUID_BUFLEN);
-    map->e[map->n - 1].index = map->next++;
+    e = insert(map, uuid);
+    e->index = map->next++;
     if (index_map_save(map) < 0) {
-        map->n--;
+        remove_entry(map, e);
         map->next--;
         return NULL;
     }
-    return &map->e[map->n - 1];
+    return find(map, uuid);
 }
 
 int ax_index_map_get(struct ax_index_map *map, const unsigned char *uuid)
@@ -143,12 +182,10 @@ int ax_index_map_peek(const struct ax_index_map *map)
 
 int ax_index_map_release(struct ax_index_map *map, const unsigned char *uuid, int next)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0) {
-            map->e[i] = map->e[--map->n];
-            break;
-        }
-    }
+    struct ax_index_entry *e = find(map, uuid);
+
+    if (e)
+        remove_entry(map, e);
     if (next > 0 && next <= map->next)
         map->next = next;
     return index_map_save(map);
@@ -169,30 +206,24 @@ bool ax_index_map_taken(const struct ax_index_map *map, int index)
 int ax_index_map_assign(struct ax_index_map *map, const unsigned char *uuid, int index)
 {
     int old_next = map->next;
+    struct ax_index_entry *e = find(map, uuid);
 
-    for (size_t i = 0; i < map->n; i++) {
-        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0 && map->e[i].index == index)
-            return 0;
-    }
+    if (e && e->index == index)
+        return 0;
     if (index <= 0 || index >= 0x7fffffff || ax_index_map_taken(map, index)) {
         vm_report_error(VM_ERR_INVALID_ARG, "vmIndex %d is not free", index);
         return -1;
     }
     /* a UUID defined anew keeps its row at the index asked for */
-    for (size_t i = 0; i < map->n; i++) {
-        if (memcmp(map->e[i].uuid, uuid, VM_UUID_BUFLEN) == 0) {
-            map->e[i] = map->e[--map->n];
-            break;
-        }
-    }
-    VM_GROW(map->e, map->n, map->alloc);
-    memcpy(map->e[map->n - 1].uuid, uuid, VM_UUID_BUFLEN);
-    map->e[map->n - 1].index = index;
-    map->e[map->n - 1].running_since = 0;
+    if (e)
+        remove_entry(map, e);
+    e = insert(map, uuid);
+    e->index = index;
+    e->running_since = 0;
     if (index >= map->next)
         map->next = index + 1;
     if (index_map_save(map) < 0) {
-        map->n--;
+        remove_entry(map, e);
         map->next = old_next;
         return -1;
     }
@@ -408,33 +439,112 @@ static int cmp_vm(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Each domain's definition, for virtmonVmConfigXml: taken with the
- * snapshot (so a redefinition shows at the next refresh), never per
- * request.  dumpxml without --security-info: no secrets reach SNMP.  A
- * domain whose XML cannot be had (gone meanwhile) reads empty. */
-static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap)
-{
-    struct vm_domain **doms = NULL;
-    int n = vm_connect_list_domains(conn, &doms, 0);
-
-    for (int i = 0; i < n; i++) {
+/* Definitions kept from one snapshot to the next: fetching every
+ * domain's XML at every refresh costs more than the bulk stats call.  An
+ * entry is taken again when its domain is new, when a lifecycle event
+ * names it (libvirt sends "defined" on a redefinition), or, for a driver
+ * without events, at every refresh. */
+struct ax_xml_cache {
+    pthread_mutex_t lock;
+    struct xml_entry {
         unsigned char uuid[VM_UUID_BUFLEN];
-        if (vm_domain_get_uuid(doms[i], uuid) < 0)
-            continue;
-        for (size_t k = 0; k < snap->nvms; k++) {
-            if (memcmp(snap->vms[k].uuid, uuid, VM_UUID_BUFLEN) == 0) {
-                snap->vms[k].xml = vm_domain_get_xml(doms[i], 0);
-                break;
-            }
+        char *xml;
+        bool stale;
+    } *e;
+    size_t n, alloc;
+    bool all_stale;
+};
+
+/* Entries by UUID (the key may be a bare UUID: it comes first). */
+static int cmp_entry(const void *a, const void *b)
+{
+    return memcmp(a, b, VM_UUID_BUFLEN);
+}
+
+struct ax_xml_cache *ax_xml_cache_new(void)
+{
+    struct ax_xml_cache *c;
+
+    VM_NEW(c);
+    pthread_mutex_init(&c->lock, NULL);
+    c->all_stale = true;
+    return c;
+}
+
+void ax_xml_cache_free(struct ax_xml_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->e[i].xml);
+    free(c->e);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+void ax_xml_cache_invalidate(struct ax_xml_cache *c, const unsigned char *uuid)
+{
+    struct xml_entry *e;
+
+    pthread_mutex_lock(&c->lock);
+    if (!uuid)
+        c->all_stale = true;
+    else if ((e = bsearch(uuid, c->e, c->n, sizeof(*c->e), cmp_entry)))
+        e->stale = true;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Each domain's definition, for virtmonVmConfigXml: taken with the
+ * snapshot, never per request; from cache (may be NULL: every one
+ * fetched) while it is current.  dumpxml without --security-info: no
+ * secrets reach SNMP.  A domain whose XML cannot be had reads empty. */
+static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
+                            struct ax_xml_cache *cache)
+{
+    struct xml_entry *kept = NULL;
+    size_t nkept = 0;
+
+    if (cache) {
+        pthread_mutex_lock(&cache->lock);
+        VM_NEW_N(kept, snap->nvms ? snap->nvms : 1);
+    }
+    for (size_t k = 0; k < snap->nvms; k++) {
+        struct ax_vm *vm = &snap->vms[k];
+        struct xml_entry *e = NULL;
+        struct vm_domain *dom;
+        if (cache && !cache->all_stale)
+            e = bsearch(vm->uuid, cache->e, cache->n, sizeof(*cache->e), cmp_entry);
+        if (e && (e->stale || !e->xml))
+            e = NULL;
+        if (e) {
+            vm->xml = vm_strdup(e->xml);
+        } else if ((dom = vm_domain_lookup_by_uuid(conn, vm->uuid))) {
+            vm->xml = vm_domain_get_xml(dom, 0);
+            vm_domain_free(dom);
+        }
+        if (cache && vm->xml) {
+            memcpy(kept[nkept].uuid, vm->uuid, VM_UUID_BUFLEN);
+            kept[nkept].xml = vm_strdup(vm->xml);
+            kept[nkept++].stale = false;
         }
     }
-    if (n >= 0)
-        vm_domain_list_free(doms, (size_t)n);
+    if (cache) {
+        /* what is gone is forgotten */
+        for (size_t i = 0; i < cache->n; i++)
+            free(cache->e[i].xml);
+        free(cache->e);
+        /* sorted by UUID: the next snapshot looks entries up by bsearch */
+        qsort(kept, nkept, sizeof(*kept), cmp_entry);
+        cache->e = kept;
+        cache->n = cache->alloc = nkept;
+        cache->all_stale = false;
+        pthread_mutex_unlock(&cache->lock);
+    }
     vm_error_reset();
 }
 
 struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_map *map,
-                                      const char *uri)
+                                      const char *uri, struct ax_xml_cache *cache)
 {
     struct ax_snapshot *snap;
     struct vm_domain_stats **stats = NULL;
@@ -473,7 +583,7 @@ struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_m
         fill_vm(&snap->vms[snap->nvms++], stats[i], e, now);
     }
     vm_domain_stats_list_free(stats, (size_t)n);
-    add_definitions(conn, snap);
+    add_definitions(conn, snap, cache);
     qsort(snap->vms, snap->nvms, sizeof(*snap->vms), cmp_vm);
     snap->next_free_index = ax_index_map_peek(map);
     return snap;
@@ -496,6 +606,8 @@ struct ax_refresher {
     struct vm_connect *conn;
     struct ax_index_map *map;   /* opened on first use, under conn_lock */
     bool read_write;
+    struct ax_xml_cache *xml;   /* definitions between snapshots */
+    bool events;                /* the connection delivers lifecycle events */
 };
 
 /* A driver that pushes lifecycle events (XenAPI, virtmond) makes the next
@@ -503,15 +615,25 @@ struct ax_refresher {
 static void on_event(struct vm_connect *conn, struct vm_domain *dom, int event, int detail,
                      void *opaque)
 {
-    ax_refresher_poke(opaque);
+    struct ax_refresher *r = opaque;
+    unsigned char uuid[VM_UUID_BUFLEN];
+
+    /* a definition may have changed: take it again */
+    if (vm_domain_get_uuid(dom, uuid) == 0)
+        ax_xml_cache_invalidate(r->xml, uuid);
+    ax_refresher_poke(r);
 }
 
 /* The connection, opened (again) if needed; conn_lock held by the caller. */
 static struct vm_connect *refresher_conn(struct ax_refresher *r)
 {
-    if (!r->conn && (r->conn = vm_connect_open(r->uri, r->read_write ? 0 : VM_CONNECT_RO)) &&
-        vm_connect_domain_event_register(r->conn, on_event, r, NULL, 0) < 0)
-        vm_error_reset();   /* no events: the interval alone */
+    if (!r->conn && (r->conn = vm_connect_open(r->uri, r->read_write ? 0 : VM_CONNECT_RO))) {
+        /* a new connection may see other definitions */
+        ax_xml_cache_invalidate(r->xml, NULL);
+        r->events = vm_connect_domain_event_register(r->conn, on_event, r, NULL, 0) >= 0;
+        if (!r->events)
+            vm_error_reset();   /* no events: the interval alone */
+    }
     return r->conn;
 }
 
@@ -531,7 +653,11 @@ static void *refresher_main(void *arg)
             snap->uri = vm_strdup(r->uri);
             snap->error = vm_strdup(vm_error_message());
         } else {
-            snap = ax_snapshot_build(refresher_conn(r), map, r->uri);
+            struct vm_connect *conn = refresher_conn(r);
+            /* without events nothing says a definition changed */
+            if (!r->events)
+                ax_xml_cache_invalidate(r->xml, NULL);
+            snap = ax_snapshot_build(conn, map, r->uri, r->xml);
             if (!snap->connected && r->conn) {
                 /* a broken connection: open a new one next time */
                 vm_connect_close(r->conn);
@@ -591,10 +717,12 @@ struct ax_refresher *ax_refresher_start(const char *uri, int interval, const cha
     r->uri = vm_strdup(uri);
     r->state_dir = vm_strdup(state_dir);
     r->interval = interval > 0 ? interval : 5;
+    r->xml = ax_xml_cache_new();
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->cond, NULL);
     if (pipe2(r->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
         vm_report_system_error(errno, "cannot create the refresh pipe");
+        ax_xml_cache_free(r->xml);
         free(r->uri);
         free(r->state_dir);
         free(r);
@@ -641,6 +769,7 @@ void ax_refresher_stop(struct ax_refresher *r)
     ax_index_map_free(r->map);
     pthread_mutex_destroy(&r->conn_lock);
     ax_snapshot_free(r->pending);
+    ax_xml_cache_free(r->xml);
     close(r->pipe[0]);
     close(r->pipe[1]);
     pthread_mutex_destroy(&r->lock);

@@ -136,8 +136,16 @@ void ax_refresher_poke(struct ax_refresher *r);
 /* Stops and joins the thread. */
 void ax_refresher_stop(struct ax_refresher *r);
 
-/* Builds one snapshot on conn (exposed for the benchmark and tests). */
+/* Definitions kept between snapshots (see agentx_snapshot.c); free with
+ * ax_xml_cache_free().  Invalidating a NULL uuid marks every entry. */
+struct ax_xml_cache;
+struct ax_xml_cache *ax_xml_cache_new(void);
+void ax_xml_cache_free(struct ax_xml_cache *cache);
+void ax_xml_cache_invalidate(struct ax_xml_cache *cache, const unsigned char *uuid);
+
+/* Builds one snapshot on conn (exposed for the benchmark and tests);
+ * cache may be NULL (every definition fetched). */
 struct ax_snapshot *ax_snapshot_build(struct vm_connect *conn, struct ax_index_map *map,
-                                      const char *uri);
+                                      const char *uri, struct ax_xml_cache *cache);
 
 #endif /* AGENTX_SNAPSHOT_H */

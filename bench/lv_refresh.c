@@ -38,6 +38,7 @@ int main(int argc, char **argv)
     double *ours, *floor_ms;
     struct vm_connect *conn;
     struct ax_index_map *map;
+    struct ax_xml_cache *cache;
     virConnectPtr lc;
     size_t domains = 0;
 
@@ -59,9 +60,12 @@ int main(int argc, char **argv)
     }
     if (!(lc = virConnectOpenReadOnly(argv[1])))
         return 1;
+    /* as the subagent runs it: with its definition cache, warm */
+    cache = ax_xml_cache_new();
+    ax_snapshot_free(ax_snapshot_build(conn, map, argv[1], cache));
     for (int i = 0; i < runs; i++) {
         double t0 = now_ms();
-        struct ax_snapshot *snap = ax_snapshot_build(conn, map, argv[1]);
+        struct ax_snapshot *snap = ax_snapshot_build(conn, map, argv[1], cache);
         ours[i] = now_ms() - t0;
         domains = snap->nvms;
         ax_snapshot_free(snap);
@@ -69,7 +73,12 @@ int main(int argc, char **argv)
     for (int i = 0; i < runs; i++) {
         virDomainStatsRecordPtr *rec = NULL;
         double t0 = now_ms();
-        int n = virConnectGetAllDomainStats(lc, 0, &rec, 0);
+        /* the groups the driver asks for */
+        int n = virConnectGetAllDomainStats(
+            lc,
+            VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
+                VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK,
+            &rec, 0);
         floor_ms[i] = now_ms() - t0;
         if (n >= 0)
             virDomainStatsRecordListFree(rec);
@@ -79,6 +88,7 @@ int main(int argc, char **argv)
     printf("refresh %.1f ms, floor %.1f ms (%zu domains, median of %d)\n", ours[runs / 2],
            floor_ms[runs / 2], domains, runs);
     virConnectClose(lc);
+    ax_xml_cache_free(cache);
     ax_index_map_free(map);
     vm_connect_close(conn);
     free(ours);

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libvirt/virterror.h>
 
@@ -175,6 +176,7 @@ static enum vm_drv_open_result lv_open(struct vm_connect *conn, const struct vm_
     type = virConnectGetType(lv->conn);
     lv->type = vm_strdup(type ? type : "libvirt");
     vm_event_list_init(&lv->events);
+    pthread_mutex_init(&lv->sets_lock, NULL);
     conn->priv = lv;
     return VM_DRV_OPEN_SUCCESS;
 }
@@ -189,6 +191,10 @@ static int lv_close(struct vm_connect *conn)
         virConnectDomainEventDeregisterAny(lv->conn, lv->lifecycle_id);
     virConnectClose(lv->conn);
     vm_event_list_clear(&lv->events);
+    lv_uuid_set_free(lv->persistent);
+    lv_uuid_set_free(lv->autostart);
+    lv_uuid_set_free(lv->managed_save);
+    pthread_mutex_destroy(&lv->sets_lock);
     free(lv->type);
     free(lv);
     conn->priv = NULL;
@@ -319,27 +325,58 @@ static void sets_free(struct sets *s)
     lv_uuid_set_free(s->managed_save);
 }
 
+static void sets_mark_stale(struct lv_conn *lv)
+{
+    pthread_mutex_lock(&lv->sets_lock);
+    lv->sets_stale = true;
+    pthread_mutex_unlock(&lv->sets_lock);
+}
+
+/* The cached sets, taken again when stale or old; the bulk call holds
+ * sets_lock while it reads them.  -1 with an error (lock released). */
+static int sets_fresh(struct lv_conn *lv)
+{
+    time_t now = time(NULL);
+    struct sets s = {NULL, NULL, NULL};
+
+    pthread_mutex_lock(&lv->sets_lock);
+    if (!lv->sets_stale && lv->persistent && now - lv->sets_taken < LV_SETS_MAX_AGE)
+        return 0;
+    if (sets_get(lv->conn, &s) < 0) {
+        sets_free(&s);
+        pthread_mutex_unlock(&lv->sets_lock);
+        return -1;
+    }
+    lv_uuid_set_free(lv->persistent);
+    lv_uuid_set_free(lv->autostart);
+    lv_uuid_set_free(lv->managed_save);
+    lv->persistent = s.persistent;
+    lv->autostart = s.autostart;
+    lv->managed_save = s.managed_save;
+    lv->sets_taken = now;
+    lv->sets_stale = false;
+    return 0;
+}
+
 static int lv_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
                         unsigned int flags)
 {
-    virConnectPtr c = lv_of(conn)->conn;
+    struct lv_conn *lv = lv_of(conn);
     virDomainStatsRecordPtr *records = NULL;
-    struct sets s = {NULL, NULL, NULL};
     int n;
 
     VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
-    if (sets_get(c, &s) < 0) {
-        sets_free(&s);
+    if (sets_fresh(lv) < 0)
         return -1;
-    }
     /* one call for every domain's figures (not one per domain) */
-    if (virConnectGetAllDomainStats(c, STATS_GROUPS, &records, list_flags(flags)) < 0) {
-        sets_free(&s);
+    if (virConnectGetAllDomainStats(lv->conn, STATS_GROUPS, &records, list_flags(flags)) < 0) {
+        pthread_mutex_unlock(&lv->sets_lock);
         return lv_error("cannot get domain stats");
     }
-    n = (int)lv_stats_convert(conn, records, s.persistent, s.autostart, s.managed_save, stats);
+    n = (int)lv_stats_convert(conn, records, lv->persistent, lv->autostart, lv->managed_save,
+                              stats);
+    pthread_mutex_unlock(&lv->sets_lock);
     virDomainStatsRecordListFree(records);
-    sets_free(&s);
     return n;
 }
 
@@ -494,33 +531,33 @@ static void complete(virDomainPtr d, struct vm_domain_stats *st)
 
 static struct vm_domain_stats *lv_get_stats(struct vm_domain *dom, unsigned int flags)
 {
-    virConnectPtr c = lv_of(dom->conn)->conn;
     virDomainPtr d;
     virDomainPtr list[2] = {NULL, NULL};
     virDomainStatsRecordPtr *records = NULL;
     struct vm_domain_stats **out = NULL, *st = NULL;
-    struct sets s = {NULL, NULL, NULL};
 
     VM_CHECK_FLAGS(flags, 0, NULL);
     if (!(d = lv_dom(dom)))
         return NULL;
     list[0] = d;
-    if (sets_get(c, &s) < 0) {
-        /* reported */
-    } else if (virDomainListGetStats(list, STATS_GROUPS, &records, 0) >= 0) {
-        if (lv_stats_convert(dom->conn, records, s.persistent, s.autostart, s.managed_save,
-                             &out) == 1)
+    if (virDomainListGetStats(list, STATS_GROUPS, &records, 0) >= 0) {
+        if (lv_stats_convert(dom->conn, records, NULL, NULL, NULL, &out) == 1)
             st = out[0];
-        if (st)
-            complete(d, st);
         free(out);
         virDomainStatsRecordListFree(records);
-        if (!st)
+        if (st) {
+            int autostart = 0;
+            /* one domain: three calls on it, not three lists */
+            st->persistent = virDomainIsPersistent(d) == 1;
+            st->autostart = virDomainGetAutostart(d, &autostart) == 0 && autostart;
+            st->managed_save = virDomainHasManagedSaveImage(d, 0) == 1;
+            complete(d, st);
+        } else {
             vm_report_error(VM_ERR_NO_DOMAIN, "domain '%s' no longer exists", dom->name);
+        }
     } else {
         lv_error("cannot get domain stats");
     }
-    sets_free(&s);
     virDomainFree(d);
     return st;
 }
@@ -547,6 +584,7 @@ static char *lv_get_xml(struct vm_domain *dom, unsigned int flags)
 static struct vm_domain *lv_define(struct vm_connect *conn, const char *xml, unsigned int flags)
 {
     VM_CHECK_FLAGS(flags, 0, NULL);
+    sets_mark_stale(lv_of(conn));
     /* libvirt's own XML, untouched: libvirt validates it */
     return lookup_done(conn, virDomainDefineXML(lv_of(conn)->conn, xml),
                        "cannot define the domain");
@@ -568,6 +606,7 @@ static struct vm_domain *lv_create(struct vm_connect *conn, const char *xml, uns
         VM_CHECK_FLAGS(flags, 0, -1);                                       \
         if (!(d = lv_dom(dom)))                                             \
             return -1;                                                      \
+        sets_mark_stale(lv_of(dom->conn));                                  \
         if ((r = call) < 0)                                                 \
             lv_error(what); /* before virDomainFree, which resets it */     \
         virDomainFree(d);                                                   \
@@ -606,6 +645,7 @@ static int lv_undefine(struct vm_domain *dom, unsigned int flags)
     VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
     if (!(d = lv_dom(dom)))
         return -1;
+    sets_mark_stale(lv_of(dom->conn));
     r = virDomainUndefineFlags(d, flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE
                                       ? VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
                                       : 0);
@@ -638,6 +678,7 @@ static int lv_set_autostart(struct vm_domain *dom, int autostart, unsigned int f
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
+    sets_mark_stale(lv_of(dom->conn));
     r = virDomainSetAutostart(d, autostart);
     if (r < 0)
         lv_error("cannot set the domain's autostart");
@@ -656,6 +697,8 @@ static int on_lifecycle(virConnectPtr c, virDomainPtr d, int event, int detail, 
 
     if (event < 0 || event >= VM_EVENT_LAST)
         return 0;
+    /* defined, undefined, saved, started from a save: the sets changed */
+    sets_mark_stale(lv_of(conn));
     virDomainGetUUID(d, uuid);
     vm_event_list_dispatch(&lv_of(conn)->events, conn, virDomainGetName(d), uuid,
                            id == (unsigned int)-1 ? -1 : (int)id, event, detail);

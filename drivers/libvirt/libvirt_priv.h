@@ -10,12 +10,24 @@
 #include "vm_driver.h"
 #include "vm_event.h"
 
+struct lv_uuid_set;
+
 struct lv_conn {
     virConnectPtr conn;
     char *type;                 /* "QEMU", "Xen", "Test": libvirt's name */
     struct vm_event_list events;
     int lifecycle_id;           /* libvirt's callback id, -1 when none */
+    /* The persistent, autostart and managed-save sets of the bulk stats:
+     * three list calls cost ten times the stats call itself, so they are
+     * kept until a lifecycle event (or a change made here) marks them
+     * stale, or LV_SETS_MAX_AGE passes (autostart changes have no event). */
+    pthread_mutex_t sets_lock;
+    struct lv_uuid_set *persistent, *autostart, *managed_save;
+    time_t sets_taken;
+    bool sets_stale;
 };
+
+#define LV_SETS_MAX_AGE 60
 
 /* Reports libvirt's last error as ours: code mapped, libvirt's message
  * kept, prefixed with what failed.  Always -1. */

@@ -55,6 +55,7 @@ void lv_uuid_set_free(struct lv_uuid_set *set)
     }
 }
 
+/* NULL sets: the caller fills those fields itself */
 static bool in_set(const struct lv_uuid_set *set, const unsigned char *uuid)
 {
     return set && bsearch(uuid, set->u, set->n, VM_UUID_BUFLEN, cmp_uuid) != NULL;
@@ -70,10 +71,8 @@ static const virTypedParameter *param(const virDomainStatsRecord *r, const char 
 }
 
 /* A counter or size: VM_STAT_UNKNOWN when libvirt did not report it. */
-static uint64_t u64(const virDomainStatsRecord *r, const char *name)
+static uint64_t value_of(const virTypedParameter *p)
 {
-    const virTypedParameter *p = param(r, name);
-
     if (!p)
         return VM_STAT_UNKNOWN;
     switch (p->type) {
@@ -85,6 +84,11 @@ static uint64_t u64(const virDomainStatsRecord *r, const char *name)
     }
 }
 
+static uint64_t u64(const virDomainStatsRecord *r, const char *name)
+{
+    return value_of(param(r, name));
+}
+
 static uint64_t u64_at(const virDomainStatsRecord *r, const char *group, size_t i,
                        const char *name)
 {
@@ -92,16 +96,6 @@ static uint64_t u64_at(const virDomainStatsRecord *r, const char *group, size_t 
 
     snprintf(key, sizeof(key), "%s.%zu.%s", group, i, name);
     return u64(r, key);
-}
-
-static char *str_at(const virDomainStatsRecord *r, const char *group, size_t i, const char *name)
-{
-    char key[VIR_TYPED_PARAM_FIELD_LENGTH];
-    const virTypedParameter *p;
-
-    snprintf(key, sizeof(key), "%s.%zu.%s", group, i, name);
-    p = param(r, key);
-    return p && p->type == VIR_TYPED_PARAM_STRING && p->value.s ? vm_strdup(p->value.s) : NULL;
 }
 
 /* libvirt's per-device counter names and where ours go. */
@@ -132,12 +126,23 @@ static const struct field net_fields[] = {
     {"tx.drop", offsetof(struct vm_net_stats, tx_drop)},
 };
 
-static void fill(const virDomainStatsRecord *r, const char *group, size_t i, void *dev,
-                 const struct field *f, size_t n)
+/* One per-device parameter (FIELD after "block.N."): its name, path, or a
+ * counter of fields. */
+static void set_device(void *dev, const char *field, const virTypedParameter *p,
+                       const struct field *fields, size_t nfields, char **name, char **path)
 {
-    for (size_t k = 0; k < n; k++) {
-        uint64_t v = u64_at(r, group, i, f[k].name);
-        memcpy((char *)dev + f[k].offset, &v, sizeof(v));
+    if (strcmp(field, "name") == 0 || (path && strcmp(field, "path") == 0)) {
+        char **slot = strcmp(field, "name") == 0 ? name : path;
+        if (p->type == VIR_TYPED_PARAM_STRING && p->value.s && !*slot)
+            *slot = vm_strdup(p->value.s);
+        return;
+    }
+    for (size_t k = 0; k < nfields; k++) {
+        if (strcmp(field, fields[k].name) == 0) {
+            uint64_t v = value_of(p);
+            memcpy((char *)dev + fields[k].offset, &v, sizeof(v));
+            return;
+        }
     }
 }
 
@@ -197,7 +202,7 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         VM_NEW_N(st->vcpu_time_ns, nvcpu);
         st->nvcpu_times = nvcpu;
         for (size_t i = 0; i < nvcpu; i++)
-            st->vcpu_time_ns[i] = u64_at(r, "vcpu", i, "time");
+            st->vcpu_time_ns[i] = VM_STAT_UNKNOWN;
     }
     nblock = u64(r, "block.count");
     if (nblock != VM_STAT_UNKNOWN && nblock > 0 && nblock < 65536) {
@@ -205,11 +210,9 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         st->nblock = nblock;
         for (size_t i = 0; i < nblock; i++) {
             struct vm_block_stats *b = &st->block[i];
-            b->name = str_at(r, "block", i, "name");
-            if (!b->name)
-                b->name = vm_asprintf("block%zu", i);
-            b->source = str_at(r, "block", i, "path");
-            fill(r, "block", i, b, block_fields, N_FIELDS(block_fields));
+            for (size_t k = 0; k < N_FIELDS(block_fields); k++)
+                memcpy((char *)b + block_fields[k].offset, &(uint64_t){VM_STAT_UNKNOWN},
+                       sizeof(uint64_t));
             b->rd_bytes_rate = b->wr_bytes_rate = NAN;
         }
     }
@@ -219,10 +222,38 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         st->nnet = nnet;
         for (size_t i = 0; i < nnet; i++) {
             struct vm_net_stats *n = &st->net[i];
-            n->name = str_at(r, "net", i, "name");
-            fill(r, "net", i, n, net_fields, N_FIELDS(net_fields));
+            for (size_t k = 0; k < N_FIELDS(net_fields); k++)
+                memcpy((char *)n + net_fields[k].offset, &(uint64_t){VM_STAT_UNKNOWN},
+                       sizeof(uint64_t));
             n->rx_bytes_rate = n->tx_bytes_rate = NAN;
         }
+    }
+    /* one pass over the record for every per-device value: "block.N.x",
+     * "net.N.x", "vcpu.N.time" (a lookup per field would be a scan each) */
+    for (int i = 0; i < r->nparams; i++) {
+        const virTypedParameter *p = &r->params[i];
+        const char *f = p->field;
+        char *end;
+        unsigned long idx;
+        if (strncmp(f, "block.", 6) == 0 && f[6] >= '0' && f[6] <= '9') {
+            idx = strtoul(f + 6, &end, 10);
+            if (*end == '.' && idx < st->nblock)
+                set_device(&st->block[idx], end + 1, p, block_fields, N_FIELDS(block_fields),
+                           &st->block[idx].name, &st->block[idx].source);
+        } else if (strncmp(f, "net.", 4) == 0 && f[4] >= '0' && f[4] <= '9') {
+            idx = strtoul(f + 4, &end, 10);
+            if (*end == '.' && idx < st->nnet)
+                set_device(&st->net[idx], end + 1, p, net_fields, N_FIELDS(net_fields),
+                           &st->net[idx].name, NULL);
+        } else if (strncmp(f, "vcpu.", 5) == 0 && f[5] >= '0' && f[5] <= '9') {
+            idx = strtoul(f + 5, &end, 10);
+            if (strcmp(end, ".time") == 0 && idx < st->nvcpu_times)
+                st->vcpu_time_ns[idx] = value_of(p);
+        }
+    }
+    for (size_t i = 0; i < st->nblock; i++) {
+        if (!st->block[i].name)
+            st->block[i].name = vm_asprintf("block%zu", i);
     }
     return st;
 }
