@@ -453,6 +453,7 @@ struct ax_xml_cache {
     } *e;
     size_t n, alloc;
     bool all_stale;
+    unsigned long generation;   /* bumped by every invalidation */
 };
 
 /* Entries by UUID (the key may be a bare UUID: it comes first). */
@@ -487,6 +488,7 @@ void ax_xml_cache_invalidate(struct ax_xml_cache *c, const unsigned char *uuid)
     struct xml_entry *e;
 
     pthread_mutex_lock(&c->lock);
+    c->generation++;
     if (!uuid)
         c->all_stale = true;
     else if ((e = bsearch(uuid, c->e, c->n, sizeof(*c->e), cmp_entry)))
@@ -503,22 +505,26 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
 {
     struct xml_entry *kept = NULL;
     size_t nkept = 0;
+    unsigned long generation = 0;
 
+    /* what the cache holds, taken under its lock; the driver is asked
+     * with no lock held (its event thread invalidates entries) */
     if (cache) {
         pthread_mutex_lock(&cache->lock);
+        generation = cache->generation;
+        for (size_t k = 0; k < snap->nvms && !cache->all_stale; k++) {
+            struct xml_entry *e =
+                bsearch(snap->vms[k].uuid, cache->e, cache->n, sizeof(*cache->e), cmp_entry);
+            if (e && !e->stale && e->xml)
+                snap->vms[k].xml = vm_strdup(e->xml);
+        }
+        pthread_mutex_unlock(&cache->lock);
         VM_NEW_N(kept, snap->nvms ? snap->nvms : 1);
     }
     for (size_t k = 0; k < snap->nvms; k++) {
         struct ax_vm *vm = &snap->vms[k];
-        struct xml_entry *e = NULL;
         struct vm_domain *dom;
-        if (cache && !cache->all_stale)
-            e = bsearch(vm->uuid, cache->e, cache->n, sizeof(*cache->e), cmp_entry);
-        if (e && (e->stale || !e->xml))
-            e = NULL;
-        if (e) {
-            vm->xml = vm_strdup(e->xml);
-        } else if ((dom = vm_domain_lookup_by_uuid(conn, vm->uuid))) {
+        if (!vm->xml && (dom = vm_domain_lookup_by_uuid(conn, vm->uuid))) {
             vm->xml = vm_domain_get_xml(dom, 0);
             vm_domain_free(dom);
         }
@@ -529,11 +535,16 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
         }
     }
     if (cache) {
-        /* what is gone is forgotten */
+        pthread_mutex_lock(&cache->lock);
+        /* an event that came meanwhile may concern what was just taken */
+        if (cache->generation != generation) {
+            for (size_t i = 0; i < nkept; i++)
+                kept[i].stale = true;
+        }
+        /* what is gone is forgotten; sorted for bsearch */
         for (size_t i = 0; i < cache->n; i++)
             free(cache->e[i].xml);
         free(cache->e);
-        /* sorted by UUID: the next snapshot looks entries up by bsearch */
         qsort(kept, nkept, sizeof(*kept), cmp_entry);
         cache->e = kept;
         cache->n = cache->alloc = nkept;

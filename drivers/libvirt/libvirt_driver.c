@@ -177,6 +177,7 @@ static enum vm_drv_open_result lv_open(struct vm_connect *conn, const struct vm_
     lv->type = vm_strdup(type ? type : "libvirt");
     vm_event_list_init(&lv->events);
     pthread_mutex_init(&lv->sets_lock, NULL);
+    atomic_init(&lv->sets_stale, true);
     conn->priv = lv;
     return VM_DRV_OPEN_SUCCESS;
 }
@@ -327,9 +328,7 @@ static void sets_free(struct sets *s)
 
 static void sets_mark_stale(struct lv_conn *lv)
 {
-    pthread_mutex_lock(&lv->sets_lock);
-    lv->sets_stale = true;
-    pthread_mutex_unlock(&lv->sets_lock);
+    atomic_store(&lv->sets_stale, true);
 }
 
 /* The cached sets, taken again when stale or old; the bulk call holds
@@ -340,10 +339,14 @@ static int sets_fresh(struct lv_conn *lv)
     struct sets s = {NULL, NULL, NULL};
 
     pthread_mutex_lock(&lv->sets_lock);
-    if (!lv->sets_stale && lv->persistent && now - lv->sets_taken < LV_SETS_MAX_AGE)
+    /* cleared before the lists are taken: a change meanwhile marks them
+     * stale again */
+    if (!atomic_exchange(&lv->sets_stale, false) && lv->persistent &&
+        now - lv->sets_taken < LV_SETS_MAX_AGE)
         return 0;
     if (sets_get(lv->conn, &s) < 0) {
         sets_free(&s);
+        atomic_store(&lv->sets_stale, true);
         pthread_mutex_unlock(&lv->sets_lock);
         return -1;
     }
@@ -354,7 +357,6 @@ static int sets_fresh(struct lv_conn *lv)
     lv->autostart = s.autostart;
     lv->managed_save = s.managed_save;
     lv->sets_taken = now;
-    lv->sets_stale = false;
     return 0;
 }
 

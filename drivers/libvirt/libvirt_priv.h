@@ -6,6 +6,7 @@
 
 #include <libvirt/libvirt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "vm_driver.h"
 #include "vm_event.h"
@@ -24,7 +25,9 @@ struct lv_conn {
     pthread_mutex_t sets_lock;
     struct lv_uuid_set *persistent, *autostart, *managed_save;
     time_t sets_taken;
-    bool sets_stale;
+    /* set from libvirt's event thread without a lock: that thread must
+     * never wait on one held across a libvirt call */
+    atomic_bool sets_stale;
 };
 
 #define LV_SETS_MAX_AGE 60
