@@ -1,0 +1,120 @@
+#!/bin/sh
+# bench/libvirt.sh: virtmon through the libvirt driver against the tools it
+# means to replace, on one 1,000-domain libvirt test fixture, in one run:
+#   1. check_virt domains via libvirt: against check_libvirt
+#      (monitoring-plugins-contrib), median wall time;
+#   2. one collector cycle against collectd's virt plugin, both writing to
+#      their own rrdcached: CPU per cycle in steady state, daemons counted;
+#   3. one scrape of prometheus-libvirt-exporter against one collector
+#      cycle: time, and how many domains each side reports;
+#   4. the subagent's refresh against the bare virConnectGetAllDomainStats
+#      (bench/lv_refresh).
+# Goals (issue 18): 1 <= 0.2x, 2 <= 0.1x, 3 <= 0.1x with every domain
+# present, 4 <= 1.5x.  Run from the build directory: sh ../bench/libvirt.sh
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(pwd)
+runs=${RUNS:-7}
+. "$top/bench/lib.sh"
+for p in /usr/lib/nagios/plugins/check_libvirt collectd prometheus-libvirt-exporter rrdcached curl; do
+    command -v "$p" > /dev/null 2>&1 || {
+        echo "bench/libvirt.sh: $p is missing (apt-get install monitoring-plugins-contrib" \
+            "libsys-virt-perl libxml-simple-perl collectd-core prometheus-libvirt-exporter" \
+            "rrdcached curl)"
+        exit 1
+    }
+done
+make -s bench/lv_refresh > /dev/null || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/virtmon-bench-XXXXXX")
+PIDS=""
+trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.5; rm -rf "$T"' EXIT
+sh "$top/tests/gen-testnode.sh" 1000 mixed 0 devices > "$T/node.xml"
+U="test://$T/node.xml"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime, clock ticks
+hz=$(getconf CLK_TCK)
+
+echo "== 1. check_virt domains vs check_libvirt (median of $runs)"
+a=$(median_ms "$build/nagios/check_virt" --mode=domains -U "libvirt:$U" -t 60)
+b=$(median_ms /usr/lib/nagios/plugins/check_libvirt -H "$U" -l list -t 60)
+echo "check_virt ${a} ms, check_libvirt ${b} ms"
+awk -v a="$a" -v b="$b" 'BEGIN { printf "ratio %.2f (goal <= 0.2)\n", a / b }'
+
+echo "== 2. collector vs collectd virt plugin, CPU per cycle in steady state"
+# each with its own rrdcached; interval 1 s, 8 cycles after 3 to warm up
+steady() {  # steady NAME PID DAEMON_PID: CPU ms per cycle over 8 s
+    sleep 3
+    c0=$(( $(cpu_ticks "$2") + $(cpu_ticks "$3") ))
+    sleep 8
+    c1=$(( $(cpu_ticks "$2") + $(cpu_ticks "$3") ))
+    echo $(( (c1 - c0) * 1000 / hz / 8 ))
+}
+mkdir -p "$T/r1/rrd" "$T/r2/rrd"
+rrdcached -g -B -b "$T/r1/rrd" -p "$T/r1/pid" -l "unix:$T/r1/sock" -w 5 -f 10 > /dev/null 2>&1 &
+R1=$!
+rrdcached -g -B -b "$T/r2/rrd" -p "$T/r2/pid" -l "unix:$T/r2/sock" -w 5 -f 10 > /dev/null 2>&1 &
+R2=$!
+PIDS="$PIDS $R1 $R2"
+sleep 0.5
+"$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r1/rrd" --step 1 -f \
+    --daemon "unix:$T/r1/sock" > /dev/null 2>&1 &
+C=$!
+PIDS="$PIDS $C"
+ours=$(steady collector "$C" "$R1")
+kill "$C"
+cat > "$T/collectd.conf" <<EOC
+Interval 1
+BaseDir "$T/cd"
+PIDFile "$T/cd/pid"
+PluginDir "/usr/lib/collectd"
+LoadPlugin virt
+LoadPlugin rrdcached
+<Plugin virt>
+  Connection "$U"
+  RefreshInterval 60
+  HostnameFormat name
+  BlockDevice "/:vd.*/"
+  InterfaceFormat name
+</Plugin>
+<Plugin rrdcached>
+  DaemonAddress "unix:$T/r2/sock"
+  DataDir "$T/r2/rrd"
+  CreateFiles true
+</Plugin>
+EOC
+mkdir -p "$T/cd"
+collectd -f -C "$T/collectd.conf" > "$T/collectd.log" 2>&1 &
+D=$!
+PIDS="$PIDS $D"
+theirs=$(steady collectd "$D" "$R2")
+kill "$D"
+echo "virtmon-collector ${ours} ms CPU per cycle, collectd ${theirs} ms (each with its rrdcached)"
+awk -v a="$ours" -v b="$theirs" 'BEGIN { if (b > 0) printf "ratio %.2f (goal <= 0.1)\n", a / b }'
+
+echo "== 3. one prometheus-libvirt-exporter scrape vs one collector cycle"
+port=$((16400 + $$ % 100))
+prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$port" --libvirt.uri="$U" \
+    > "$T/exporter.log" 2>&1 &
+E=$!
+PIDS="$PIDS $E"
+i=0
+until curl -s "http://127.0.0.1:$port/" > /dev/null 2>&1 || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+s0=$(date +%s%N)
+curl -s "http://127.0.0.1:$port/metrics" > "$T/metrics"
+s1=$(date +%s%N)
+theirs_n=$(grep -o 'domain="[^"]*"' "$T/metrics" | sort -u | wc -l)
+rm -rf "$T/r3"
+# a cycle in steady state: the files exist (the first cycle creates 3,001)
+"$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r3" --once -f > /dev/null 2>&1
+sleep 1
+c0=$(date +%s%N)
+"$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r3" --once -f > /dev/null 2>&1
+c1=$(date +%s%N)
+ours_n=$(ls "$T/r3" | grep -c -- '-')
+echo "exporter scrape $(( (s1 - s0) / 1000000 )) ms, $theirs_n domains;" \
+    "collector cycle $(( (c1 - c0) / 1000000 )) ms, $ours_n domains (of 1000)"
+awk -v a="$(( (c1 - c0) / 1000 ))" -v b="$(( (s1 - s0) / 1000 ))" \
+    'BEGIN { if (b > 0) printf "ratio %.2f (goal <= 0.1)\n", a / b }'
+
+echo "== 4. subagent refresh vs bare virConnectGetAllDomainStats"
+mkdir -p "$T/st"
+"$build/bench/lv_refresh" "$U" "$T/st" 21
