@@ -24,6 +24,13 @@ static int scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *
     if (reqinfo->mode != MODE_GET)
         return SNMP_ERR_NOERROR;
     for (netsnmp_request_info *req = requests; req; req = req->next) {
+        /* Registration with the master happens with the first snapshot,
+         * and the AgentX exchange for it may answer requests before the
+         * snapshot is in place: nothing, rather than a vmNumber of 0. */
+        if (!s && which != 105) {
+            netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+            continue;
+        }
         switch (which) {
         case 1: ax_set_str(req, s && s->hv_software ? s->hv_software : ""); break;
         case 2: ax_set_str(req, s && s->hv_version ? s->hv_version : ""); break;
