@@ -96,7 +96,9 @@ struct ax_index_map *ax_index_map_open(const char *state_dir)
         }
     }
     free(text);
-    qsort(map->e, map->n, sizeof(*map->e), cmp_index_entry);
+    /* (qsort and bsearch take no NULL array, even for 0 entries) */
+    if (map->n)
+        qsort(map->e, map->n, sizeof(*map->e), cmp_index_entry);
     return map;
 }
 
@@ -491,7 +493,7 @@ void ax_xml_cache_invalidate(struct ax_xml_cache *c, const unsigned char *uuid)
     c->generation++;
     if (!uuid)
         c->all_stale = true;
-    else if ((e = bsearch(uuid, c->e, c->n, sizeof(*c->e), cmp_entry)))
+    else if (c->n && (e = bsearch(uuid, c->e, c->n, sizeof(*c->e), cmp_entry)))
         e->stale = true;
     pthread_mutex_unlock(&c->lock);
 }
@@ -514,7 +516,9 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
         generation = cache->generation;
         for (size_t k = 0; k < snap->nvms && !cache->all_stale; k++) {
             struct xml_entry *e =
-                bsearch(snap->vms[k].uuid, cache->e, cache->n, sizeof(*cache->e), cmp_entry);
+                cache->n ? bsearch(snap->vms[k].uuid, cache->e, cache->n, sizeof(*cache->e),
+                                   cmp_entry)
+                         : NULL;
             if (e && !e->stale && e->xml)
                 snap->vms[k].xml = vm_strdup(e->xml);
         }
@@ -545,7 +549,8 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
         for (size_t i = 0; i < cache->n; i++)
             free(cache->e[i].xml);
         free(cache->e);
-        qsort(kept, nkept, sizeof(*kept), cmp_entry);
+        if (nkept)
+            qsort(kept, nkept, sizeof(*kept), cmp_entry);
         cache->e = kept;
         cache->n = cache->alloc = nkept;
         cache->all_stale = false;
