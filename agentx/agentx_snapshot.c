@@ -498,6 +498,27 @@ void ax_xml_cache_invalidate(struct ax_xml_cache *c, const unsigned char *uuid)
     pthread_mutex_unlock(&c->lock);
 }
 
+/* Definitions fetched by a lookup each, at most; more take one listing. */
+#define LOOKUPS_MAX 8
+
+/* Domain handles by UUID, for qsort and (key: a bare UUID) bsearch. */
+static int cmp_dom(const void *a, const void *b)
+{
+    unsigned char x[VM_UUID_BUFLEN], y[VM_UUID_BUFLEN];
+
+    vm_domain_get_uuid(*(struct vm_domain *const *)a, x);
+    vm_domain_get_uuid(*(struct vm_domain *const *)b, y);
+    return memcmp(x, y, VM_UUID_BUFLEN);
+}
+
+static int cmp_uuid_dom(const void *key, const void *elem)
+{
+    unsigned char y[VM_UUID_BUFLEN];
+
+    vm_domain_get_uuid(*(struct vm_domain *const *)elem, y);
+    return memcmp(key, y, VM_UUID_BUFLEN);
+}
+
 /* Each domain's definition, for virtmonVmConfigXml: taken with the
  * snapshot, never per request; from cache (may be NULL: every one
  * fetched) while it is current.  dumpxml without --security-info: no
@@ -506,8 +527,10 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
                             struct ax_xml_cache *cache)
 {
     struct xml_entry *kept = NULL;
-    size_t nkept = 0;
+    size_t nkept = 0, need = 0;
     unsigned long generation = 0;
+    struct vm_domain **doms = NULL;
+    int ndoms = -1;
 
     /* what the cache holds, taken under its lock; the driver is asked
      * with no lock held (its event thread invalidates entries) */
@@ -525,19 +548,35 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
         pthread_mutex_unlock(&cache->lock);
         VM_NEW_N(kept, snap->nvms ? snap->nvms : 1);
     }
+    /* a few missing (events named them): a lookup each; many (a driver
+     * without events, the first snapshot): one listing, since a lookup by
+     * UUID may itself scan every domain (the QEMU driver's does) */
+    for (size_t k = 0; k < snap->nvms; k++)
+        need += !snap->vms[k].xml;
+    if (need > LOOKUPS_MAX && (ndoms = vm_connect_list_domains(conn, &doms, 0)) > 0)
+        qsort(doms, (size_t)ndoms, sizeof(*doms), cmp_dom);
     for (size_t k = 0; k < snap->nvms; k++) {
         struct ax_vm *vm = &snap->vms[k];
-        struct vm_domain *dom;
-        if (!vm->xml && (dom = vm_domain_lookup_by_uuid(conn, vm->uuid))) {
+        struct vm_domain **found, *dom = NULL;
+        if (vm->xml)
+            continue;
+        if (ndoms < 0)
+            dom = vm_domain_lookup_by_uuid(conn, vm->uuid);
+        else if (ndoms > 0 &&
+                 (found = bsearch(vm->uuid, doms, (size_t)ndoms, sizeof(*doms), cmp_uuid_dom)))
+            dom = *found;
+        if (dom)
             vm->xml = vm_domain_get_xml(dom, 0);
+        if (ndoms < 0)
             vm_domain_free(dom);
-        }
         if (cache && vm->xml) {
             memcpy(kept[nkept].uuid, vm->uuid, VM_UUID_BUFLEN);
             kept[nkept].xml = vm_strdup(vm->xml);
             kept[nkept++].stale = false;
         }
     }
+    if (ndoms >= 0)
+        vm_domain_list_free(doms, (size_t)ndoms);
     if (cache) {
         pthread_mutex_lock(&cache->lock);
         /* an event that came meanwhile may concern what was just taken */

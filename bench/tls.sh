@@ -9,15 +9,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(pwd)
 runs=${RUNS:-21}
 . "$top/bench/lib.sh"
-make -s bench/tls_echo tests/helpers/silent_server >/dev/null
-VM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/virtmon-bench-XXXXXX")
-VM_PIDS=""
-trap 'for p in $VM_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$VM_TMP"' EXIT
-need() { :; }
-wait_for() {
-    _d=$(( $(date +%s) + $3 ))
-    until grep -Eq -- "$2" "$1" 2>/dev/null; do [ "$(date +%s)" -ge "$_d" ] && return 1; sleep 0.05; done
-}
+make -s bench/tls_echo >/dev/null
+# the tests' helpers: a private directory cleaned on exit, the test PKI
+abs_top_srcdir=$top abs_top_builddir=$build
+. "$top/tests/lib.sh"
 . "$top/tests/pki-lib.sh"
 tls_serve good
 ours() { "$build/bench/tls_echo" 127.0.0.1 "$TLS_PORT" "$PKI/pki"; }

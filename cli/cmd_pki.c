@@ -4,12 +4,10 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_handlers.h"
@@ -132,19 +130,15 @@ int cli_cmd_pki_check(struct cli_ctx *ctx, const struct cli_args *args)
     return ret;
 }
 
-/* Asks on the terminal; false without one. */
+/* Asks on the terminal (the CLI's credential prompt); false without one. */
 static bool confirm(const char *question)
 {
-    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char answer[16] = "";
-    ssize_t n;
+    struct vm_credential c = {.type = VM_CRED_CHALLENGE, .prompt = question, .defresult = "n"};
+    bool yes = vm_auth_terminal_callback(&c, 1, NULL) == 0 && c.result &&
+               (c.result[0] == 'y' || c.result[0] == 'Y');
 
-    if (fd < 0)
-        return false;
-    dprintf(fd, "%s [y/N] ", question);
-    n = read(fd, answer, sizeof(answer) - 1);
-    close(fd);
-    return n > 0 && (answer[0] == 'y' || answer[0] == 'Y');
+    free(c.result);
+    return yes;
 }
 
 int cli_cmd_pki_trust(struct cli_ctx *ctx, const struct cli_args *args)
@@ -168,7 +162,7 @@ int cli_cmd_pki_trust(struct cli_ctx *ctx, const struct cli_args *args)
     }
     fprintf(ctx->out, "not trusted: %s\n", p.peer->why ? p.peer->why : "no reason given");
     fflush(ctx->out);
-    question = vm_asprintf("Trust this certificate for %s:%d?", p.host, p.port);
+    question = vm_asprintf("Trust this certificate for %s:%d? (y/n)", p.host, p.port);
     if (!cli_flag(args, "yes") && !confirm(question)) {
         cli_error("not trusted: give --yes, or answer y on a terminal");
         goto out;

@@ -86,6 +86,27 @@ wait_for() {
     return 0
 }
 
+# on_free_port STEP LOG LAUNCH [BANNER]: runs "LAUNCH PORT" (which
+# backgrounds a daemon writing LOG) on up to 10 ports of 16400-16499,
+# stepping by STEP so different daemons probe different ports, until one
+# logs BANNER (default: net-snmp's) and stays up.  Sets FREE_PORT and
+# FREE_PID; returns 1 if none started.  A port something already listens on
+# (TCP or UDP) is skipped: some daemons (gnutls-serv) bind it anyway.
+on_free_port() {
+    for try in 1 2 3 4 5 6 7 8 9 10; do
+        FREE_PORT=$((16400 + ($$ + try * $1) % 100))
+        ss -Hlntu "sport = :$FREE_PORT" 2>/dev/null | grep -q . && continue
+        "$3" "$FREE_PORT"
+        FREE_PID=$!
+        VM_PIDS="$VM_PIDS $FREE_PID"
+        if wait_for "$2" "${4:-NET-SNMP version}" 10 && kill -0 "$FREE_PID" 2>/dev/null; then
+            return 0
+        fi
+        kill "$FREE_PID" 2>/dev/null
+    done
+    return 1
+}
+
 # need PROGRAM...: a missing tool is a failure, never a skip: ./quickstart
 # installs everything the tests use.
 need() {

@@ -44,19 +44,14 @@ mkdir -p "$PKI/pki/ca" "$PKI/pki/server"
 # and its pid in TLS_PID.  gnutls-serv has no bind address option: it
 # listens on every interface, for the test's few seconds.
 tls_serve() {
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        TLS_PORT=$((16400 + ($$ + try * 17 + ${#1} * 3) % 100))
-        ss -Hltn "sport = :$TLS_PORT" | grep -q . && continue
-        gnutls-serv --echo -p "$TLS_PORT" --x509certfile "$PKI/$1.crt" \
-            --x509keyfile "$PKI/$1.key" > "$VM_TMP/serv-$1-$TLS_PORT.log" 2>&1 &
-        TLS_PID=$!
-        VM_PIDS="$VM_PIDS $TLS_PID"
-        if wait_for "$VM_TMP/serv-$1-$TLS_PORT.log" 'listening' 10 &&
-            kill -0 "$TLS_PID" 2>/dev/null; then
-            return 0
-        fi
-        kill "$TLS_PID" 2>/dev/null
-    done
-    echo "Bail out! gnutls-serv does not start"
-    exit 99
+    TLS_NAME=$1
+    on_free_port 17 "$VM_TMP/serv-$1.log" launch_tls_serve listening || {
+        echo "Bail out! gnutls-serv does not start"
+        exit 99
+    }
+    TLS_PORT=$FREE_PORT TLS_PID=$FREE_PID
+}
+launch_tls_serve() {
+    gnutls-serv --echo -p "$1" --x509certfile "$PKI/$TLS_NAME.crt" \
+        --x509keyfile "$PKI/$TLS_NAME.key" > "$VM_TMP/serv-$TLS_NAME.log" 2>&1 &
 }

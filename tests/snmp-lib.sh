@@ -9,24 +9,6 @@ MIBDIR="$abs_top_srcdir/mibs"
 SNMP_OPTS="-M +$MIBDIR:/usr/share/snmp/mibs -m VM-MIB:VIRTMON-MIB -v2c -t 2 -r 1"
 mkdir -p "$VM_TMP/snmp/persist"
 
-# on_free_port STEP LOG LAUNCH: runs "LAUNCH PORT" (which backgrounds a
-# net-snmp daemon writing LOG) on up to 10 ports of 16400-16499, stepping by
-# STEP so different daemons probe different ports, until one logs its banner
-# and stays up.  Sets FREE_PORT and FREE_PID; returns 1 if none started.
-on_free_port() {
-    for try in 1 2 3 4 5 6 7 8 9 10; do
-        FREE_PORT=$((16400 + ($$ + try * $1) % 100))
-        "$3" "$FREE_PORT"
-        FREE_PID=$!
-        VM_PIDS="$VM_PIDS $FREE_PID"
-        if wait_for "$2" 'NET-SNMP version' 10 && kill -0 "$FREE_PID" 2>/dev/null; then
-            return 0
-        fi
-        kill "$FREE_PID" 2>/dev/null
-    done
-    return 1
-}
-
 # snmpd_start: starts the master; sets SNMP_PORT and SNMPD_PID.  With
 # VM_SNMP_MODE=listen there is no snmpd: the same access settings go to
 # virtmon-agentx's own settings file and agent_start adds --listen.

@@ -396,6 +396,16 @@ static virDomainPtr lv_dom(struct vm_domain *dom)
     return d;
 }
 
+/* Ends a call r made on d: libvirt's error taken (before virDomainFree,
+ * which resets it) when r < 0, d freed.  r, or -1. */
+static int call_done(virDomainPtr d, int r, const char *what)
+{
+    if (r < 0)
+        lv_error(what);
+    virDomainFree(d);
+    return r < 0 ? -1 : r;
+}
+
 static struct vm_domain *lookup_done(struct vm_connect *conn, virDomainPtr d, const char *what)
 {
     struct vm_domain *h;
@@ -446,16 +456,11 @@ static int lv_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsig
 {
     virDomainPtr d;
     virDomainInfo i;
-    int r;
 
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
-    r = virDomainGetInfo(d, &i);
-    if (r < 0)
-        lv_error("cannot get domain information");
-    virDomainFree(d);
-    if (r < 0)
+    if (call_done(d, virDomainGetInfo(d, &i), "cannot get domain information") < 0)
         return -1;
     info->state = i.state < VM_DOMAIN_STATE_LAST ? i.state : VM_DOMAIN_NOSTATE;
     info->vcpus = i.nrVirtCpu;
@@ -468,16 +473,11 @@ static int lv_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsig
 static int lv_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags)
 {
     virDomainPtr d;
-    int r;
 
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
-    r = virDomainGetState(d, state, reason, 0);
-    if (r < 0)
-        lv_error("cannot get the domain's state");
-    virDomainFree(d);
-    if (r < 0)
+    if (call_done(d, virDomainGetState(d, state, reason, 0), "cannot get the domain's state") < 0)
         return -1;
     if (*state < 0 || *state >= VM_DOMAIN_STATE_LAST)
         *state = VM_DOMAIN_NOSTATE;
@@ -488,16 +488,12 @@ static int lv_get_control(struct vm_domain *dom, int *control, unsigned int flag
 {
     virDomainPtr d;
     virDomainControlInfo ci;
-    int r;
 
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
-    r = virDomainGetControlInfo(d, &ci, 0);
-    if (r < 0)
-        lv_error("cannot get the domain's control state");
-    virDomainFree(d);
-    if (r < 0)
+    if (call_done(d, virDomainGetControlInfo(d, &ci, 0), "cannot get the domain's control state") <
+        0)
         return -1;
     /* a job or a command in progress is still a monitor that answers */
     *control = ci.state == VIR_DOMAIN_CONTROL_ERROR ? VM_DOMAIN_CONTROL_UNRESPONSIVE
@@ -599,93 +595,74 @@ static struct vm_domain *lv_create(struct vm_connect *conn, const char *xml, uns
                        "cannot create the domain");
 }
 
-/* The operations that are one libvirt call on the domain. */
-#define LV_OP(fname, call, what)                                            \
+/* The operations that are one libvirt call on the domain; those that
+ * change it also mark the cached persistent/autostart/managed-save sets
+ * stale. */
+#define LV_CALL(fname, changes, call, what)                                 \
     static int fname(struct vm_domain *dom, unsigned int flags)             \
     {                                                                       \
         virDomainPtr d;                                                     \
-        int r;                                                              \
         VM_CHECK_FLAGS(flags, 0, -1);                                       \
         if (!(d = lv_dom(dom)))                                             \
             return -1;                                                      \
-        sets_mark_stale(lv_of(dom->conn));                                  \
-        if ((r = call) < 0)                                                 \
-            lv_error(what); /* before virDomainFree, which resets it */     \
-        virDomainFree(d);                                                   \
-        return r < 0 ? -1 : 0;                                              \
+        if (changes)                                                        \
+            sets_mark_stale(lv_of(dom->conn));                              \
+        return call_done(d, call, what);                                    \
     }
 
-LV_OP(lv_start, virDomainCreate(d), "cannot start the domain")
-LV_OP(lv_shutdown, virDomainShutdown(d), "cannot shut the domain down")
-LV_OP(lv_destroy, virDomainDestroy(d), "cannot destroy the domain")
-LV_OP(lv_suspend, virDomainSuspend(d), "cannot suspend the domain")
-LV_OP(lv_resume, virDomainResume(d), "cannot resume the domain")
-LV_OP(lv_reboot, virDomainReboot(d, 0), "cannot reboot the domain")
-LV_OP(lv_reset, virDomainReset(d, 0), "cannot reset the domain")
-LV_OP(lv_managed_save, virDomainManagedSave(d, 0), "cannot save the domain")
-
-static int lv_has_managed_save(struct vm_domain *dom, unsigned int flags)
-{
-    virDomainPtr d;
-    int r;
-
-    VM_CHECK_FLAGS(flags, 0, -1);
-    if (!(d = lv_dom(dom)))
-        return -1;
-    r = virDomainHasManagedSaveImage(d, 0);
-    if (r < 0)
-        lv_error("cannot tell whether the domain has a managed-save image");
-    virDomainFree(d);
-    return r < 0 ? -1 : r;
-}
+LV_CALL(lv_start, true, virDomainCreate(d), "cannot start the domain")
+LV_CALL(lv_shutdown, true, virDomainShutdown(d), "cannot shut the domain down")
+LV_CALL(lv_destroy, true, virDomainDestroy(d), "cannot destroy the domain")
+LV_CALL(lv_suspend, false, virDomainSuspend(d), "cannot suspend the domain")
+LV_CALL(lv_resume, false, virDomainResume(d), "cannot resume the domain")
+LV_CALL(lv_reboot, false, virDomainReboot(d, 0), "cannot reboot the domain")
+LV_CALL(lv_reset, false, virDomainReset(d, 0), "cannot reset the domain")
+LV_CALL(lv_managed_save, true, virDomainManagedSave(d, 0), "cannot save the domain")
+LV_CALL(lv_has_managed_save, false, virDomainHasManagedSaveImage(d, 0),
+        "cannot tell whether the domain has a managed-save image")
 
 static int lv_undefine(struct vm_domain *dom, unsigned int flags)
 {
     virDomainPtr d;
-    int r;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
     if (!(d = lv_dom(dom)))
         return -1;
     sets_mark_stale(lv_of(dom->conn));
-    r = virDomainUndefineFlags(d, flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE
-                                      ? VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
-                                      : 0);
-    if (r < 0)
-        lv_error("cannot undefine the domain");
-    virDomainFree(d);
-    return r < 0 ? -1 : 0;
+    return call_done(d,
+                     virDomainUndefineFlags(d, flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                                   ? VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                                   : 0),
+                     "cannot undefine the domain") < 0
+               ? -1
+               : 0;
 }
 
 static int lv_get_autostart(struct vm_domain *dom, int *autostart, unsigned int flags)
 {
     virDomainPtr d;
-    int r;
 
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
-    r = virDomainGetAutostart(d, autostart);
-    if (r < 0)
-        lv_error("cannot get the domain's autostart");
-    virDomainFree(d);
-    return r < 0 ? -1 : 0;
+    return call_done(d, virDomainGetAutostart(d, autostart),
+                     "cannot get the domain's autostart") < 0
+               ? -1
+               : 0;
 }
 
 static int lv_set_autostart(struct vm_domain *dom, int autostart, unsigned int flags)
 {
     virDomainPtr d;
-    int r;
 
     VM_CHECK_FLAGS(flags, 0, -1);
     if (!(d = lv_dom(dom)))
         return -1;
     sets_mark_stale(lv_of(dom->conn));
-    r = virDomainSetAutostart(d, autostart);
-    if (r < 0)
-        lv_error("cannot set the domain's autostart");
-    virDomainFree(d);
-    return r < 0 ? -1 : 0;
+    return call_done(d, virDomainSetAutostart(d, autostart),
+                     "cannot set the domain's autostart") < 0
+               ? -1
+               : 0;
 }
 
 /* ------------------------------------------------------------- events */

@@ -40,7 +40,6 @@ int lv_error(const char *what);
  * autostart and managed-save are sets of UUIDs (libvirt's list calls with
  * those filters), so a record costs no further call.  Returns the count,
  * *out a new array. */
-struct lv_uuid_set;
 size_t lv_stats_convert(struct vm_connect *conn, virDomainStatsRecordPtr *records,
                         const struct lv_uuid_set *persistent, const struct lv_uuid_set *autostart,
                         const struct lv_uuid_set *managed_save, struct vm_domain_stats ***out);

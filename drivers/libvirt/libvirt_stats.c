@@ -126,6 +126,15 @@ static const struct field net_fields[] = {
     {"tx.drop", offsetof(struct vm_net_stats, tx_drop)},
 };
 
+/* Every counter of a device unknown, until the record says otherwise. */
+static void set_unknown(void *dev, const struct field *fields, size_t nfields)
+{
+    const uint64_t unknown = VM_STAT_UNKNOWN;
+
+    for (size_t k = 0; k < nfields; k++)
+        memcpy((char *)dev + fields[k].offset, &unknown, sizeof(unknown));
+}
+
 /* One per-device parameter (FIELD after "block.N."): its name, path, or a
  * counter of fields. */
 static void set_device(void *dev, const char *field, const virTypedParameter *p,
@@ -210,9 +219,7 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         st->nblock = nblock;
         for (size_t i = 0; i < nblock; i++) {
             struct vm_block_stats *b = &st->block[i];
-            for (size_t k = 0; k < N_FIELDS(block_fields); k++)
-                memcpy((char *)b + block_fields[k].offset, &(uint64_t){VM_STAT_UNKNOWN},
-                       sizeof(uint64_t));
+            set_unknown(b, block_fields, N_FIELDS(block_fields));
             b->rd_bytes_rate = b->wr_bytes_rate = NAN;
         }
     }
@@ -222,9 +229,7 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         st->nnet = nnet;
         for (size_t i = 0; i < nnet; i++) {
             struct vm_net_stats *n = &st->net[i];
-            for (size_t k = 0; k < N_FIELDS(net_fields); k++)
-                memcpy((char *)n + net_fields[k].offset, &(uint64_t){VM_STAT_UNKNOWN},
-                       sizeof(uint64_t));
+            set_unknown(n, net_fields, N_FIELDS(net_fields));
             n->rx_bytes_rate = n->tx_bytes_rate = NAN;
         }
     }

@@ -28,7 +28,7 @@ static void sleep_ms(int ms)
 
 /* The last lines of QEMU's log, for an error message (caller frees): only
  * its last 4 KiB are read, however large it grew. */
-static char *log_tail(const char *logpath)
+char *qemu_process_log_tail(const char *logpath)
 {
     int fd = open(logpath, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     char text[4097];
@@ -127,11 +127,6 @@ int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t 
     }
     *pid_out = grandchild;
     return 0;
-}
-
-char *qemu_process_log_tail(const char *logpath)
-{
-    return log_tail(logpath);
 }
 
 pid_t qemu_process_read_pid(const char *pidfile)

@@ -19,7 +19,7 @@ struct vm_auth_conf;
  * ?authfile=, may be NULL), else CONFIG/auth.conf.  Caller frees. */
 char *vm_auth_conf_path(const char *authfile);
 
-/* Reads auth.conf at path.  A missing file is an empty one (*missing set);
+/* Reads auth.conf at path.  A missing file is an empty one;
  * one readable or writable by group or others is refused (its secrets are
  * not secret), as is anything malformed, with file and line.  NULL with an
  * error. */

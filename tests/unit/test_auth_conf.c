@@ -81,7 +81,8 @@ static void test_malformed_hides_secrets(void **state)
 
 static char *write_conf(const char *text, mode_t mode)
 {
-    char *path = vm_strdup("/tmp/virtmon-auth-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    char *path = vm_asprintf("%s/virtmon-auth-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
 
     assert_true(fd >= 0);
