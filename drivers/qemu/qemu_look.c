@@ -166,6 +166,18 @@ static int settle_inactive(struct qemu_conn *p, const char *name, struct qemu_lo
 /* No QEMU runs for the domain. */
 static int look_stopped(struct qemu_conn *p, const char *name, struct qemu_look *l, int r)
 {
+    if (r == 1 && l->live.phase == QEMU_PHASE_SAVING) {
+        /* the saver died after QEMU quit: a complete image (renamed from
+         * .partial only once complete) is a managed save; without one,
+         * QEMU died during the save */
+        VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, name, NULL);
+        VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, name, NULL);
+        unlink(partial);
+        if (qemu_file_exists(save)) {
+            qemu_finish_stop(p, l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_SAVED);
+            return 0;
+        }
+    }
     if (r == 1 && l->live.phase != QEMU_PHASE_STARTING) {
         /* gone without a record of stopping: it crashed */
         bool persistent = l->persistent;
