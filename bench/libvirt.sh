@@ -25,9 +25,10 @@ for p in /usr/lib/nagios/plugins/check_libvirt collectd prometheus-libvirt-expor
     }
 done
 make -s bench/lv_refresh > /dev/null || exit 1
-T=$(mktemp -d "${TMPDIR:-/tmp}/virtmon-bench-XXXXXX")
-PIDS=""
-trap 'for p in $PIDS; do kill "$p" 2>/dev/null; done; sleep 0.5; rm -rf "$T"' EXIT
+# the tests' helpers: a private directory, daemons stopped by PID on exit
+abs_top_srcdir=$top abs_top_builddir=$build
+. "$top/tests/lib.sh"
+T=$VM_TMP
 sh "$top/tests/gen-testnode.sh" 1000 mixed 0 devices > "$T/node.xml"
 U="test://$T/node.xml"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime, clock ticks
@@ -53,12 +54,16 @@ rrdcached -g -B -b "$T/r1/rrd" -p "$T/r1/pid" -l "unix:$T/r1/sock" -w 5 -f 10 > 
 R1=$!
 rrdcached -g -B -b "$T/r2/rrd" -p "$T/r2/pid" -l "unix:$T/r2/sock" -w 5 -f 10 > /dev/null 2>&1 &
 R2=$!
-PIDS="$PIDS $R1 $R2"
-sleep 0.5
+VM_PIDS="$VM_PIDS $R1 $R2"
+for r in r1 r2; do
+    i=0
+    until [ -S "$T/$r/sock" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+    [ -S "$T/$r/sock" ] || { echo "rrdcached did not open $T/$r/sock"; exit 1; }
+done
 "$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r1/rrd" --step 1 -f \
     --daemon "unix:$T/r1/sock" > /dev/null 2>&1 &
 C=$!
-PIDS="$PIDS $C"
+VM_PIDS="$VM_PIDS $C"
 ours=$(steady collector "$C" "$R1")
 kill "$C"
 cat > "$T/collectd.conf" <<EOC
@@ -84,7 +89,7 @@ EOC
 mkdir -p "$T/cd"
 collectd -f -C "$T/collectd.conf" > "$T/collectd.log" 2>&1 &
 D=$!
-PIDS="$PIDS $D"
+VM_PIDS="$VM_PIDS $D"
 theirs=$(steady collectd "$D" "$R2")
 kill "$D"
 echo "virtmon-collector ${ours} ms CPU per cycle, collectd ${theirs} ms (each with its rrdcached)"
@@ -95,7 +100,7 @@ port=$((16400 + $$ % 100))
 prometheus-libvirt-exporter --web.listen-address="127.0.0.1:$port" --libvirt.uri="$U" \
     > "$T/exporter.log" 2>&1 &
 E=$!
-PIDS="$PIDS $E"
+VM_PIDS="$VM_PIDS $E"
 i=0
 until curl -s "http://127.0.0.1:$port/" > /dev/null 2>&1 || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
 s0=$(date +%s%N)
@@ -105,7 +110,7 @@ theirs_n=$(grep -o 'domain="[^"]*"' "$T/metrics" | sort -u | wc -l)
 rm -rf "$T/r3"
 # a cycle in steady state: the files exist (the first cycle creates 3,001)
 "$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r3" --once -f > /dev/null 2>&1
-sleep 1
+sleep 1   # rrdtool refuses a second update within the same second
 c0=$(date +%s%N)
 "$build/collectors/virtmon-collector" -c "libvirt:$U" -d "$T/r3" --once -f > /dev/null 2>&1
 c1=$(date +%s%N)

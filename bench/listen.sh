@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 port=$((16400 + $$ % 100))
 lport=$((16400 + ($$ + 50) % 100))
 pids=""
-cleanup() { for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"; }
+cleanup() { for p in $pids; do kill "$p" 2>/dev/null || :; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 sh "$top/tests/gen-testnode.sh" "$n" mixed 100 devices > "$tmp/node.xml"

@@ -19,7 +19,7 @@ tmp=$(mktemp -d)
 export VIRTMON_CONFIG_DIR="$tmp/c" VIRTMON_RUNTIME_DIR="$tmp/r" VIRTMON_STATE_DIR="$tmp/s"
 V="$virtmon -q -c qemu:///session"
 cleanup() {
-    for p in "$tmp"/r/qemu/*.pid; do [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null; done
+    for p in "$tmp"/r/qemu/*.pid; do [ -f "$p" ] && kill -KILL "$(cat "$p")" 2>/dev/null || :; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT

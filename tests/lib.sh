@@ -19,9 +19,11 @@ export VIRTMON_STATE_DIR="$VM_TMP/state"
 mkdir -p "$VIRTMON_CONFIG_DIR" "$VIRTMON_RUNTIME_DIR" "$VIRTMON_STATE_DIR"
 unset VIRTMON_DEFAULT_URI VIRTMON_DEBUG
 
+# Safe under set -e (the bench scripts use it): a daemon already gone
+# must not stop the cleanup before the directory is removed.
 vm_cleanup() {
     for pid in $VM_PIDS; do
-        kill -TERM "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null || :
     done
     for pid in $VM_PIDS; do
         # bounded wait, then force
@@ -29,7 +31,7 @@ vm_cleanup() {
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.2
         done
-        kill -KILL "$pid" 2>/dev/null
+        kill -KILL "$pid" 2>/dev/null || :
     done
     rm -rf "$VM_TMP"
 }

@@ -5,6 +5,13 @@
 
 need qemu-system-x86_64
 
+# the session driver, its runtime (pid files, QMP sockets, logs) and its
+# saved images
+U=qemu:///session
+V="$VIRTMON -c $U"
+RUN="$VIRTMON_RUNTIME_DIR/qemu"
+SAVE="$VIRTMON_STATE_DIR/qemu"
+
 # Every guest this test starts is killed at the end, whatever happened;
 # a test with more to undo sets QEMU_CLEANUP_MORE to a function name.
 qemu_cleanup() {

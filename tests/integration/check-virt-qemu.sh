@@ -4,8 +4,6 @@
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/qemu-lib.sh"
 
-U=qemu:///session
-V="$VIRTMON -c $U"
 mkdir -p "$VM_TMP/bin"
 for m in state cpu; do
     ln -s "$abs_top_builddir/nagios/check_virt" "$VM_TMP/bin/check_virt_$m"

@@ -6,8 +6,6 @@
 . "$abs_top_srcdir/tests/qemu-lib.sh"
 . "$abs_top_srcdir/tests/rrd-lib.sh"
 
-U=qemu:///session
-V="$VIRTMON -c $U"
 R="$VM_TMP/rrd"
 
 guest spin "$(disk "$QEMU_IMG/spin.img")" 1 > "$VM_TMP/spin.xml"

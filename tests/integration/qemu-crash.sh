@@ -8,10 +8,6 @@
 . "$abs_top_srcdir/tests/snmp-lib.sh"
 need qemu-system-x86_64 pgrep rrdtool
 
-U=qemu:///session
-V="$VIRTMON -c $U"
-RUN="$VIRTMON_RUNTIME_DIR/qemu"
-SAVE="$VIRTMON_STATE_DIR/qemu"
 CHECK="$abs_top_builddir/nagios/check_virt"
 COLLECTOR="$abs_top_builddir/collectors/virtmon-collector"
 . "$abs_top_srcdir/tests/qemu-lib.sh"

@@ -9,9 +9,6 @@
 . "$abs_top_srcdir/tests/snmp-lib.sh"
 need qemu-system-x86_64
 
-U=qemu:///session
-V="$VIRTMON -c $U"
-RUN="$VIRTMON_RUNTIME_DIR/qemu"
 . "$abs_top_srcdir/tests/qemu-lib.sh"
 # Every command runs here: a shell started by virtmon or QEMU would leave its
 # canary here, or in the state dirs, or in /tmp.

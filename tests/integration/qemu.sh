@@ -5,10 +5,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 need qemu-system-x86_64 ip timeout
 
-U=qemu:///session
-V="$VIRTMON -c $U"
 QMPQ="$abs_top_builddir/tests/helpers/qmp_query"
-RUN="$VIRTMON_RUNTIME_DIR/qemu"
 . "$abs_top_srcdir/tests/qemu-lib.sh"
 IMG="$QEMU_IMG"
 tap_cleanup() { [ -n "${TAP:-}" ] && ip link del "$TAP" 2>/dev/null; }
