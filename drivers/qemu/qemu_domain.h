@@ -66,6 +66,12 @@ struct qemu_ident qemu_look_ident(const struct qemu_look *l);
  * live files; a transient domain leaves nothing. */
 void qemu_finish_stop(struct qemu_conn *p, struct qemu_look *l, int state, int reason);
 
+/* Test-only: VIRTMON_TEST_QEMU_PAUSE=POINT:MS sleeps MS ms at a named
+ * point ("recorded", "spawned", "up", "saving", "stop-recorded"), so that
+ * tests can kill a start, save or stop exactly there.  Unset in
+ * production; the tests also kill at random delays. */
+void qemu_test_pause(const char *point);
+
 /* Tells QEMU to quit (when the monitor is open), makes sure it is gone,
  * then qemu_finish_stop(). */
 int qemu_quit_and_finish(struct qemu_conn *p, struct qemu_look *l, int state, int reason);

@@ -16,6 +16,8 @@
  *                                          or undo it (qemu_start.c)
  *   QEMU runs, status "shutdown"           the guest powered off: quit it
  *                                          (or reset it for a reboot)
+ *   no QEMU, stop record names this run    its stopper died before the
+ *                                          cleanup: stopped, as recorded
  *   no QEMU, state file says running       it crashed
  *   no QEMU, state file says "starting"    the start was interrupted
  *   no QEMU, no state file                 shut off, as the stop record says
@@ -31,6 +33,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qemu_domain.h"
@@ -58,13 +61,16 @@ void qemu_finish_stop(struct qemu_conn *p, struct qemu_look *l, int state, int r
 {
     const char *name = l->def->name;
 
-    qemu_live_cleanup(&p->dirs, name, l->def->uuid);
+    /* the record before the cleanup: a stopper killed in between leaves a
+     * record naming the run whose state file remains (look_stopped) */
     if (l->persistent) {
-        qemu_stop_write(&p->dirs, name, state, reason);
+        qemu_stop_write(&p->dirs, name, state, reason, l->live.id);
+        qemu_test_pause("stop-recorded");
     } else {
         VM_AUTOFREE char *stop = qemu_file(&p->dirs, QEMU_FILE_STOP, name, NULL);
         unlink(stop);
     }
+    qemu_live_cleanup(&p->dirs, name, l->def->uuid);
     qemu_monitor_close(l->mon);
     l->mon = NULL;
     l->active = false;
@@ -160,12 +166,40 @@ static int settle_inactive(struct qemu_conn *p, const char *name, struct qemu_lo
         vm_report_error(VM_ERR_NO_DOMAIN, "transient domain '%s' is no longer running", name);
         return -1;
     }
-    return qemu_stop_read(&p->dirs, name, &l->state, &l->reason) < 0 ? -1 : 0;
+    return qemu_stop_read(&p->dirs, name, &l->state, &l->reason, NULL) < 0 ? -1 : 0;
+}
+
+/* Whether the stop record ends the run the state file shows: its stopper
+ * recorded the stop and died before the cleanup.  Run ids restart when the
+ * runtime dir does (a reboot), so the record must also be no older than
+ * the state file. */
+static bool stop_recorded(struct qemu_conn *p, const char *name, const struct qemu_look *l)
+{
+    VM_AUTOFREE char *stop = qemu_file(&p->dirs, QEMU_FILE_STOP, name, NULL);
+    VM_AUTOFREE char *live = qemu_file(&p->dirs, QEMU_FILE_STATE, name, NULL);
+    struct stat st_stop, st_live;
+    int run = -1, state, reason;
+
+    if (!l->persistent || l->live.id < 0 || stat(stop, &st_stop) < 0 || stat(live, &st_live) < 0)
+        return false;
+    if (st_stop.st_mtim.tv_sec < st_live.st_mtim.tv_sec ||
+        (st_stop.st_mtim.tv_sec == st_live.st_mtim.tv_sec &&
+         st_stop.st_mtim.tv_nsec < st_live.st_mtim.tv_nsec))
+        return false;
+    if (qemu_stop_read(&p->dirs, name, &state, &reason, &run) != 1) {
+        vm_error_reset();
+        return false;
+    }
+    return run == l->live.id;
 }
 
 /* No QEMU runs for the domain. */
 static int look_stopped(struct qemu_conn *p, const char *name, struct qemu_look *l, int r)
 {
+    if (r == 1 && stop_recorded(p, name, l)) {
+        qemu_live_cleanup(&p->dirs, name, l->def->uuid);
+        return settle_inactive(p, name, l);
+    }
     if (r == 1 && l->live.phase == QEMU_PHASE_SAVING) {
         /* the saver died after QEMU quit: a complete image (renamed from
          * .partial only once complete) is a managed save; without one,
@@ -316,7 +350,7 @@ static int look_busy(struct qemu_conn *p, const char *name, const struct qemu_pr
     }
     if (!l->persistent)
         return no_domain(name);
-    return qemu_stop_read(&p->dirs, name, &l->state, &l->reason) < 0 ? -1 : 0;
+    return qemu_stop_read(&p->dirs, name, &l->state, &l->reason, NULL) < 0 ? -1 : 0;
 }
 
 int qemu_look(struct qemu_conn *p, const char *name, unsigned int flags,

@@ -24,10 +24,7 @@
 #include "util/vm_error.h"
 #include "util/vm_log.h"
 
-/* Test-only: VIRTMON_TEST_QEMU_PAUSE=PHASE:MS sleeps MS ms at a named
- * point (e.g. "spawned"), so that tests can kill a start or save exactly
- * there.  Unset in production; the tests also kill at random delays. */
-static void test_pause(const char *point)
+void qemu_test_pause(const char *point)
 {
     const char *spec = getenv("VIRTMON_TEST_QEMU_PAUSE");
     size_t len = strlen(point);
@@ -150,10 +147,10 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     if (qemu_def_write(livexml, def) < 0 || (live.id = qemu_next_id(&p->dirs)) < 0 ||
         qemu_live_write(&p->dirs, name, &live) < 0)
         goto error;
-    test_pause("recorded");
+    qemu_test_pause("recorded");
     if (qemu_process_spawn(exe, argv, logfile, &pid) < 0)
         goto error;
-    test_pause("spawned");
+    qemu_test_pause("spawned");
     if (!(mon = await_monitor(qmp, pid, logfile)))
         goto kill;
     if (def->cur_memory_kib < def->memory_kib) {
@@ -165,7 +162,7 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     }
     if (restore && restore_image(mon, save) < 0)
         goto kill;
-    test_pause("up");
+    qemu_test_pause("up");
     live.phase = QEMU_PHASE_RUNNING;
     if (qemu_live_write(&p->dirs, name, &live) < 0)
         goto kill;
@@ -310,7 +307,7 @@ int qemu_save_process(struct qemu_conn *p, struct qemu_look *l)
     json_object_object_add(args, "uri", json_object_new_string("fd:migrate"));
     if (qemu_monitor_command(l->mon, "migrate", args, NULL) < 0)
         goto undo;
-    test_pause("saving");
+    qemu_test_pause("saving");
     for (int waited = 0;; waited += 50) {
         json_object *ret = NULL;
         int done;

@@ -210,7 +210,8 @@ int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct
     return write_json(path, obj);
 }
 
-int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason)
+int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason,
+                   int *run_id)
 {
     VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STOP, name, NULL);
     bool absent;
@@ -218,19 +219,25 @@ int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, i
 
     *state = VM_DOMAIN_SHUTOFF;
     *reason = VM_SHUTOFF_UNKNOWN;
+    if (run_id)
+        *run_id = -1;
     if (!obj)
         return absent ? 0 : -1;
     *state = get_int(obj, "state", VM_DOMAIN_SHUTOFF);
     *reason = get_int(obj, "reason", VM_SHUTOFF_UNKNOWN);
+    if (run_id)
+        *run_id = get_int(obj, "id", -1);
     json_object_put(obj);
     return 1;
 }
 
-int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason)
+int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason,
+                    int run_id)
 {
     VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STOP, name, NULL);
     json_object *obj = json_object_new_object();
 
+    json_object_object_add(obj, "id", json_object_new_int(run_id));
     json_object_object_add(obj, "state", json_object_new_int(state));
     json_object_object_add(obj, "reason", json_object_new_int(reason));
     return write_json(path, obj);

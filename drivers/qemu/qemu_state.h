@@ -82,9 +82,14 @@ struct qemu_live {
 int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_live *live);
 int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct qemu_live *live);
 
-/* The record of how an inactive domain stopped: state and reason. */
-int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason);
-int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason);
+/* The record of how an inactive domain stopped: state, reason and the id
+ * of the run it ended (-1 when unknown; *run_id may be NULL).  It is
+ * written before the live files go, so a stopper killed in between leaves
+ * a record that names the run its state file still shows. */
+int qemu_stop_read(const struct qemu_dirs *dirs, const char *name, int *state, int *reason,
+                   int *run_id);
+int qemu_stop_write(const struct qemu_dirs *dirs, const char *name, int state, int reason,
+                    int run_id);
 
 /* Removes the live files (state, pid, socket, live xml) of a stopped domain. */
 void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name, const unsigned char *uuid);

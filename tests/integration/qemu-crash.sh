@@ -113,7 +113,27 @@ for d in 0.01 0.05 0.1; do
     [ ! -e "$SAVE/g1.save.partial" ]
     ok $? "managedsave killed after ${d}s: no partial image"
 done
-vm_run $V destroy g1
+# ... and a stopper killed once QEMU is gone and the stop is on record, with
+# the live files still there: the record wins, it is no crash
+stop_killed() {  # stop_killed COMMAND: run it, kill it at 'stop-recorded'
+    VIRTMON_TEST_QEMU_PAUSE="stop-recorded:3000" $V "$1" g1 > /dev/null 2>&1 &
+    pid=$!
+    end=$(( $(date +%s) + 20 ))
+    until [ -e "$RUN/g1.stop" ] || [ "$(date +%s)" -ge "$end" ]; do sleep 0.02; done
+    kill -KILL "$pid"
+    wait "$pid" 2>/dev/null
+    [ -e "$RUN/g1.state" ]
+    ok $? "$1 killed after its stop record: the state file is still there"
+}
+vm_run $V start g1
+stop_killed managedsave
+is "$(state g1):$(qemus g1)" "shut off (saved):0" "managedsave killed after its stop record: saved"
+vm_run $V start g1
+is "$(state g1):$(qemus g1)" "running (restored):1" "and start restores it"
+stop_killed destroy
+is "$(state g1):$(qemus g1)" "shut off (destroyed):0" "destroy killed after its stop record: destroyed"
+[ ! -e "$RUN/g1.state" ] && [ ! -e "$RUN/g1.pid" ]
+ok $? "the look cleans up what the stopper left"
 
 # 4. a managed save onto a full state dir: the guest keeps running
 M="$SAVE"
