@@ -343,14 +343,25 @@ static uint64_t us(uint64_t ns)
     return ns == VM_STAT_UNKNOWN ? 0 : ns / 1000;
 }
 
-static void fill_vm(struct ax_vm *vm, const struct vm_domain_stats *st, struct ax_index_entry *e,
+/* The string *s, taken from its owner (the stats record, freed next):
+ * "" when there is none. */
+static char *take(char **s)
+{
+    char *r = *s ? *s : vm_strdup("");
+
+    *s = NULL;
+    return r;
+}
+
+/* A row from a stats record, whose strings it takes. */
+static void fill_vm(struct ax_vm *vm, struct vm_domain_stats *st, struct ax_index_entry *e,
                     double now)
 {
     vm->index = e->index;
-    vm->name = vm_strdup(st->name);
+    vm->name = take(&st->name);
     memcpy(vm->uuid, st->uuid, VM_UUID_BUFLEN);
-    vm->os_type = vm_strdup(st->os_type ? st->os_type : "");
-    vm->type = vm_strdup(st->type ? st->type : "");
+    vm->os_type = take(&st->os_type);
+    vm->type = take(&st->type);
     vm->id = st->id;
     ax_map_state(st, &vm->admin, &vm->oper);
     vm->running = vm_domain_state_is_running(st->state);
@@ -381,17 +392,17 @@ static void fill_vm(struct ax_vm *vm, const struct vm_domain_stats *st, struct a
     vm->ndisks = st->nblock;
     VM_NEW_N(vm->disks, st->nblock);
     for (size_t i = 0; i < st->nblock; i++) {
-        const struct vm_block_stats *b = &st->block[i];
+        struct vm_block_stats *b = &st->block[i];
         struct ax_disk *d = &vm->disks[i];
         d->index = (int)i + 1;
-        d->name = vm_strdup(b->name);
-        d->source = vm_strdup(b->source ? b->source : "");
-        d->format = vm_strdup(b->format ? b->format : "");
-        d->bus = vm_strdup(b->bus ? b->bus : "");
         d->source_type = b->block_device                               ? VMSTORAGESOURCETYPE_BLOCK
                          : !b->format                                   ? VMSTORAGESOURCETYPE_UNKNOWN
                          : strcmp(b->format, "raw") == 0                ? VMSTORAGESOURCETYPE_RAW
                                                                         : VMSTORAGESOURCETYPE_SPARSE;
+        d->name = take(&b->name);
+        d->source = take(&b->source);
+        d->format = take(&b->format);
+        d->bus = take(&b->bus);
         d->access = b->readonly ? VMSTORAGEACCESS_READONLY : VMSTORAGEACCESS_READWRITE;
         d->media = b->media == VM_BLOCK_MEDIA_CDROM    ? VMSTORAGEMEDIATYPE_OPTICALDISK
                    : b->media == VM_BLOCK_MEDIA_FLOPPY ? VMSTORAGEMEDIATYPE_FLOPPYDISK
@@ -410,14 +421,14 @@ static void fill_vm(struct ax_vm *vm, const struct vm_domain_stats *st, struct a
     vm->nnics = st->nnet;
     VM_NEW_N(vm->nics, st->nnet);
     for (size_t i = 0; i < st->nnet; i++) {
-        const struct vm_net_stats *n = &st->net[i];
+        struct vm_net_stats *n = &st->net[i];
         struct ax_nic *c = &vm->nics[i];
         unsigned int m[6];
         c->index = (int)i + 1;
         /* the host's ifIndex of the tap is its kernel ifindex (net-snmp's
          * IF-MIB uses the same); 0 when the device is not on this host */
         c->ifindex = n->name ? (int)if_nametoindex(n->name) : 0;
-        c->model = vm_strdup(n->model ? n->model : "");
+        c->model = take(&n->model);
         if (n->mac && sscanf(n->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3],
                              &m[4], &m[5]) == 6) {
             for (int k = 0; k < 6; k++)
@@ -529,6 +540,7 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
     struct xml_entry *kept = NULL;
     size_t nkept = 0, need = 0;
     unsigned long generation = 0;
+    bool was_all_stale = false;
     struct vm_domain **doms = NULL;
     int ndoms = -1;
 
@@ -537,6 +549,7 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
     if (cache) {
         pthread_mutex_lock(&cache->lock);
         generation = cache->generation;
+        was_all_stale = cache->all_stale;
         for (size_t k = 0; k < snap->nvms && !cache->all_stale; k++) {
             struct xml_entry *e =
                 cache->n ? bsearch(snap->vms[k].uuid, cache->e, cache->n, sizeof(*cache->e),
@@ -546,7 +559,6 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
                 snap->vms[k].xml = vm_strdup(e->xml);
         }
         pthread_mutex_unlock(&cache->lock);
-        VM_NEW_N(kept, snap->nvms ? snap->nvms : 1);
     }
     /* a few missing (events named them): a lookup each; many (a driver
      * without events, the first snapshot): one listing, since a lookup by
@@ -555,7 +567,7 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
         need += !snap->vms[k].xml;
     if (need > LOOKUPS_MAX && (ndoms = vm_connect_list_domains(conn, &doms, 0)) > 0)
         qsort(doms, (size_t)ndoms, sizeof(*doms), cmp_dom);
-    for (size_t k = 0; k < snap->nvms; k++) {
+    for (size_t k = 0; k < snap->nvms && need; k++) {
         struct ax_vm *vm = &snap->vms[k];
         struct vm_domain **found, *dom = NULL;
         if (vm->xml)
@@ -569,20 +581,38 @@ static void add_definitions(struct vm_connect *conn, struct ax_snapshot *snap,
             vm->xml = vm_domain_get_xml(dom, 0);
         if (ndoms < 0)
             vm_domain_free(dom);
-        if (cache && vm->xml) {
-            memcpy(kept[nkept].uuid, vm->uuid, VM_UUID_BUFLEN);
-            kept[nkept].xml = vm_strdup(vm->xml);
-            kept[nkept++].stale = false;
-        }
     }
     if (ndoms >= 0)
         vm_domain_list_free(doms, (size_t)ndoms);
     if (cache) {
+        /* the next cache: every definition this snapshot holds; an entry
+         * that was cached keeps its string and its staleness (an event may
+         * have come meanwhile), one just fetched is stale if any event
+         * came since we looked, and everything is after an invalidation
+         * of all that came meanwhile */
+        VM_NEW_N(kept, snap->nvms ? snap->nvms : 1);
         pthread_mutex_lock(&cache->lock);
-        /* an event that came meanwhile may concern what was just taken */
-        if (cache->generation != generation) {
-            for (size_t i = 0; i < nkept; i++)
-                kept[i].stale = true;
+        bool changed = cache->generation != generation;
+        bool all = cache->all_stale && (!was_all_stale || changed);
+        for (size_t k = 0; k < snap->nvms; k++) {
+            const struct ax_vm *vm = &snap->vms[k];
+            struct xml_entry *old =
+                cache->n ? bsearch(vm->uuid, cache->e, cache->n, sizeof(*cache->e), cmp_entry)
+                         : NULL;
+            struct xml_entry *e = &kept[nkept];
+            if (!vm->xml)
+                continue;
+            memcpy(e->uuid, vm->uuid, VM_UUID_BUFLEN);
+            if (old && old->xml && strcmp(old->xml, vm->xml) == 0) {
+                e->xml = old->xml;
+                e->stale = old->stale;
+                old->xml = NULL;
+            } else {
+                e->xml = vm_strdup(vm->xml);
+                e->stale = changed;
+            }
+            e->stale = e->stale || all;
+            nkept++;
         }
         /* what is gone is forgotten; sorted for bsearch */
         for (size_t i = 0; i < cache->n; i++)
