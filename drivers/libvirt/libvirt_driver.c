@@ -175,6 +175,10 @@ static enum vm_drv_open_result lv_open(struct vm_connect *conn, const struct vm_
         virConnectSetKeepAlive(lv->conn, 5, 3);
     type = virConnectGetType(lv->conn);
     lv->type = vm_strdup(type ? type : "libvirt");
+    /* "QEMU" -> "qemu", "Xen" -> "xen", "Test" -> "test": the stats' type */
+    lv->type_lower = vm_strdup(lv->type);
+    for (char *c = lv->type_lower; *c; c++)
+        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
     vm_event_list_init(&lv->events);
     pthread_mutex_init(&lv->sets_lock, NULL);
     atomic_init(&lv->sets_stale, true);
@@ -195,8 +199,10 @@ static int lv_close(struct vm_connect *conn)
     lv_uuid_set_free(lv->persistent);
     lv_uuid_set_free(lv->autostart);
     lv_uuid_set_free(lv->managed_save);
+    lv_idents_free(lv->idents);
     pthread_mutex_destroy(&lv->sets_lock);
     free(lv->type);
+    free(lv->type_lower);
     free(lv);
     conn->priv = NULL;
     return 0;
@@ -353,6 +359,8 @@ static int sets_fresh(struct lv_conn *lv)
     lv_uuid_set_free(lv->persistent);
     lv_uuid_set_free(lv->autostart);
     lv_uuid_set_free(lv->managed_save);
+    lv_idents_free(lv->idents);
+    lv->idents = NULL;
     lv->persistent = s.persistent;
     lv->autostart = s.autostart;
     lv->managed_save = s.managed_save;
@@ -375,8 +383,9 @@ static int lv_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats
         pthread_mutex_unlock(&lv->sets_lock);
         return lv_error("cannot get domain stats");
     }
+    /* identities are kept only while events tell us when they change */
     n = (int)lv_stats_convert(conn, records, lv->persistent, lv->autostart, lv->managed_save,
-                              stats);
+                              lv->lifecycle_id >= 0 ? &lv->idents : NULL, stats);
     pthread_mutex_unlock(&lv->sets_lock);
     virDomainStatsRecordListFree(records);
     return n;
@@ -539,7 +548,7 @@ static struct vm_domain_stats *lv_get_stats(struct vm_domain *dom, unsigned int 
         return NULL;
     list[0] = d;
     if (virDomainListGetStats(list, STATS_GROUPS, &records, 0) >= 0) {
-        if (lv_stats_convert(dom->conn, records, NULL, NULL, NULL, &out) == 1)
+        if (lv_stats_convert(dom->conn, records, NULL, NULL, NULL, NULL, &out) == 1)
             st = out[0];
         free(out);
         virDomainStatsRecordListFree(records);
@@ -591,13 +600,14 @@ static struct vm_domain *lv_define(struct vm_connect *conn, const char *xml, uns
 static struct vm_domain *lv_create(struct vm_connect *conn, const char *xml, unsigned int flags)
 {
     VM_CHECK_FLAGS(flags, 0, NULL);
+    sets_mark_stale(lv_of(conn));
     return lookup_done(conn, virDomainCreateXML(lv_of(conn)->conn, xml, 0),
                        "cannot create the domain");
 }
 
 /* The operations that are one libvirt call on the domain; those that
  * change it also mark the cached persistent/autostart/managed-save sets
- * stale. */
+ * (and identities) stale. */
 #define LV_CALL(fname, changes, call, what)                                 \
     static int fname(struct vm_domain *dom, unsigned int flags)             \
     {                                                                       \

@@ -61,15 +61,6 @@ static bool in_set(const struct lv_uuid_set *set, const unsigned char *uuid)
     return set && bsearch(uuid, set->u, set->n, VM_UUID_BUFLEN, cmp_uuid) != NULL;
 }
 
-static const virTypedParameter *param(const virDomainStatsRecord *r, const char *name)
-{
-    for (int i = 0; i < r->nparams; i++) {
-        if (strcmp(r->params[i].field, name) == 0)
-            return &r->params[i];
-    }
-    return NULL;
-}
-
 /* A counter or size: VM_STAT_UNKNOWN when libvirt did not report it. */
 static uint64_t value_of(const virTypedParameter *p)
 {
@@ -84,18 +75,34 @@ static uint64_t value_of(const virTypedParameter *p)
     }
 }
 
-static uint64_t u64(const virDomainStatsRecord *r, const char *name)
-{
-    return value_of(param(r, name));
-}
+/* The record's per-domain values, found in one pass (a lookup per name
+ * would scan the record each time: a dozen scans of ~50 parameters for
+ * every domain). */
+enum scalar {
+    S_STATE, S_REASON, S_VCPU_CUR, S_VCPU_MAX, S_NET_COUNT, S_BLOCK_COUNT, S_CPU_TIME,
+    S_BALLOON_CUR, S_BALLOON_MAX, S_LAST
+};
+static const char *const scalar_names[S_LAST] = {
+    [S_STATE] = "state.state",         [S_REASON] = "state.reason",
+    [S_VCPU_CUR] = "vcpu.current",     [S_VCPU_MAX] = "vcpu.maximum",
+    [S_NET_COUNT] = "net.count",       [S_BLOCK_COUNT] = "block.count",
+    [S_CPU_TIME] = "cpu.time",         [S_BALLOON_CUR] = "balloon.current",
+    [S_BALLOON_MAX] = "balloon.maximum",
+};
 
-static uint64_t u64_at(const virDomainStatsRecord *r, const char *group, size_t i,
-                       const char *name)
+static void find_scalars(const virDomainStatsRecord *r, const virTypedParameter *found[S_LAST])
 {
-    char key[VIR_TYPED_PARAM_FIELD_LENGTH];
-
-    snprintf(key, sizeof(key), "%s.%zu.%s", group, i, name);
-    return u64(r, key);
+    for (int k = 0; k < S_LAST; k++)
+        found[k] = NULL;
+    for (int i = 0; i < r->nparams; i++) {
+        const char *f = r->params[i].field;
+        for (int k = 0; k < S_LAST; k++) {
+            if (!found[k] && strcmp(f, scalar_names[k]) == 0) {
+                found[k] = &r->params[i];
+                break;
+            }
+        }
+    }
 }
 
 /* libvirt's per-device counter names and where ours go. */
@@ -155,65 +162,142 @@ static void set_device(void *dev, const char *field, const virTypedParameter *p,
     }
 }
 
+/* Identities by name: a domain keeps its UUID until it is undefined or
+ * destroyed (events), its id while it stays active.  Kept in the order
+ * libvirt gave the records, which is the same from one call to the next
+ * while nothing changes: a lookup tries the same place first, and only
+ * then the sorted index, made on the first miss. */
+struct lv_idents {
+    struct lv_ident {
+        char *name;
+        unsigned char uuid[VM_UUID_BUFLEN];
+        int id;
+    } *e;
+    size_t n;
+    struct lv_ident **sorted;   /* by name, NULL until needed */
+};
+
+void lv_idents_free(struct lv_idents *idents)
+{
+    if (!idents)
+        return;
+    for (size_t i = 0; i < idents->n; i++)
+        free(idents->e[i].name);
+    free(idents->e);
+    free(idents->sorted);
+    free(idents);
+}
+
+static int cmp_ident(const void *a, const void *b)
+{
+    return strcmp((*(struct lv_ident *const *)a)->name, (*(struct lv_ident *const *)b)->name);
+}
+
+static int cmp_name_ident(const void *key, const void *elem)
+{
+    return strcmp(key, (*(struct lv_ident *const *)elem)->name);
+}
+
+static const struct lv_ident *ident_find(struct lv_idents *idents, size_t pos, const char *name)
+{
+    struct lv_ident **found;
+
+    if (!idents || !idents->n)
+        return NULL;
+    if (pos < idents->n && strcmp(idents->e[pos].name, name) == 0)
+        return &idents->e[pos];
+    if (!idents->sorted) {
+        VM_NEW_N(idents->sorted, idents->n);
+        for (size_t i = 0; i < idents->n; i++)
+            idents->sorted[i] = &idents->e[i];
+        qsort(idents->sorted, idents->n, sizeof(*idents->sorted), cmp_ident);
+    }
+    found = bsearch(name, idents->sorted, idents->n, sizeof(*idents->sorted), cmp_name_ident);
+    return found ? *found : NULL;
+}
+
+/* st's UUID and id: from old when it knows the name and the domain is
+ * still as active as it was then, else asked; noted in new (may be NULL). */
+static void identify(struct vm_domain_stats *st, virDomainPtr d, struct lv_idents *old,
+                     size_t pos, struct lv_idents *new)
+{
+    bool active = st->state != VM_DOMAIN_SHUTOFF;
+    const struct lv_ident *e = ident_find(old, pos, st->name);
+
+    if (e && (e->id >= 0) == active) {
+        memcpy(st->uuid, e->uuid, VM_UUID_BUFLEN);
+        st->id = e->id;
+    } else {
+        virDomainGetUUID(d, st->uuid);
+        st->id = -1;
+        /* an inactive domain has no id: not asked */
+        if (active) {
+            unsigned int id = virDomainGetID(d);
+            st->id = id == (unsigned int)-1 ? -1 : (int)id;
+        }
+    }
+    if (new) {
+        struct lv_ident *n = &new->e[new->n++];
+        n->name = vm_strdup(st->name);
+        memcpy(n->uuid, st->uuid, VM_UUID_BUFLEN);
+        n->id = st->id;
+    }
+}
+
 static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainStatsRecord *r,
                                        const struct lv_uuid_set *persistent,
                                        const struct lv_uuid_set *autostart,
-                                       const struct lv_uuid_set *managed_save)
+                                       const struct lv_uuid_set *managed_save,
+                                       struct lv_idents *old, size_t pos,
+                                       struct lv_idents *new)
 {
     struct lv_conn *lv = conn->priv;
     struct vm_domain_stats *st;
     const char *name = virDomainGetName(r->dom);
+    const virTypedParameter *sc[S_LAST];
     uint64_t v, nblock, nnet, nvcpu;
-    unsigned int id;
+    bool vcpu_times = false;
 
+    find_scalars(r, sc);
     VM_NEW(st);
     st->name = vm_strdup(name ? name : "");
-    virDomainGetUUID(r->dom, st->uuid);
-    id = virDomainGetID(r->dom);
-    st->id = id == (unsigned int)-1 ? -1 : (int)id;
-    {
-        /* "QEMU" -> "qemu", "Xen" -> "xen", "Test" -> "test" */
-        char *t = vm_strdup(lv->type);
-        for (char *c = t; *c; c++)
-            *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        st->type = t;
-    }
+    st->type = vm_strdup(lv->type_lower);
     /* libvirt's bulk stats do not carry the OS type; asking each domain
      * would make the one call N+1 */
     st->os_type = vm_strdup("hvm");
-    v = u64(r, "state.state");
+    v = value_of(sc[S_STATE]);
     st->state = v < VM_DOMAIN_STATE_LAST ? (int)v : VM_DOMAIN_NOSTATE;
-    v = u64(r, "state.reason");
+    identify(st, r->dom, old, pos, new);
+    v = value_of(sc[S_REASON]);
     st->reason = v == VM_STAT_UNKNOWN ? 0 : (int)v;
     st->control = VM_DOMAIN_CONTROL_OK;
     st->persistent = in_set(persistent, st->uuid);
     st->autostart = in_set(autostart, st->uuid);
     st->managed_save = in_set(managed_save, st->uuid);
-    v = u64(r, "vcpu.current");
+    v = value_of(sc[S_VCPU_CUR]);
     st->vcpus = v == VM_STAT_UNKNOWN ? 0 : (unsigned int)v;
     if (v == VM_STAT_UNKNOWN)
         st->missing |= VM_STATS_MISSING_VCPU;
-    if (!param(r, "net.count"))
+    if (!sc[S_NET_COUNT])
         st->missing |= VM_STATS_MISSING_NET;
-    if (!param(r, "block.count"))
+    if (!sc[S_BLOCK_COUNT])
         st->missing |= VM_STATS_MISSING_BLOCK;
-    if (!param(r, "cpu.time"))
+    if (!sc[S_CPU_TIME])
         st->missing |= VM_STATS_MISSING_CPU;
-    if (!param(r, "balloon.current"))
+    if (!sc[S_BALLOON_CUR])
         st->missing |= VM_STATS_MISSING_BALLOON;
-    st->cpu_time_ns = u64(r, "cpu.time");
+    st->cpu_time_ns = value_of(sc[S_CPU_TIME]);
     st->cpu_util_pct = NAN;
-    st->mem_max_kib = u64(r, "balloon.maximum");
-    st->mem_cur_kib = u64(r, "balloon.current");
-    nvcpu = u64(r, "vcpu.maximum");
-    if (nvcpu != VM_STAT_UNKNOWN && nvcpu > 0 && nvcpu <= 4096 &&
-        u64_at(r, "vcpu", 0, "time") != VM_STAT_UNKNOWN) {
+    st->mem_max_kib = value_of(sc[S_BALLOON_MAX]);
+    st->mem_cur_kib = value_of(sc[S_BALLOON_CUR]);
+    nvcpu = value_of(sc[S_VCPU_MAX]);
+    if (nvcpu != VM_STAT_UNKNOWN && nvcpu > 0 && nvcpu <= 4096) {
         VM_NEW_N(st->vcpu_time_ns, nvcpu);
         st->nvcpu_times = nvcpu;
         for (size_t i = 0; i < nvcpu; i++)
             st->vcpu_time_ns[i] = VM_STAT_UNKNOWN;
     }
-    nblock = u64(r, "block.count");
+    nblock = value_of(sc[S_BLOCK_COUNT]);
     if (nblock != VM_STAT_UNKNOWN && nblock > 0 && nblock < 65536) {
         VM_NEW_N(st->block, nblock);
         st->nblock = nblock;
@@ -223,7 +307,7 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
             b->rd_bytes_rate = b->wr_bytes_rate = NAN;
         }
     }
-    nnet = u64(r, "net.count");
+    nnet = value_of(sc[S_NET_COUNT]);
     if (nnet != VM_STAT_UNKNOWN && nnet > 0 && nnet < 65536) {
         VM_NEW_N(st->net, nnet);
         st->nnet = nnet;
@@ -234,7 +318,7 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
         }
     }
     /* one pass over the record for every per-device value: "block.N.x",
-     * "net.N.x", "vcpu.N.time" (a lookup per field would be a scan each) */
+     * "net.N.x", "vcpu.N.time" */
     for (int i = 0; i < r->nparams; i++) {
         const virTypedParameter *p = &r->params[i];
         const char *f = p->field;
@@ -252,9 +336,17 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
                            &st->net[idx].name, NULL);
         } else if (strncmp(f, "vcpu.", 5) == 0 && f[5] >= '0' && f[5] <= '9') {
             idx = strtoul(f + 5, &end, 10);
-            if (strcmp(end, ".time") == 0 && idx < st->nvcpu_times)
+            if (strcmp(end, ".time") == 0 && idx < st->nvcpu_times) {
                 st->vcpu_time_ns[idx] = value_of(p);
+                vcpu_times = true;
+            }
         }
+    }
+    /* no per-vCPU figure at all: none is kept (consumers split the total) */
+    if (!vcpu_times) {
+        free(st->vcpu_time_ns);
+        st->vcpu_time_ns = NULL;
+        st->nvcpu_times = 0;
     }
     for (size_t i = 0; i < st->nblock; i++) {
         if (!st->block[i].name)
@@ -265,14 +357,25 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
 
 size_t lv_stats_convert(struct vm_connect *conn, virDomainStatsRecordPtr *records,
                         const struct lv_uuid_set *persistent, const struct lv_uuid_set *autostart,
-                        const struct lv_uuid_set *managed_save, struct vm_domain_stats ***out)
+                        const struct lv_uuid_set *managed_save, struct lv_idents **idents,
+                        struct vm_domain_stats ***out)
 {
+    struct lv_idents *new = NULL;
     size_t n = 0;
 
     while (records && records[n])
         n++;
+    if (idents) {
+        VM_NEW(new);
+        VM_NEW_N(new->e, n ? n : 1);
+    }
     VM_NEW_N(*out, n ? n : 1);
     for (size_t i = 0; i < n; i++)
-        (*out)[i] = convert(conn, records[i], persistent, autostart, managed_save);
+        (*out)[i] = convert(conn, records[i], persistent, autostart, managed_save,
+                            idents ? *idents : NULL, i, new);
+    if (idents) {
+        lv_idents_free(*idents);
+        *idents = new;
+    }
     return n;
 }

@@ -129,6 +129,17 @@ wait_for "$VM_TMP/snmp/traps" 'OID: \.1\.3\.6\.1\.2\.1\.236\.0\.4[[:space:]]' 15
 ok $? "virsh suspend reaches the subagent as vmPaused, without waiting 120 s"
 is "$(snmp snmpget -Oqv VM-MIB::vmOperState.$idx)" paused "and the next GET says paused"
 virsh -c "$LV" resume lg1 > /dev/null
+# another client restarts the guest: libvirt gives it a new id, which the
+# subagent (keeping identities between refreshes while events flow) follows
+id1=$(snmp snmpget -Oqv VIRTMON-MIB::virtmonVmId.$idx)
+is "$id1" "$(virsh -c "$LV" domid lg1)" "virtmonVmId is virsh's domid"
+virsh -c "$LV" destroy lg1 > /dev/null
+virsh -c "$LV" start lg1 > /dev/null
+id2=$(virsh -c "$LV" domid lg1)
+[ "$id2" != "$id1" ]
+ok $? "virsh gave the restarted guest a new id ($id1 -> $id2)"
+wait_value VIRTMON-MIB::virtmonVmId.$idx "$id2" 30
+ok $? "the subagent follows: virtmonVmId $(snmp snmpget -Oqv VIRTMON-MIB::virtmonVmId.$idx)"
 
 # libvirtd stopped and started again under the subagent: lost, then back
 agent_stop
