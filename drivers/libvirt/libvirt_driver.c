@@ -518,11 +518,9 @@ static void complete(virDomainPtr d, struct vm_domain_stats *st)
     virDomainInfo i;
     char *os = virDomainGetOSType(d);
 
-    if (os) {
-        free(st->os_type);
-        st->os_type = vm_strdup(os);
-        free(os);
-    }
+    free(st->os_type);
+    st->os_type = vm_strdup(os ? os : "unknown");
+    free(os);
     if (virDomainGetInfo(d, &i) == 0) {
         if (st->missing & VM_STATS_MISSING_VCPU)
             st->vcpus = i.nrVirtCpu;

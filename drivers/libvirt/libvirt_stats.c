@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libvirt/virterror.h>
+
 #include "libvirt_priv.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -162,8 +164,9 @@ static void set_device(void *dev, const char *field, const virTypedParameter *p,
     }
 }
 
-/* Identities by name: a domain keeps its UUID until it is undefined or
- * destroyed (events), its id while it stays active.  Kept in the order
+/* Identities by name: a domain keeps its UUID and OS type until it is
+ * undefined, redefined or destroyed (events), its id while it stays
+ * active.  Kept in the order
  * libvirt gave the records, which is the same from one call to the next
  * while nothing changes: a lookup tries the same place first, and only
  * then the sorted index, made on the first miss. */
@@ -172,6 +175,7 @@ struct lv_idents {
         char *name;
         unsigned char uuid[VM_UUID_BUFLEN];
         int id;
+        char *os_type;          /* NULL when libvirt would not say */
     } *e;
     size_t n;
     struct lv_ident **sorted;   /* by name, NULL until needed */
@@ -181,8 +185,10 @@ void lv_idents_free(struct lv_idents *idents)
 {
     if (!idents)
         return;
-    for (size_t i = 0; i < idents->n; i++)
+    for (size_t i = 0; i < idents->n; i++) {
         free(idents->e[i].name);
+        free(idents->e[i].os_type);
+    }
     free(idents->e);
     free(idents->sorted);
     free(idents);
@@ -216,8 +222,11 @@ static const struct lv_ident *ident_find(struct lv_idents *idents, size_t pos, c
     return found ? *found : NULL;
 }
 
-/* st's UUID and id: from old when it knows the name and the domain is
- * still as active as it was then, else asked; noted in new (may be NULL). */
+/* st's UUID, id and OS type: from old when it knows the name and the
+ * domain is still as active as it was then, else asked; noted in new (may
+ * be NULL).  The OS type (hvm, xen for PV, exe) is not in the bulk stats:
+ * it is asked only when it will be kept (an RPC per domain on a remote
+ * libvirtd), and otherwise left unknown rather than guessed. */
 static void identify(struct vm_domain_stats *st, virDomainPtr d, struct lv_idents *old,
                      size_t pos, struct lv_idents *new)
 {
@@ -227,6 +236,7 @@ static void identify(struct vm_domain_stats *st, virDomainPtr d, struct lv_ident
     if (e && (e->id >= 0) == active) {
         memcpy(st->uuid, e->uuid, VM_UUID_BUFLEN);
         st->id = e->id;
+        st->os_type = e->os_type ? vm_strdup(e->os_type) : NULL;
     } else {
         virDomainGetUUID(d, st->uuid);
         st->id = -1;
@@ -235,12 +245,19 @@ static void identify(struct vm_domain_stats *st, virDomainPtr d, struct lv_ident
             unsigned int id = virDomainGetID(d);
             st->id = id == (unsigned int)-1 ? -1 : (int)id;
         }
+        if (new) {
+            char *os = virDomainGetOSType(d);
+            st->os_type = os ? vm_strdup(os) : NULL;
+            free(os);
+            virResetLastError();
+        }
     }
     if (new) {
         struct lv_ident *n = &new->e[new->n++];
         n->name = vm_strdup(st->name);
         memcpy(n->uuid, st->uuid, VM_UUID_BUFLEN);
         n->id = st->id;
+        n->os_type = st->os_type ? vm_strdup(st->os_type) : NULL;
     }
 }
 
@@ -262,9 +279,6 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
     VM_NEW(st);
     st->name = vm_strdup(name ? name : "");
     st->type = vm_strdup(lv->type_lower);
-    /* libvirt's bulk stats do not carry the OS type; asking each domain
-     * would make the one call N+1 */
-    st->os_type = vm_strdup("hvm");
     v = value_of(sc[S_STATE]);
     st->state = v < VM_DOMAIN_STATE_LAST ? (int)v : VM_DOMAIN_NOSTATE;
     identify(st, r->dom, old, pos, new);
