@@ -12,6 +12,7 @@
 
 extern const struct vm_driver vm_test_driver;
 extern const struct vm_driver vm_qemu_driver;
+extern const struct vm_driver vm_xenapi_driver;
 #ifdef WITH_LIBVIRT
 extern const struct vm_driver vm_libvirt_driver;
 #endif
@@ -19,6 +20,7 @@ extern const struct vm_driver vm_libvirt_driver;
 static const struct vm_driver *const builtin[] = {
     &vm_test_driver,
     &vm_qemu_driver,
+    &vm_xenapi_driver,
 #ifdef WITH_LIBVIRT
     &vm_libvirt_driver,
 #endif

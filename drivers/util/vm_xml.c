@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -16,12 +17,17 @@ static char consumed_mark;
 
 xmlDocPtr vm_xml_read(const char *xml, size_t len, const char *what)
 {
+    return vm_xml_read_max(xml, len, what, VM_XML_MAX);
+}
+
+xmlDocPtr vm_xml_read_max(const char *xml, size_t len, const char *what, size_t max)
+{
     xmlParserCtxtPtr ctxt;
     xmlDocPtr doc;
 
-    if (len > VM_XML_MAX) {
-        vm_report_error(VM_ERR_XML, "%s: a document of %zu bytes is larger than %d MiB", what,
-                        len, VM_XML_MAX / (1024 * 1024));
+    if (len > max || len > INT_MAX) {
+        vm_report_error(VM_ERR_XML, "%s: a document of %zu bytes is larger than %zu MiB", what,
+                        len, max / (1024 * 1024));
         return NULL;
     }
     if (!(ctxt = xmlNewParserCtxt())) {

@@ -21,6 +21,9 @@
  * line N: ..." .  Free with xmlFreeDoc(). */
 xmlDocPtr vm_xml_read(const char *xml, size_t len, const char *what);
 
+/* The same with another size limit (replies from a peer). */
+xmlDocPtr vm_xml_read_max(const char *xml, size_t len, const char *what, size_t max);
+
 /* The first child element called name (NULL: none), marked consumed. */
 xmlNodePtr vm_xml_child(xmlNodePtr node, const char *name);
 
