@@ -3,7 +3,8 @@
 # builds and replay-main builds alike).  A crash or sanitizer report fails.
 . "$abs_top_srcdir/tests/lib.sh"
 
-for target in uri conf_file domain_xml qmp check_range cpu_sample rrdcached auth_conf; do
+for target in uri conf_file domain_xml qmp check_range cpu_sample rrdcached auth_conf xmlrpc \
+    rrd_updates; do
     bin="$abs_top_builddir/tests/fuzz/fuzz_$target"
     corpus="$abs_top_srcdir/tests/fuzz/corpus/$target"
     n=$(ls "$corpus" | wc -l)
