@@ -258,10 +258,12 @@ int ax_control_define_check(const struct ax_new_vm *nv, bool start)
 static char *minimal_xml(struct vm_connect *conn, const struct ax_new_vm *nv)
 {
     struct vm_buf b = VM_BUF_INIT;
-    const char *hv = vm_connect_get_type(conn);
+    const char *type = vm_connect_get_domain_type(conn);
 
-    /* QEMU: TCG runs everywhere; KVM (or anything more) needs the XML */
-    vm_buf_addf(&b, "<domain type='%s'>\n  <name>", hv && strcmp(hv, "Test") == 0 ? "test" : "qemu");
+    /* what the driver defines without more; anything else needs the XML */
+    if (!type)
+        return NULL;
+    vm_buf_addf(&b, "<domain type='%s'>\n  <name>", type);
     vm_buf_add_xml_escaped(&b, nv->name);
     vm_buf_addf(&b, "</name>\n  <memory unit='KiB'>%u</memory>\n  <vcpu>%d</vcpu>\n"
                     "  <os>\n    <type>hvm</type>\n  </os>\n</domain>\n",

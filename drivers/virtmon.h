@@ -298,6 +298,12 @@ const char *vm_connect_get_uri(struct vm_connect *conn);
 /* The hypervisor's name ("Test", "QEMU", "Xen").  Owned by the driver. */
 const char *vm_connect_get_type(struct vm_connect *conn);
 
+/* The domain type a minimal definition takes on this connection, what its
+ * define accepts with nothing more: "test", "qemu" (TCG runs everywhere;
+ * KVM needs a definition that asks for it) or "xen".  Static; NULL with a
+ * not-supported error for a hypervisor virtmon defines no domains on. */
+const char *vm_connect_get_domain_type(struct vm_connect *conn);
+
 /* The hypervisor's version as major*1e6 + minor*1e3 + micro in *version. */
 int vm_connect_get_version(struct vm_connect *conn, unsigned long long *version,
                            unsigned int flags);

@@ -174,6 +174,22 @@ const char *vm_connect_get_type(struct vm_connect *conn)
     return conn->driver->hypervisor;
 }
 
+const char *vm_connect_get_domain_type(struct vm_connect *conn)
+{
+    static const struct {
+        const char *hypervisor, *type;
+    } types[] = {{"Test", "test"}, {"QEMU", "qemu"}, {"Xen", "xen"}};
+    const char *hv = vm_connect_get_type(conn);
+
+    for (size_t i = 0; hv && i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(types[i].hypervisor, hv) == 0)
+            return types[i].type;
+    }
+    if (hv)
+        vm_report_error(VM_ERR_NOT_SUPPORTED, "no domain type for hypervisor '%s'", hv);
+    return NULL;
+}
+
 int vm_connect_get_version(struct vm_connect *conn, unsigned long long *version,
                            unsigned int flags)
 {

@@ -509,7 +509,8 @@ struct vm_transport *vm_tls_connect(const char *host, int port, const struct vm_
     }
     if (load_credentials(cfg, t->cred, t->base.peer) < 0)
         goto error;
-    if ((r = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK)) < 0 ||
+    /* GNUTLS_NO_SIGNAL: a peer gone mid-write is an error, not a SIGPIPE */
+    if ((r = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL)) < 0 ||
         (r = gnutls_set_default_priority(t->session)) < 0 ||
         (r = gnutls_credentials_set(t->session, GNUTLS_CRD_CERTIFICATE, t->cred)) < 0) {
         tls_error(t->base.peer, "cannot set up TLS", r);
