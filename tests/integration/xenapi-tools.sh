@@ -50,6 +50,19 @@ ok $([ -f "$VM_TMP/rrd/00000000-0000-4000-8000-000000000007/disk-xvda.rrd" ] &&
     [ -f "$VM_TMP/rrd/00000000-0000-4000-8000-000000000007/if-vif7.0.rrd" ] &&
     [ -f "$VM_TMP/rrd/00000000-0000-4000-8000-0000000000d0/domain.rrd" ]; echo $?) \
     "a file per domain (Domain-0 too) and per disk and VIF"
+logins() {
+    sim calls | python3 -c 'import json,sys; print(json.load(sys.stdin).get("session.login_with_password", 0))'
+}
+# the session expires under the running collector: it logs in again
+# inside the call (SESSION_INVALID), and no cycle fails
+n0=$(logins)
+sim expire POST > /dev/null
+cycles=$(grep -c "all written" "$VM_TMP/collector.log")
+end=$(( $(date +%s) + 20 ))
+while [ "$(grep -c "all written" "$VM_TMP/collector.log")" -lt $((cycles + 2)) ] &&
+    [ "$(date +%s)" -lt "$end" ]; do sleep 0.2; done
+is "$(logins)" $((n0 + 1)) "an expired session: the collector logs in once more"
+is "$(grep -c "cannot collect" "$VM_TMP/collector.log")" 0 "and no cycle failed"
 restart_sim() {  # the same port, a new process: every session is gone
     python3 "$abs_top_srcdir/tests/xenapi-sim.py" "$XS_PORT" "$PKI/good.crt" "$PKI/good.key" \
         "$XS_PASSWORD" > "$VM_TMP/sim-again.log" 2>&1 &
@@ -108,4 +121,17 @@ wait_value VM-MIB::vmName.$next snmp1 20
 ok $? "it appears in vmTable at the index chosen"
 agent_stop
 is "$AGENT_RC" 0 "the subagent stops cleanly"
+
+# event.from: a change made by another client reaches the subagent as a
+# notification without waiting for its refresh (-i 120)
+agent_start -c "$U" -i 120 --state-dir "$VM_TMP/st"
+wait_value VM-MIB::vmNumber.0 9 30
+ok $? "the subagent is back, refreshing every 120 s"
+vm_run "$VIRTMON" -c "$U" suspend web
+is "$RC" 0 "another client pauses web"
+wait_for "$VM_TMP/snmp/traps" 'OID: \.1\.3\.6\.1\.2\.1\.236\.0\.4[[:space:]]' 15
+ok $? "vmPaused comes from event.from, not from a refresh"
+is "$(snmp snmpget -Oqv VM-MIB::vmOperState.$web)" paused "and the next GET says paused"
+agent_stop
+is "$AGENT_RC" 0 "the subagent stops cleanly, its event thread too"
 done_testing
