@@ -301,9 +301,6 @@ static enum vm_drv_open_result xa_open(struct vm_connect *conn, const struct vm_
     if (!(x->tls = vm_tls_config_new(uri->pki)))
         goto error;
     x->tls->no_verify = uri->no_verify;
-    if (uri->no_verify)
-        fprintf(stderr, "warning: %s: the server's certificate is not verified (no_verify=1)\n",
-                uri->host);
     x->user = uri->user ? vm_strdup(uri->user)
                         : vm_auth_get(&conn->auth, authfile, "xenapi", uri->host,
                                       VM_CRED_USERNAME, "XenAPI user name", "root");
