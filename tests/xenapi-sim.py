@@ -9,7 +9,7 @@ domains, a driver domain, running, paused, halted and suspended guests, one
 above 4 TiB, a template and a snapshot.
 
 Test controls (loopback only, no session): POST /_sim/MODE with MODE one of
-normal, garble, truncate, silent, slow, http500, expire (drop every
+normal, garble, truncate, silent, slow (the next reply 3 s late), http500, expire (drop every
 session), slave:ADDRESS (logins answer HOST_IS_SLAVE), vms:N (N more
 running guests); GET /_sim/state (the VMs as JSON), GET /_sim/calls (calls
 by method, as JSON).
@@ -356,6 +356,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "silent":
             time.sleep(3600)
         if mode == "slow":
+            # one reply 3 s late, then normal again
+            STATE["mode"] = "normal"
             time.sleep(3)
         if mode == "truncate":
             self.send_response(200)

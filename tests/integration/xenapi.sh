@@ -163,6 +163,13 @@ sim expire POST > /dev/null
 vm_run "$VIRTMON" -c "$XS_URI" "domstate web"
 is "$RC:$OUT" "0:running" "a fresh process logs in after the sessions were dropped"
 
+sim slow POST > /dev/null
+t0=$(date +%s%N)
+vm_run "$VIRTMON" -c "$XS_URI" domstate web
+t1=$(date +%s%N)
+is "$RC:$OUT" "0:running" "a reply 3 s late, within the deadline, is waited for"
+[ $(( (t1 - t0) / 1000000 )) -ge 3000 ]
+ok $? "(it took $(( (t1 - t0) / 1000000 )) ms)"
 for mode in garble truncate http500; do
     sim "$mode" POST > /dev/null
     vm_run "$VIRTMON" -c "$XS_URI" list
