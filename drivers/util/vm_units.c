@@ -19,10 +19,12 @@ struct unit_ratio {
 static int unit_lookup(const char *unit, struct unit_ratio *r)
 {
     static const struct unit_ratio binary[] = {
-        {1, 1}, {1024, 1}, {1048576, 1}, {1073741824, 1}};
+        {1, 1},           {1024, 1},          {1048576, 1},
+        {1073741824, 1},  {1099511627776, 1}, {1125899906842624, 1}};
     static const struct unit_ratio decimal[] = {
-        {125, 128}, {15625, 16}, {1953125, 2}, {976562500, 1}};
-    static const char prefixes[] = "kmgt";
+        {125, 128},       {15625, 16},           {1953125, 2},
+        {976562500, 1},   {976562500000, 1},     {976562500000000, 1}};
+    static const char prefixes[] = "kmgtpe";
     const char *p;
 
     if (!unit || !*unit) {
@@ -56,7 +58,7 @@ int vm_units_to_kib(uint64_t value, const char *unit, uint64_t *kib)
     if (unit_lookup(unit, &r) < 0) {
         vm_report_error(VM_ERR_INVALID_ARG,
                         "unknown memory unit '%s' (expected one of b, bytes, KB, k, KiB, MB, "
-                        "M, MiB, GB, G, GiB, TB, T, TiB)",
+                        "M, MiB, GB, G, GiB, TB, T, TiB, PB, P, PiB, EB, E, EiB)",
                         unit);
         return -1;
     }

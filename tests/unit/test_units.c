@@ -35,6 +35,12 @@ static const struct {
     {4, "TiB", 4294967296ULL},      /* 4 TiB */
     {4, "T", 4294967296ULL},
     {6, "tib", 6442450944ULL},      /* case-insensitive, like libvirt */
+    {1, "PiB", 1099511627776ULL},   /* libvirt takes PiB and EiB too */
+    {2, "P", 2199023255552ULL},
+    {1, "PB", 976562500000ULL},
+    {1, "EiB", 1125899906842624ULL},
+    {3, "E", 3377699720527872ULL},
+    {1, "EB", 976562500000000ULL},
     {UINT64_MAX, "KiB", UINT64_MAX},
 };
 
@@ -58,11 +64,14 @@ static void test_units_overflow(void **state)
     assert_int_equal(vm_units_to_kib(1ULL << 54, "TiB", &kib), -1);
     assert_int_equal(vm_units_to_kib((1ULL << 54) - 1, "k", &kib), 0);
     assert_int_equal(vm_units_to_kib(UINT64_MAX / 976562500 + 1, "TB", &kib), -1);
+    /* 16 EiB of KiB is 2^64 KiB: one more than fits */
+    assert_int_equal(vm_units_to_kib(1ULL << 14, "EiB", &kib), -1);
+    assert_int_equal(vm_units_to_kib((1ULL << 14) - 1, "EiB", &kib), 0);
 }
 
 static void test_units_unknown(void **state)
 {
-    static const char *const bad[] = {"PiB", "XiB", "kibi", "KiBB", "i", "Mb2", " k", "kB "};
+    static const char *const bad[] = {"ZiB", "XiB", "kibi", "KiBB", "i", "Mb2", " k", "kB "};
     uint64_t kib;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
