@@ -17,6 +17,7 @@
 #include <sys/random.h>
 
 #include "domain_conf.h"
+#include "domain_vocab.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_units.h"
@@ -178,10 +179,41 @@ struct vm_domain_def *vm_domain_def_copy(const struct vm_domain_def *src)
     return def;
 }
 
-/* Parsing context: the document's name for messages. */
+/* Parsing context: the document's name for messages, and the problems
+ * found so far (every one is reported, in document order). */
 struct reader {
     const char *what;
+    struct vm_xml_problems *ps;
 };
+
+static void note_consumed(xmlNodePtr node)
+{
+    vm_xml_consume(node);
+    for (xmlAttrPtr a = node->properties; a; a = a->next)
+        a->_private = node->_private;
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            note_consumed(c);
+    }
+}
+
+/* An element's name as the vocabulary has it: "URI name" outside the
+ * default namespace.  Caller frees. */
+static char *vocab_key(xmlNodePtr n)
+{
+    if (n->ns && n->ns->href)
+        return vm_asprintf("%s %s", (const char *)n->ns->href, (const char *)n->name);
+    return vm_strdup((const char *)n->name);
+}
+
+/* The reader's last error becomes a problem; node's subtree counts as
+ * read, so that what the failed step left unread is not reported too. */
+static void note(const struct reader *r, xmlNodePtr node)
+{
+    vm_xml_problem_take_error(r->ps);
+    if (node)
+        note_consumed(node);
+}
 
 static int lookup_enum(const struct reader *r, xmlNodePtr node, const char *attr,
                        const char *value, const char *const *names, int n)
@@ -294,7 +326,8 @@ static int parse_mac(const char *s, unsigned char mac[6])
     return 0;
 }
 
-static int read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def *def)
+/* <os>: each child on its own, so that every problem is noted. */
+static void read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def *def)
 {
     xmlNodePtr type = vm_xml_child(os, "type");
     xmlNodePtr n;
@@ -307,27 +340,31 @@ static int read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def *
         if (check_enum(r, type, "os type", def->os_type, os_types, N_(os_types)) < 0 ||
             check_token(r, type, "arch", def->os_arch) < 0 ||
             check_token(r, type, "machine", def->os_machine) < 0)
-            return -1;
+            note(r, type);
+    } else {
+        /* libvirt needs it too: without it nothing says what boots */
+        vm_xml_problem(r->ps, xmlGetLineNo(os), "<os> needs a <type> (hvm, xen or linux)");
     }
     if ((n = vm_xml_child(os, "kernel")) && check_path(r, n, def->os_kernel = vm_xml_text(n)) < 0)
-        return -1;
+        note(r, n);
     if ((n = vm_xml_child(os, "initrd")) && check_path(r, n, def->os_initrd = vm_xml_text(n)) < 0)
-        return -1;
+        note(r, n);
     if ((n = vm_xml_child(os, "cmdline")))
         def->os_cmdline = vm_xml_text(n);
     for (n = vm_xml_child(os, "boot"); n; n = vm_xml_next(n, "boot")) {
-        VM_GROW(def->boot_devs, def->nboot_devs, alloc);
-        def->boot_devs[def->nboot_devs - 1] = vm_xml_prop(n, "dev");
-        if (!def->boot_devs[def->nboot_devs - 1] ||
-            check_enum(r, n, "dev", def->boot_devs[def->nboot_devs - 1], boot_devs,
-                       N_(boot_devs)) < 0) {
-            if (!def->boot_devs[def->nboot_devs - 1])
-                vm_report_error(VM_ERR_XML, "%s: line %ld: <boot> needs dev=", r->what,
-                                xmlGetLineNo(n));
-            return -1;
+        char *dev = vm_xml_prop(n, "dev");
+        if (!dev) {
+            vm_xml_problem(r->ps, xmlGetLineNo(n), "<boot> needs dev=");
+            continue;
         }
+        if (check_enum(r, n, "dev", dev, boot_devs, N_(boot_devs)) < 0) {
+            free(dev);
+            note(r, n);
+            continue;
+        }
+        VM_GROW(def->boot_devs, def->nboot_devs, alloc);
+        def->boot_devs[def->nboot_devs - 1] = dev;
     }
-    return 0;
 }
 
 static int read_disk(const struct reader *r, xmlNodePtr node, struct vm_disk_def *disk)
@@ -470,47 +507,65 @@ static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chard
     return 0;
 }
 
-static int read_devices(const struct reader *r, xmlNodePtr devs, struct vm_domain_def *def)
+/* <devices>: each device on its own, so that every problem is noted. */
+static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_domain_def *def)
 {
     xmlNodePtr n;
     size_t a_disk = 0, a_net = 0, a_gfx = 0, a_ser = 0, a_con = 0;
 
     if ((n = vm_xml_child(devs, "emulator")) &&
         check_path(r, n, def->emulator = vm_xml_text(n)) < 0)
-        return -1;
+        note(r, n);
     for (n = vm_xml_child(devs, "disk"); n; n = vm_xml_next(n, "disk")) {
-        VM_GROW(def->disks, def->ndisks, a_disk);
-        if (read_disk(r, n, &def->disks[def->ndisks - 1]) < 0)
-            return -1;
-        for (size_t i = 0; i + 1 < def->ndisks; i++) {
-            if (strcmp(def->disks[i].target_dev, def->disks[def->ndisks - 1].target_dev) == 0) {
-                vm_report_error(VM_ERR_XML, "%s: line %ld: disk target '%s' is used twice",
-                                r->what, xmlGetLineNo(n), def->disks[i].target_dev);
-                return -1;
-            }
+        struct vm_disk_def d = {0};
+        bool twice = false;
+        if (read_disk(r, n, &d) < 0) {
+            disk_clear(&d);
+            note(r, n);
+            continue;
         }
+        for (size_t i = 0; i < def->ndisks && !twice; i++)
+            twice = strcmp(def->disks[i].target_dev, d.target_dev) == 0;
+        if (twice) {
+            vm_xml_problem(r->ps, xmlGetLineNo(n), "disk target '%s' is used twice",
+                           d.target_dev);
+            disk_clear(&d);
+            continue;
+        }
+        VM_GROW(def->disks, def->ndisks, a_disk);
+        def->disks[def->ndisks - 1] = d;
     }
     for (n = vm_xml_child(devs, "interface"); n; n = vm_xml_next(n, "interface")) {
+        struct vm_net_def d = {0};
+        if (read_net(r, n, &d, def->type) < 0) {
+            net_clear(&d);
+            note(r, n);
+            continue;
+        }
         VM_GROW(def->nets, def->nnets, a_net);
-        if (read_net(r, n, &def->nets[def->nnets - 1], def->type) < 0)
-            return -1;
+        def->nets[def->nnets - 1] = d;
     }
     for (n = vm_xml_child(devs, "graphics"); n; n = vm_xml_next(n, "graphics")) {
         VM_GROW(def->graphics, def->ngraphics, a_gfx);
-        if (read_graphics(r, n, &def->graphics[def->ngraphics - 1]) < 0)
-            return -1;
+        if (read_graphics(r, n, &def->graphics[def->ngraphics - 1]) < 0) {
+            free(def->graphics[--def->ngraphics].listen);
+            note(r, n);
+        }
     }
     for (n = vm_xml_child(devs, "serial"); n; n = vm_xml_next(n, "serial")) {
         VM_GROW(def->serials, def->nserials, a_ser);
-        if (read_chardev(r, n, &def->serials[def->nserials - 1]) < 0)
-            return -1;
+        if (read_chardev(r, n, &def->serials[def->nserials - 1]) < 0) {
+            free(def->serials[--def->nserials].target_type);
+            note(r, n);
+        }
     }
     for (n = vm_xml_child(devs, "console"); n; n = vm_xml_next(n, "console")) {
         VM_GROW(def->consoles, def->nconsoles, a_con);
-        if (read_chardev(r, n, &def->consoles[def->nconsoles - 1]) < 0)
-            return -1;
+        if (read_chardev(r, n, &def->consoles[def->nconsoles - 1]) < 0) {
+            free(def->consoles[--def->nconsoles].target_type);
+            note(r, n);
+        }
     }
-    return 0;
 }
 
 static xmlNodePtr runstate_child(xmlNodePtr node)
@@ -578,7 +633,8 @@ int vm_domain_name_check(const char *name, const char **why)
     return -1;
 }
 
-/* Reads a <domain> element into a new def; marks what it consumed. */
+/* Reads a <domain> element into a new def; marks what it consumed and
+ * notes every problem (the def is then incomplete: the caller drops it). */
 static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node,
                                          unsigned int flags)
 {
@@ -597,36 +653,34 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
 
     type = vm_xml_prop(node, "type");
     if ((v = lookup_enum(r, node, "type", type ? type : "", virt_types, VM_VIRT_LAST)) < 0)
-        return NULL;
-    def->type = (enum vm_virt_type)v;
+        note(r, NULL);
+    else
+        def->type = (enum vm_virt_type)v;
     id = vm_xml_prop(node, "id"); /* the live id of dumpxml output: not a definition */
 
     if (!(n = vm_xml_child(node, "name"))) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <domain> needs a <name>", r->what,
-                        xmlGetLineNo(node));
-        return NULL;
-    }
-    def->name = vm_xml_text(n);
-    if (vm_domain_name_check(def->name, &why) < 0) {
-        /* what older versions accepted (no '/' or newline, 255 bytes) is
-         * still read from their own files */
-        bool old_ok = *def->name && !strchr(def->name, '/') && !strchr(def->name, '\n') &&
-                      strlen(def->name) <= 255;
-        if (!(flags & VM_DOMAIN_PARSE_LEGACY_NAME) || !old_ok) {
-            /* a name with control characters is not echoed to a terminal */
-            bool show = old_ok && !strstr(why, "control");
-            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid domain name%s%s%s: %s", r->what,
-                            xmlGetLineNo(n), show ? " '" : "", show ? def->name : "",
-                            show ? "'" : "", why);
-            return NULL;
+        vm_xml_problem(r->ps, xmlGetLineNo(node), "<domain> needs a <name>");
+        def->name = vm_strdup("");
+    } else {
+        def->name = vm_xml_text(n);
+        if (vm_domain_name_check(def->name, &why) < 0) {
+            /* what older versions accepted (no '/' or newline, 255 bytes) is
+             * still read from their own files */
+            bool old_ok = *def->name && !strchr(def->name, '/') && !strchr(def->name, '\n') &&
+                          strlen(def->name) <= 255;
+            if (!(flags & VM_DOMAIN_PARSE_LEGACY_NAME) || !old_ok) {
+                /* a name with control characters is not echoed to a terminal */
+                bool show = old_ok && !strstr(why, "control");
+                vm_xml_problem(r->ps, xmlGetLineNo(n), "invalid domain name%s%s%s: %s",
+                               show ? " '" : "", show ? def->name : "", show ? "'" : "", why);
+            }
         }
     }
     if ((n = vm_xml_child(node, "uuid"))) {
         VM_AUTOFREE char *text = vm_xml_text(n);
         if (vm_uuid_parse(text, def->uuid) < 0) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid UUID '%s'", r->what,
-                            xmlGetLineNo(n), text);
-            return NULL;
+            vm_error_reset();
+            vm_xml_problem(r->ps, xmlGetLineNo(n), "invalid UUID '%s'", text);
         }
     } else {
         if (vm_random_bytes(def->uuid, VM_UUID_BUFLEN) < 0)
@@ -638,82 +692,87 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
         def->description = vm_xml_text(n);
 
     if (!(n = vm_xml_child(node, "memory"))) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <domain> needs a <memory>", r->what,
-                        xmlGetLineNo(node));
-        return NULL;
-    }
-    if (read_memory(r, n, &def->memory_kib) < 0)
-        return NULL;
-    if (def->memory_kib == 0 && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <memory> must be at least 1 KiB", r->what,
-                        xmlGetLineNo(n));
-        return NULL;
+        vm_xml_problem(r->ps, xmlGetLineNo(node), "<domain> needs a <memory>");
+    } else if (read_memory(r, n, &def->memory_kib) < 0) {
+        note(r, n);
+    } else if (def->memory_kib == 0 && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
+        vm_xml_problem(r->ps, xmlGetLineNo(n), "<memory> must be at least 1 KiB");
     }
     def->cur_memory_kib = def->memory_kib;
     if ((n = vm_xml_child(node, "currentMemory"))) {
         if (read_memory(r, n, &def->cur_memory_kib) < 0)
-            return NULL;
-        if (def->cur_memory_kib > def->memory_kib) {
-            vm_report_error(VM_ERR_XML,
-                            "%s: line %ld: currentMemory (%llu KiB) exceeds memory (%llu KiB)",
-                            r->what, xmlGetLineNo(n), (unsigned long long)def->cur_memory_kib,
-                            (unsigned long long)def->memory_kib);
-            return NULL;
-        }
+            note(r, n);
+        else if (def->cur_memory_kib > def->memory_kib && def->memory_kib)
+            vm_xml_problem(r->ps, xmlGetLineNo(n),
+                           "currentMemory (%llu KiB) exceeds memory (%llu KiB)",
+                           (unsigned long long)def->cur_memory_kib,
+                           (unsigned long long)def->memory_kib);
     }
     if ((n = vm_xml_child(node, "vcpu"))) {
         VM_AUTOFREE char *placement = vm_xml_prop(n, "placement");
         if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
             read_uint(r, n, 1, &def->vcpus) < 0)
-            return NULL;
-        if (def->vcpus > VM_DOMAIN_VCPUS_MAX && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: <vcpu> %u is more than %d vCPUs", r->what,
-                            xmlGetLineNo(n), def->vcpus, VM_DOMAIN_VCPUS_MAX);
-            return NULL;
-        }
+            note(r, n);
+        else if (def->vcpus > VM_DOMAIN_VCPUS_MAX && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME))
+            vm_xml_problem(r->ps, xmlGetLineNo(n), "<vcpu> %u is more than %d vCPUs",
+                           def->vcpus, VM_DOMAIN_VCPUS_MAX);
     }
-    if ((n = vm_xml_child(node, "os")) && read_os(r, n, def) < 0)
-        return NULL;
+    if ((n = vm_xml_child(node, "os")))
+        read_os(r, n, def);
     if (!def->os_type)
         def->os_type = vm_strdup("hvm");
-    if (read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff) < 0 ||
-        read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot) < 0 ||
-        read_action(r, node, "on_crash", VM_ACTION_DESTROY, &def->on_crash) < 0)
-        return NULL;
-    if ((n = vm_xml_child(node, "devices")) && read_devices(r, n, def) < 0)
-        return NULL;
+    if (read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff) < 0)
+        note(r, NULL);
+    if (read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot) < 0)
+        note(r, NULL);
+    if (read_action(r, node, "on_crash", VM_ACTION_DESTROY, &def->on_crash) < 0)
+        note(r, NULL);
+    if ((n = vm_xml_child(node, "devices")))
+        read_devices(r, n, def);
 
     if ((n = runstate_child(node))) {
         VM_AUTOFREE char *text = vm_xml_text(n);
         unsigned int st;
-        if (!(flags & VM_DOMAIN_PARSE_TEST_RUNSTATE)) {
-            vm_report_error(VM_ERR_XML,
-                            "%s: line %ld: element 'test:runstate' belongs in test driver "
-                            "fixture files only",
-                            r->what, xmlGetLineNo(n));
-            return NULL;
-        }
         vm_xml_consume(n);
-        if (read_uint(r, n, 0, &st) < 0 || st >= VM_DOMAIN_STATE_LAST) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid test:runstate '%s'", r->what,
-                            xmlGetLineNo(n), text);
-            return NULL;
+        if (!(flags & VM_DOMAIN_PARSE_TEST_RUNSTATE)) {
+            vm_xml_problem(r->ps, xmlGetLineNo(n),
+                           "element 'test:runstate' belongs in test driver fixture files only");
+        } else if (read_uint(r, n, 0, &st) < 0 || st >= VM_DOMAIN_STATE_LAST) {
+            vm_error_reset();
+            vm_xml_problem(r->ps, xmlGetLineNo(n), "invalid test:runstate '%s'", text);
+        } else {
+            def->test_runstate = (int)st;
         }
-        def->test_runstate = (int)st;
     }
     return vm_steal_ptr(&def);
+}
+
+/* Says whether a name nothing read is libvirt's (then virtmon does not
+ * support it yet) or not libvirt's at all (a typo, most likely). */
+static const char *vocab_hint(xmlNodePtr parent, xmlNodePtr child, const char *attr)
+{
+    VM_AUTOFREE char *pkey = vocab_key(parent);
+    const struct vm_vocab *p = vm_vocab_find(pkey);
+
+    if (child) {
+        VM_AUTOFREE char *ckey = vocab_key(child);
+        return p && vm_vocab_has_child(p, ckey) ? "" : " (not in libvirt's domain XML)";
+    }
+    return p && vm_vocab_has_attr(p, attr) ? "" : " (not in libvirt's domain XML)";
 }
 
 struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what,
                                                unsigned int flags)
 {
-    struct reader r = {what};
+    struct vm_xml_problems ps = {what, NULL, 0, 0};
+    struct reader r = {what, &ps};
     struct vm_domain_def *def;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE | VM_DOMAIN_PARSE_LEGACY_NAME, NULL);
-    if (!(def = read_domain(&r, node, flags)))
-        return NULL;
-    if (vm_xml_check_consumed(node, r.what) < 0) {
+    def = read_domain(&r, node, flags);
+    vm_xml_problems_unconsumed(&ps, node, vocab_hint);
+    if (!def || vm_xml_problems_report(&ps) < 0) {
+        vm_xml_problems_clear(&ps);
         vm_domain_def_free(def);
         return NULL;
     }
@@ -722,7 +781,7 @@ struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what
 
 struct vm_domain_def *vm_domain_def_parse_string(const char *xml, unsigned int flags)
 {
-    struct reader r = {"domain XML"};
+    struct reader r = {"domain XML", NULL};
     xmlDocPtr doc;
     xmlNodePtr root;
     struct vm_domain_def *def = NULL;
@@ -744,8 +803,8 @@ struct vm_domain_def *vm_domain_def_parse_string(const char *xml, unsigned int f
         /* The schema's complaint may only name an ancestor ("extra element
          * devices in interleave"); the reader names the culprit itself. */
         struct vm_error *schema_err = vm_error_save();
-        struct vm_domain_def *probe = read_domain(&r, root, flags);
-        if (!probe || vm_xml_check_consumed(root, r.what) < 0) {
+        struct vm_domain_def *probe = vm_domain_def_parse_node(root, r.what, flags);
+        if (!probe) {
             free(schema_err->message);
             free(schema_err);
         } else {

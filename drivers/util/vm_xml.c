@@ -1,12 +1,16 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
 #include "vm_alloc.h"
+#include "vm_buf.h"
 #include "vm_error.h"
 #include "vm_xml.h"
 
@@ -149,34 +153,6 @@ static char *qualified(xmlNodePtr n, const xmlChar *name, xmlNsPtr ns)
     return vm_strdup((const char *)name);
 }
 
-int vm_xml_check_consumed(xmlNodePtr node, const char *what)
-{
-    for (xmlAttrPtr a = node->properties; a; a = a->next) {
-        if (a->_private != MARK) {
-            VM_AUTOFREE char *aname = qualified(node, a->name, a->ns);
-            VM_AUTOFREE char *ename = qualified(node, node->name, node->ns);
-            vm_report_error(VM_ERR_XML,
-                            "%s: line %ld: unsupported attribute '%s' of element '%s'", what,
-                            xmlGetLineNo(node), aname, ename);
-            return -1;
-        }
-    }
-    for (xmlNodePtr c = node->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (c->_private != MARK) {
-            VM_AUTOFREE char *cname = qualified(c, c->name, c->ns);
-            VM_AUTOFREE char *pname = qualified(node, node->name, node->ns);
-            vm_report_error(VM_ERR_XML, "%s: line %ld: unsupported element '%s' in '%s'", what,
-                            xmlGetLineNo(c), cname, pname);
-            return -1;
-        }
-        if (vm_xml_check_consumed(c, what) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 void vm_xml_clear_marks(xmlNodePtr node)
 {
     node->_private = NULL;
@@ -186,4 +162,126 @@ void vm_xml_clear_marks(xmlNodePtr node)
         if (c->type == XML_ELEMENT_NODE)
             vm_xml_clear_marks(c);
     }
+}
+
+/* ------------------------------------------------------------- problems */
+
+static void add_problem(struct vm_xml_problems *ps, long line, char *message)
+{
+    if (ps->n >= VM_XML_PROBLEMS_MAX) {
+        ps->dropped++;
+        free(message);
+        return;
+    }
+    vm_realloc_n(&ps->p, ps->n + 1, sizeof(*ps->p));
+    ps->p[ps->n].line = line;
+    ps->p[ps->n].seq = ps->n;
+    ps->p[ps->n++].message = message;
+}
+
+void vm_xml_problem(struct vm_xml_problems *ps, long line, const char *fmt, ...)
+{
+    va_list ap;
+    char *m;
+
+    va_start(ap, fmt);
+    m = vm_vasprintf(fmt, ap);
+    va_end(ap);
+    add_problem(ps, line, m);
+}
+
+void vm_xml_problem_take_error(struct vm_xml_problems *ps)
+{
+    const char *msg = vm_error_message();
+    const char *at = strstr(msg, ": line ");
+    long line = 0;
+    int used = 0;
+
+    /* "WHAT: line N: text" -> (N, "text"); anything else is kept whole */
+    if (at && sscanf(at, ": line %ld: %n", &line, &used) == 1 && used > 0)
+        add_problem(ps, line, vm_strdup(at + used));
+    else
+        add_problem(ps, 0, vm_strdup(msg));
+    vm_error_reset();
+}
+
+static void unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        if (a->_private != MARK) {
+            VM_AUTOFREE char *aname = qualified(node, a->name, a->ns);
+            VM_AUTOFREE char *ename = qualified(node, node->name, node->ns);
+            vm_xml_problem(ps, xmlGetLineNo(node), "unsupported attribute '%s' of element '%s'%s",
+                           aname, ename, hint ? hint(node, NULL, aname) : "");
+        }
+    }
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (c->_private != MARK) {
+            VM_AUTOFREE char *cname = qualified(c, c->name, c->ns);
+            VM_AUTOFREE char *pname = qualified(node, node->name, node->ns);
+            vm_xml_problem(ps, xmlGetLineNo(c), "unsupported element '%s' in '%s'%s", cname, pname,
+                           hint ? hint(node, c, NULL) : "");
+            continue;
+        }
+        unconsumed(ps, c, hint);
+    }
+}
+
+void vm_xml_problems_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint)
+{
+    unconsumed(ps, node, hint);
+}
+
+int vm_xml_check_consumed(xmlNodePtr node, const char *what)
+{
+    struct vm_xml_problems ps = {what, NULL, 0, 0};
+
+    unconsumed(&ps, node, NULL);
+    return vm_xml_problems_report(&ps);
+}
+
+static int cmp_problem(const void *a, const void *b)
+{
+    const struct vm_xml_problem *x = a, *y = b;
+
+    if (x->line != y->line)
+        return (x->line > y->line) - (x->line < y->line);
+    /* the order they were noted in, for problems of one line */
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void vm_xml_problems_clear(struct vm_xml_problems *ps)
+{
+    for (size_t i = 0; i < ps->n; i++)
+        free(ps->p[i].message);
+    free(ps->p);
+    ps->p = NULL;
+    ps->n = ps->dropped = 0;
+}
+
+int vm_xml_problems_report(struct vm_xml_problems *ps)
+{
+    struct vm_buf b = VM_BUF_INIT;
+
+    if (!ps->n)
+        return 0;
+    /* qsort is not stable: the order of noting breaks ties */
+    qsort(ps->p, ps->n, sizeof(*ps->p), cmp_problem);
+    for (size_t i = 0; i < ps->n; i++) {
+        if (i == 0)
+            vm_buf_addf(&b, "%s: ", ps->what);
+        else
+            vm_buf_add(&b, "\n  ");
+        if (ps->p[i].line > 0)
+            vm_buf_addf(&b, "line %ld: ", ps->p[i].line);
+        vm_buf_add(&b, ps->p[i].message);
+    }
+    if (ps->dropped)
+        vm_buf_addf(&b, "\n  (and %zu more)", ps->dropped);
+    vm_report_error(VM_ERR_XML, "%s", vm_buf_str(&b));
+    vm_buf_clear(&b);
+    vm_xml_problems_clear(ps);
+    return -1;
 }

@@ -41,9 +41,45 @@ char *vm_xml_text(xmlNodePtr node);
 /* Marks node consumed (for elements read by other means). */
 void vm_xml_consume(xmlNodePtr node);
 
-/* Fails (xml error naming the element or attribute and its line) when the
- * subtree under node has an element or attribute nothing consumed. */
+/* Fails (xml error naming each element or attribute and its line, in
+ * document order) when the subtree under node has one nothing consumed. */
 int vm_xml_check_consumed(xmlNodePtr node, const char *what);
+
+/* Problems of one document, reported together in document order. */
+#define VM_XML_PROBLEMS_MAX 20
+
+struct vm_xml_problems {
+    const char *what;           /* the document, for messages */
+    struct vm_xml_problem {
+        long line;
+        size_t seq;             /* the order of noting */
+        char *message;          /* without "WHAT: line N: " */
+    } *p;
+    size_t n;
+    size_t dropped;             /* past VM_XML_PROBLEMS_MAX */
+};
+
+/* Notes a problem at line. */
+void vm_xml_problem(struct vm_xml_problems *ps, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Notes the current error (a reader's "WHAT: line N: ..." report) as a
+ * problem, and clears it. */
+void vm_xml_problem_take_error(struct vm_xml_problems *ps);
+
+/* Notes every element and attribute under node that nothing consumed, in
+ * document order; hint (may be NULL) adds to each message (a parent and a
+ * child element, or an element and attr). */
+typedef const char *(*vm_xml_hint_fn)(xmlNodePtr parent, xmlNodePtr child, const char *attr);
+void vm_xml_problems_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint);
+
+/* 0 when there is none; else -1 with one xml error holding them all in
+ * document order ("WHAT: line N: first" and a line per other), freeing
+ * them. */
+int vm_xml_problems_report(struct vm_xml_problems *ps);
+
+/* Frees what was noted without reporting. */
+void vm_xml_problems_clear(struct vm_xml_problems *ps);
 
 /* Clears the consumed marks of a subtree. */
 void vm_xml_clear_marks(xmlNodePtr node);

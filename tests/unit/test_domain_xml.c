@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "conf/domain_conf.h"
+#include "conf/domain_vocab.h"
 #include "testutil.h"
 #include "util/vm_alloc.h"
 #include "util/vm_buf.h"
@@ -161,6 +162,35 @@ static void test_runstate_flag(void **state)
     assert_int_equal(vm_error_code(), VM_ERR_XML);
 }
 
+/* The generated vocabulary holds what libvirt's schema says (a sample of
+ * facts checked by hand against libvirt 9.0's domaincommon.rng). */
+static void test_vocab(void **state)
+{
+    const struct vm_vocab *domain = vm_vocab_find("domain");
+    const struct vm_vocab *disk = vm_vocab_find("disk");
+    const struct vm_vocab *qemu_cl =
+        vm_vocab_find("http://libvirt.org/schemas/domain/qemu/1.0 commandline");
+
+    (void)state;
+    assert_non_null(domain);
+    assert_true(vm_vocab_has_child(domain, "features"));
+    assert_true(vm_vocab_has_child(domain, "devices"));
+    assert_true(vm_vocab_has_child(domain, "metadata"));
+    assert_false(vm_vocab_has_child(domain, "memroy"));
+    assert_false(vm_vocab_has_child(domain, "disk"));   /* it lives in <devices> */
+    assert_true(vm_vocab_has_attr(domain, "type"));
+    assert_non_null(disk);
+    assert_true(vm_vocab_has_attr(disk, "device"));
+    assert_false(vm_vocab_has_attr(disk, "devcie"));
+    assert_true(vm_vocab_has_child(disk, "driver"));
+    assert_true(vm_vocab_find("metadata")->any_child);
+    assert_non_null(qemu_cl);
+    assert_true(vm_vocab_has_child(qemu_cl, "http://libvirt.org/schemas/domain/qemu/1.0 arg"));
+    assert_null(vm_vocab_find("memroy"));
+    for (size_t i = 1; i < vm_vocab_count; i++)
+        assert_true(strcmp(vm_vocab[i - 1].name, vm_vocab[i].name) < 0);
+}
+
 static void test_not_xml(void **state)
 {
     assert_null(vm_domain_def_parse_string("", 0));
@@ -181,6 +211,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_copy),
     cmocka_unit_test(test_runstate_flag),
     cmocka_unit_test(test_not_xml),
+    cmocka_unit_test(test_vocab),
 };
 
 VM_TEST_MAIN(tests)
