@@ -55,8 +55,12 @@ const struct cli_cmd cli_commands[] = {
     {.name = "dumpxml", .summary = "domain information in XML",
      .description = "Prints the domain's definition as canonical domain XML (libvirt's "
                     "format, memory in KiB).  A running domain shows its live id; with "
-                    "--inactive, the persistent definition it will boot next time.",
-     .opts = {{"inactive", CLI_OPT_BOOL, "show the definition used at the next boot", NULL}},
+                    "--inactive, the persistent definition it will boot next time.  Secrets "
+                    "(graphics passwords) are left out unless --security-info is given on a "
+                    "read-write connection.",
+     .opts = {{"inactive", CLI_OPT_BOOL, "show the definition used at the next boot", NULL},
+              {"security-info", CLI_OPT_BOOL, "include secrets (read-write connections only)",
+               NULL}},
      .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_dumpxml},
     {.name = "define", .summary = "define (but don't start) a domain from an XML file",
      .description = "Defines a persistent domain from FILE (- for standard input).  The "

@@ -614,7 +614,8 @@ int cli_cmd_create(struct cli_ctx *ctx, const struct cli_args *args)
 int cli_cmd_dumpxml(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
-    unsigned int flags = cli_flag(args, "inactive") ? VM_DOMAIN_XML_INACTIVE : 0;
+    unsigned int flags = (cli_flag(args, "inactive") ? VM_DOMAIN_XML_INACTIVE : 0) |
+                         (cli_flag(args, "security-info") ? VM_DOMAIN_XML_SECURE : 0);
     char *xml;
 
     if (!dom)

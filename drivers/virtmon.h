@@ -411,6 +411,7 @@ struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int 
 
 enum vm_domain_xml_flags {
     VM_DOMAIN_XML_INACTIVE = 1 << 0, /* the persistent definition, not the live one */
+    VM_DOMAIN_XML_SECURE = 1 << 1,   /* secrets too (passwd=); read-write connections only */
 };
 
 /* The domain's XML; caller frees with free(). */

@@ -252,7 +252,8 @@ struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int 
 
 char *vm_domain_get_xml(struct vm_domain *dom, unsigned int flags)
 {
-    DOM_CHECK(dom, "dumpxml", false, domain_get_xml, NULL);
+    /* secrets go only to who may change the domain anyway (libvirt's rule) */
+    DOM_CHECK(dom, "dumpxml", (flags & VM_DOMAIN_XML_SECURE) != 0, domain_get_xml, NULL);
     return DRV(dom)->domain_get_xml(dom, flags);
 }
 

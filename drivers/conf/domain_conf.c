@@ -17,7 +17,7 @@
 #include <sys/random.h>
 
 #include "domain_conf.h"
-#include "domain_vocab.h"
+#include "domain_preserved.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_units.h"
@@ -115,6 +115,7 @@ void vm_domain_def_free(struct vm_domain_def *def)
     for (size_t i = 0; i < def->nconsoles; i++)
         free(def->consoles[i].target_type);
     free(def->consoles);
+    vm_preserved_free(def->preserved);
     free(def);
 }
 
@@ -176,6 +177,7 @@ struct vm_domain_def *vm_domain_def_copy(const struct vm_domain_def *src)
     }
     def->serials = copy_chardevs(src->serials, src->nserials);
     def->consoles = copy_chardevs(src->consoles, src->nconsoles);
+    def->preserved = vm_preserved_copy(src->preserved);
     return def;
 }
 
@@ -195,15 +197,6 @@ static void note_consumed(xmlNodePtr node)
         if (c->type == XML_ELEMENT_NODE)
             note_consumed(c);
     }
-}
-
-/* An element's name as the vocabulary has it: "URI name" outside the
- * default namespace.  Caller frees. */
-static char *vocab_key(xmlNodePtr n)
-{
-    if (n->ns && n->ns->href)
-        return vm_asprintf("%s %s", (const char *)n->ns->href, (const char *)n->name);
-    return vm_strdup((const char *)n->name);
 }
 
 /* The reader's last error becomes a problem; node's subtree counts as
@@ -507,6 +500,32 @@ static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chard
     return 0;
 }
 
+/* Whether node's attribute attr holds one of values: a device of a kind
+ * libvirt has and no driver of ours uses, which is kept whole rather than
+ * read (and its driver refuses to start the domain). */
+static bool libvirt_only(xmlNodePtr node, const char *attr, const char *const *values)
+{
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
+    bool found = false;
+
+    for (const char *const *p = values; v && *p && !found; p++)
+        found = strcmp(*p, (const char *)v) == 0;
+    xmlFree(v);
+    return found;
+}
+
+static const char *const kept_disk_types[] = {"dir", "network", "volume", "nvme", "vhostuser",
+                                              NULL};
+static const char *const kept_disk_devices[] = {"floppy", "lun", NULL};
+static const char *const kept_net_types[] = {"direct",  "hostdev", "mcast", "server", "client",
+                                             "udp",     "vhostuser", "vdpa", "internal", "null",
+                                             "vds",     NULL};
+static const char *const kept_graphics[] = {"sdl", "rdp", "desktop", "spice", "egl-headless",
+                                            "dbus", NULL};
+static const char *const kept_chardevs[] = {"null", "vc",  "file", "dev", "pipe", "stdio",
+                                            "udp",  "tcp", "unix", "spicevmc", "spiceport",
+                                            "nmdm", "qemu-vdagent", "dbus", NULL};
+
 /* <devices>: each device on its own, so that every problem is noted. */
 static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_domain_def *def)
 {
@@ -519,6 +538,11 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
     for (n = vm_xml_child(devs, "disk"); n; n = vm_xml_next(n, "disk")) {
         struct vm_disk_def d = {0};
         bool twice = false;
+        if (libvirt_only(n, "type", kept_disk_types) ||
+            libvirt_only(n, "device", kept_disk_devices)) {
+            vm_xml_unconsume(n);    /* kept whole */
+            continue;
+        }
         if (read_disk(r, n, &d) < 0) {
             disk_clear(&d);
             note(r, n);
@@ -537,6 +561,10 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
     }
     for (n = vm_xml_child(devs, "interface"); n; n = vm_xml_next(n, "interface")) {
         struct vm_net_def d = {0};
+        if (libvirt_only(n, "type", kept_net_types)) {
+            vm_xml_unconsume(n);
+            continue;
+        }
         if (read_net(r, n, &d, def->type) < 0) {
             net_clear(&d);
             note(r, n);
@@ -546,6 +574,10 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         def->nets[def->nnets - 1] = d;
     }
     for (n = vm_xml_child(devs, "graphics"); n; n = vm_xml_next(n, "graphics")) {
+        if (libvirt_only(n, "type", kept_graphics)) {
+            vm_xml_unconsume(n);
+            continue;
+        }
         VM_GROW(def->graphics, def->ngraphics, a_gfx);
         if (read_graphics(r, n, &def->graphics[def->ngraphics - 1]) < 0) {
             free(def->graphics[--def->ngraphics].listen);
@@ -553,6 +585,10 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         }
     }
     for (n = vm_xml_child(devs, "serial"); n; n = vm_xml_next(n, "serial")) {
+        if (libvirt_only(n, "type", kept_chardevs)) {
+            vm_xml_unconsume(n);
+            continue;
+        }
         VM_GROW(def->serials, def->nserials, a_ser);
         if (read_chardev(r, n, &def->serials[def->nserials - 1]) < 0) {
             free(def->serials[--def->nserials].target_type);
@@ -560,6 +596,10 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         }
     }
     for (n = vm_xml_child(devs, "console"); n; n = vm_xml_next(n, "console")) {
+        if (libvirt_only(n, "type", kept_chardevs)) {
+            vm_xml_unconsume(n);
+            continue;
+        }
         VM_GROW(def->consoles, def->nconsoles, a_con);
         if (read_chardev(r, n, &def->consoles[def->nconsoles - 1]) < 0) {
             free(def->consoles[--def->nconsoles].target_type);
@@ -710,6 +750,8 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     }
     if ((n = vm_xml_child(node, "vcpu"))) {
         VM_AUTOFREE char *placement = vm_xml_prop(n, "placement");
+        /* static is what QEMU does anyway; written back as given */
+        def->vcpu_placement_static = placement != NULL;
         if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
             read_uint(r, n, 1, &def->vcpus) < 0)
             note(r, n);
@@ -747,20 +789,6 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     return vm_steal_ptr(&def);
 }
 
-/* Says whether a name nothing read is libvirt's (then virtmon does not
- * support it yet) or not libvirt's at all (a typo, most likely). */
-static const char *vocab_hint(xmlNodePtr parent, xmlNodePtr child, const char *attr)
-{
-    VM_AUTOFREE char *pkey = vocab_key(parent);
-    const struct vm_vocab *p = vm_vocab_find(pkey);
-
-    if (child) {
-        VM_AUTOFREE char *ckey = vocab_key(child);
-        return p && vm_vocab_has_child(p, ckey) ? "" : " (not in libvirt's domain XML)";
-    }
-    return p && vm_vocab_has_attr(p, attr) ? "" : " (not in libvirt's domain XML)";
-}
-
 struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what,
                                                unsigned int flags)
 {
@@ -770,7 +798,8 @@ struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_PARSE_TEST_RUNSTATE | VM_DOMAIN_PARSE_LEGACY_NAME, NULL);
     def = read_domain(&r, node, flags);
-    vm_xml_problems_unconsumed(&ps, node, vocab_hint);
+    if (def)
+        def->preserved = vm_preserved_take(node, &ps);
     if (!def || vm_xml_problems_report(&ps) < 0) {
         vm_xml_problems_clear(&ps);
         vm_domain_def_free(def);
@@ -799,21 +828,16 @@ struct vm_domain_def *vm_domain_def_parse_string(const char *xml, unsigned int f
                         xmlGetLineNo(root), (const char *)root->name);
         goto out;
     }
-    if (vm_domain_schema_validate(doc, r.what) < 0) {
-        /* The schema's complaint may only name an ancestor ("extra element
-         * devices in interleave"); the reader names the culprit itself. */
-        struct vm_error *schema_err = vm_error_save();
-        struct vm_domain_def *probe = vm_domain_def_parse_node(root, r.what, flags);
-        if (!probe) {
-            free(schema_err->message);
-            free(schema_err);
-        } else {
-            vm_error_restore(schema_err);
+    /* the reader and libvirt's vocabulary judge the document; then the
+     * schema checks what was interpreted (the kept content is libvirt's,
+     * not ours to describe) */
+    if ((def = vm_domain_def_parse_node(root, r.what, flags))) {
+        vm_preserved_strip(root);
+        if (vm_domain_schema_validate(doc, r.what) < 0) {
+            vm_domain_def_free(def);
+            def = NULL;
         }
-        vm_domain_def_free(probe);
-        goto out;
     }
-    def = vm_domain_def_parse_node(root, r.what, flags);
 out:
     xmlFreeDoc(doc);
     return def;

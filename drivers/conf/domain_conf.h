@@ -13,6 +13,8 @@
 
 #include "virtmon.h"
 
+struct vm_preserved;
+
 enum vm_virt_type {
     VM_VIRT_QEMU,
     VM_VIRT_KVM,
@@ -82,6 +84,7 @@ struct vm_domain_def {
     uint64_t memory_kib;            /* <memory> */
     uint64_t cur_memory_kib;        /* <currentMemory> (= memory when absent) */
     unsigned int vcpus;
+    bool vcpu_placement_static;     /* <vcpu placement='static'> as written */
     char *os_type;                  /* "hvm", "linux", "xen" */
     char *os_arch;
     char *os_machine;
@@ -101,6 +104,7 @@ struct vm_domain_def {
     struct vm_chardev_def *consoles;
     size_t nconsoles;
     int test_runstate;              /* libvirt's test:runstate, -1 when absent */
+    struct vm_preserved *preserved; /* what no driver uses, kept (domain_preserved.h) */
 };
 
 enum vm_domain_parse_flags {
@@ -143,6 +147,7 @@ struct vm_domain_def *vm_domain_def_parse_node(xmlNodePtr node, const char *what
 
 enum vm_domain_format_flags {
     VM_DOMAIN_FORMAT_INACTIVE = 1 << 0,  /* leave the live id out */
+    VM_DOMAIN_FORMAT_SECURE = 1 << 1,    /* secrets (passwd) too */
 };
 
 /* The canonical XML of def (stable order, two-space indentation).  Caller

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "domain_conf.h"
+#include "domain_preserved.h"
 #include "util/vm_buf.h"
 
 static const char *const actions[VM_ACTION_LAST] = {
@@ -166,12 +167,20 @@ char *vm_domain_def_format(const struct vm_domain_def *def, unsigned int flags)
                      (unsigned long long)def->memory_kib);
     vm_buf_addf_line(&b, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
                      (unsigned long long)def->cur_memory_kib);
-    vm_buf_addf_line(&b, "<vcpu>%u</vcpu>\n", def->vcpus);
+    vm_buf_addf_line(&b, "<vcpu%s>%u</vcpu>\n",
+                     def->vcpu_placement_static ? " placement='static'" : "", def->vcpus);
     format_os(&b, def);
     vm_buf_addf_line(&b, "<on_poweroff>%s</on_poweroff>\n", actions[def->on_poweroff]);
     vm_buf_addf_line(&b, "<on_reboot>%s</on_reboot>\n", actions[def->on_reboot]);
     vm_buf_addf_line(&b, "<on_crash>%s</on_crash>\n", actions[def->on_crash]);
     format_devices(&b, def);
     vm_buf_add(&b, "</domain>\n");
+    if (def->preserved) {
+        /* what no driver uses goes back where it was */
+        char *merged = vm_preserved_merge(def->preserved, vm_buf_str(&b),
+                                          (flags & VM_DOMAIN_FORMAT_SECURE) != 0);
+        vm_buf_clear(&b);
+        return merged;
+    }
     return vm_buf_steal(&b);
 }

@@ -572,10 +572,11 @@ static char *lv_get_xml(struct vm_domain *dom, unsigned int flags)
     virDomainPtr d;
     char *xml, *r = NULL;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE | VM_DOMAIN_XML_SECURE, NULL);
     if (!(d = lv_dom(dom)))
         return NULL;
-    xml = virDomainGetXMLDesc(d, flags & VM_DOMAIN_XML_INACTIVE ? VIR_DOMAIN_XML_INACTIVE : 0);
+    xml = virDomainGetXMLDesc(d, (flags & VM_DOMAIN_XML_INACTIVE ? VIR_DOMAIN_XML_INACTIVE : 0) |
+                                     (flags & VM_DOMAIN_XML_SECURE ? VIR_DOMAIN_XML_SECURE : 0));
     if (!xml)
         lv_error("cannot get the domain's XML");
     virDomainFree(d);

@@ -329,7 +329,7 @@ static char *qemu_get_xml(struct vm_domain *dom, unsigned int flags)
     struct vm_domain_def *shown = NULL;
     char *xml;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE | VM_DOMAIN_XML_SECURE, NULL);
     /* files only: the monitor has nothing to add, and the subagent asks
      * this of every domain at every refresh */
     if (look_dom(dom, 0, &l) < 0)
@@ -345,7 +345,7 @@ static char *qemu_get_xml(struct vm_domain *dom, unsigned int flags)
         shown->id = l.active && !(flags & VM_DOMAIN_XML_INACTIVE) ? l.live.id : -1;
     }
     qemu_look_release(&l);
-    xml = vm_domain_def_format(shown, 0);
+    xml = vm_domain_def_format(shown, flags & VM_DOMAIN_XML_SECURE ? VM_DOMAIN_FORMAT_SECURE : 0);
     vm_domain_def_free(shown);
     return xml;
 }

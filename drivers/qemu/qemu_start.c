@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
+#include "conf/domain_preserved.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -41,6 +42,16 @@ void qemu_test_pause(const char *point)
  * *exe gets the emulator's allowed absolute path. */
 static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char **exe)
 {
+    VM_AUTOFREE char *kept = vm_preserved_describe(def->preserved);
+
+    if (kept) {
+        /* defined and kept, but never silently left out of what runs */
+        vm_report_error(VM_ERR_NOT_SUPPORTED,
+                        "domain '%s': the QEMU driver does not apply %s; remove it from the "
+                        "definition to start the domain",
+                        def->name, kept);
+        return -1;
+    }
     if (!(*exe = qemu_conf_emulator(&p->conf, def)))
         return -1;
     if (def->type == VM_VIRT_KVM && access(qemu_kvm_device(), R_OK | W_OK) < 0) {

@@ -725,14 +725,14 @@ static char *test_get_xml(struct vm_domain *dom, unsigned int flags)
     struct vm_domain_def *shown;
     char *xml;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE | VM_DOMAIN_XML_SECURE, NULL);
     if (!(d = dom_get(dom, &priv)))
         return NULL;
     def = (flags & VM_DOMAIN_XML_INACTIVE) && d->next_def ? d->next_def : d->def;
     shown = vm_domain_def_copy(def);
     shown->id = dom_is_active(d) && !(flags & VM_DOMAIN_XML_INACTIVE) ? d->id : -1;
     pthread_mutex_unlock(&priv->lock);
-    xml = vm_domain_def_format(shown, 0);
+    xml = vm_domain_def_format(shown, flags & VM_DOMAIN_XML_SECURE ? VM_DOMAIN_FORMAT_SECURE : 0);
     vm_domain_def_free(shown);
     return xml;
 }

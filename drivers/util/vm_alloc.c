@@ -6,7 +6,7 @@
 
 #include "vm_alloc.h"
 
-static _Noreturn void vm_oom(void)
+_Noreturn void vm_oom(void)
 {
     /* The library never prints, except here: there is no way to report. */
     static const char msg[] = "virtmon: out of memory\n";

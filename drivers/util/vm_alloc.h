@@ -8,6 +8,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+/* Aborts: out of memory (for allocations made by libraries). */
+_Noreturn void vm_oom(void);
+
 /* Zeroed memory for n objects of size each; aborts on OOM or overflow.
  * Caller frees with free(). */
 void *vm_calloc(size_t n, size_t size);

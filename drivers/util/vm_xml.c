@@ -84,6 +84,12 @@ void vm_xml_consume(xmlNodePtr node)
         node->_private = MARK;
 }
 
+void vm_xml_unconsume(xmlNodePtr node)
+{
+    if (node)
+        node->_private = NULL;
+}
+
 static bool name_is(xmlNodePtr n, const char *name)
 {
     /* Elements of another namespace (test:runstate) are found by their own
@@ -205,14 +211,24 @@ void vm_xml_problem_take_error(struct vm_xml_problems *ps)
     vm_error_reset();
 }
 
-static void unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint)
+bool vm_xml_consumed(xmlNodePtr node)
+{
+    return node->_private == MARK;
+}
+
+bool vm_xml_attr_consumed(xmlAttrPtr attr)
+{
+    return attr->_private == MARK;
+}
+
+static void unconsumed(struct vm_xml_problems *ps, xmlNodePtr node)
 {
     for (xmlAttrPtr a = node->properties; a; a = a->next) {
         if (a->_private != MARK) {
             VM_AUTOFREE char *aname = qualified(node, a->name, a->ns);
             VM_AUTOFREE char *ename = qualified(node, node->name, node->ns);
-            vm_xml_problem(ps, xmlGetLineNo(node), "unsupported attribute '%s' of element '%s'%s",
-                           aname, ename, hint ? hint(node, NULL, aname) : "");
+            vm_xml_problem(ps, xmlGetLineNo(node), "unsupported attribute '%s' of element '%s'",
+                           aname, ename);
         }
     }
     for (xmlNodePtr c = node->children; c; c = c->next) {
@@ -221,24 +237,18 @@ static void unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_
         if (c->_private != MARK) {
             VM_AUTOFREE char *cname = qualified(c, c->name, c->ns);
             VM_AUTOFREE char *pname = qualified(node, node->name, node->ns);
-            vm_xml_problem(ps, xmlGetLineNo(c), "unsupported element '%s' in '%s'%s", cname, pname,
-                           hint ? hint(node, c, NULL) : "");
+            vm_xml_problem(ps, xmlGetLineNo(c), "unsupported element '%s' in '%s'", cname, pname);
             continue;
         }
-        unconsumed(ps, c, hint);
+        unconsumed(ps, c);
     }
-}
-
-void vm_xml_problems_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint)
-{
-    unconsumed(ps, node, hint);
 }
 
 int vm_xml_check_consumed(xmlNodePtr node, const char *what)
 {
     struct vm_xml_problems ps = {what, NULL, 0, 0};
 
-    unconsumed(&ps, node, NULL);
+    unconsumed(&ps, node);
     return vm_xml_problems_report(&ps);
 }
 

@@ -41,6 +41,9 @@ char *vm_xml_text(xmlNodePtr node);
 /* Marks node consumed (for elements read by other means). */
 void vm_xml_consume(xmlNodePtr node);
 
+/* Takes the mark back: a node found and then left for others to keep. */
+void vm_xml_unconsume(xmlNodePtr node);
+
 /* Fails (xml error naming each element or attribute and its line, in
  * document order) when the subtree under node has one nothing consumed. */
 int vm_xml_check_consumed(xmlNodePtr node, const char *what);
@@ -67,11 +70,9 @@ void vm_xml_problem(struct vm_xml_problems *ps, long line, const char *fmt, ...)
  * problem, and clears it. */
 void vm_xml_problem_take_error(struct vm_xml_problems *ps);
 
-/* Notes every element and attribute under node that nothing consumed, in
- * document order; hint (may be NULL) adds to each message (a parent and a
- * child element, or an element and attr). */
-typedef const char *(*vm_xml_hint_fn)(xmlNodePtr parent, xmlNodePtr child, const char *attr);
-void vm_xml_problems_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node, vm_xml_hint_fn hint);
+/* Whether the reader consumed an element or an attribute. */
+bool vm_xml_consumed(xmlNodePtr node);
+bool vm_xml_attr_consumed(xmlAttrPtr attr);
 
 /* 0 when there is none; else -1 with one xml error holding them all in
  * document order ("WHAT: line N: first" and a line per other), freeing

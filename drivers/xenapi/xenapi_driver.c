@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "conf/domain_conf.h"
+#include "conf/domain_preserved.h"
 #include "util/vm_alloc.h"
 #include "util/vm_auth.h"
 #include "util/vm_buf.h"
@@ -1029,7 +1030,8 @@ static char *xa_get_xml(struct vm_domain *dom, unsigned int flags)
     json_object *rec, *params;
     char *xml;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE, NULL);
+    /* XenAPI records hold no secrets: SECURE changes nothing */
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_XML_INACTIVE | VM_DOMAIN_XML_SECURE, NULL);
     if (!(inv = find(dom, &v)))
         return NULL;
     rec = v->rec;
@@ -1136,6 +1138,15 @@ static struct vm_domain *xa_define(struct vm_connect *conn, const char *xml, uns
     VM_CHECK_FLAGS(flags, 0, NULL);
     if (!(def = vm_domain_def_parse_string(xml, 0)))
         return NULL;
+    if (def->preserved) {
+        VM_AUTOFREE char *kept = vm_preserved_describe(def->preserved);
+        vm_report_error(VM_ERR_NOT_SUPPORTED,
+                        "domain '%s': XenAPI's VM.create cannot carry %s; remove it from the "
+                        "definition",
+                        def->name, kept);
+        vm_domain_def_free(def);
+        return NULL;
+    }
     if (def->ndisks || def->nnets) {
         /* XenAPI needs an SR for a disk and a network for a NIC, which a
          * definition does not name */

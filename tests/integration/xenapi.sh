@@ -102,6 +102,10 @@ like "$RC:$ERR" "^1:.*disk xvda cannot be defined through XenAPI" "a disk is ref
 is "$(sim state | grep -c '"new2"')" 0 "and nothing was created"
 vm_run $V define "$VM_TMP/new.xml"
 like "$RC:$ERR" "^1:.*already exists" "a second VM of the same name is refused"
+sed 's|</os>|</os><features><acpi/></features>|; s/new1/new3/' "$VM_TMP/new.xml" > "$VM_TMP/new3.xml"
+vm_run $V define "$VM_TMP/new3.xml"
+like "$RC:$ERR" "^1:.*VM.create cannot carry <features> \\(line 7\\)" \
+    "content VM.create cannot carry is refused by name, not dropped"
 
 vm_run $V dumpxml web
 like "$OUT" "<target dev='xvda' bus='xen'/>" "dumpxml: the VBD xvda as a disk"
