@@ -188,24 +188,13 @@ struct reader {
     struct vm_xml_problems *ps;
 };
 
-static void note_consumed(xmlNodePtr node)
-{
-    vm_xml_consume(node);
-    for (xmlAttrPtr a = node->properties; a; a = a->next)
-        a->_private = node->_private;
-    for (xmlNodePtr c = node->children; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
-            note_consumed(c);
-    }
-}
-
 /* The reader's last error becomes a problem; node's subtree counts as
  * read, so that what the failed step left unread is not reported too. */
 static void note(const struct reader *r, xmlNodePtr node)
 {
     vm_xml_problem_take_error(r->ps);
     if (node)
-        note_consumed(node);
+        vm_xml_consume_all(node);
 }
 
 static int lookup_enum(const struct reader *r, xmlNodePtr node, const char *attr,
@@ -484,7 +473,8 @@ static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chard
     VM_AUTOFREE char *type = vm_xml_prop(node, "type");
 
     c->port = -1;
-    if (check_enum(r, node, "type", type ? type : "", pty_only, 1) < 0)
+    /* no type is a pty, as libvirt has it */
+    if (check_enum(r, node, "type", type ? type : "pty", pty_only, 1) < 0)
         return -1;
     if (t) {
         VM_AUTOFREE char *port = vm_xml_prop(t, "port");
@@ -763,6 +753,7 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
         read_os(r, n, def);
     if (!def->os_type)
         def->os_type = vm_strdup("hvm");
+
     if (read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff) < 0)
         note(r, NULL);
     if (read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot) < 0)

@@ -84,6 +84,17 @@ void vm_xml_consume(xmlNodePtr node)
         node->_private = MARK;
 }
 
+void vm_xml_consume_all(xmlNodePtr node)
+{
+    node->_private = MARK;
+    for (xmlAttrPtr a = node->properties; a; a = a->next)
+        a->_private = MARK;
+    for (xmlNodePtr c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            vm_xml_consume_all(c);
+    }
+}
+
 void vm_xml_unconsume(xmlNodePtr node)
 {
     if (node)

@@ -41,6 +41,9 @@ char *vm_xml_text(xmlNodePtr node);
 /* Marks node consumed (for elements read by other means). */
 void vm_xml_consume(xmlNodePtr node);
 
+/* Marks node, its attributes and everything below consumed. */
+void vm_xml_consume_all(xmlNodePtr node);
+
 /* Takes the mark back: a node found and then left for others to keep. */
 void vm_xml_unconsume(xmlNodePtr node);
 

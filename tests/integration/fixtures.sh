@@ -53,6 +53,31 @@ broken() {  # broken NAME CONTENT REGEX
     ok $? "fixture '$1' is refused"
     like "$ERR" "$3" "fixture '$1': the error says where and what"
 }
+# libvirt's own fixtures (tests/data/libvirt-test): testnode.xml with its
+# <domain file=...>, <network file=...> and <pool file=...> includes, read
+# by virsh and virtmon alike
+L="$abs_top_srcdir/tests/data/libvirt-test"
+# (the fields above: OS Type and CPU time aside, libvirt's test driver says
+# "linux" for every domain and counts CPU time from 1970)
+vm_run "$VIRTMON" -c "test://$L/testnode.xml" list --all
+is "$OUT" "$(virsh -c "test://$L/testnode.xml" list --all | sed '$d')" \
+    "libvirt's testnode.xml (includes, networks, a pool): list --all as virsh's"
+vm_run "$VIRTMON" -c "test://$L/testnode.xml" nodeinfo
+is "$OUT" "$(virsh -c "test://$L/testnode.xml" nodeinfo | sed '$d')" "nodeinfo as virsh's"
+for d in fv0 fc4; do
+    vm_run "$VIRTMON" -c "test://$L/testnode.xml" dominfo "$d"
+    is "$(printf '%s\n' "$OUT" | grep -E "$fields")" \
+        "$(virsh -c "test://$L/testnode.xml" dominfo "$d" | grep -E "$fields")" \
+        "dominfo $d as virsh's"
+done
+vm_run "$VIRTMON" -c "test://$L/testnodeinline.xml" list --all
+is "$RC:$(printf '%s\n' "$OUT" | awk 'NR > 2 && NF { print $2 }' | tr '\n' ' ')" "0:fv0 fc4 " \
+    "testnodeinline.xml loads (libvirt 9.0's own test driver refuses its maxMemory)"
+mkfifo "$VM_TMP/fifo-dom.xml"
+printf '<node><domain file="fifo-dom.xml"/></node>\n' > "$VM_TMP/fifo.xml"
+vm_run timeout 10 "$VIRTMON" -c "test://$VM_TMP/fifo.xml" list
+like "$RC:$ERR" "^1:.*fifo-dom.xml.*not a regular file" "an included FIFO is refused, not waited on"
+
 broken unknown '<node><domain type="test"><name>a</name><memory>1</memory><video/></domain></node>' \
     "$VM_TMP/unknown.xml: line 1: unsupported element 'video' in 'domain'"
 broken dupname '<node>
