@@ -84,15 +84,21 @@ void vm_xml_consume(xmlNodePtr node)
         node->_private = MARK;
 }
 
-void vm_xml_consume_all(xmlNodePtr node)
+/* Sets the mark of a subtree's elements and attributes. */
+static void mark_all(xmlNodePtr node, void *mark)
 {
-    node->_private = MARK;
+    node->_private = mark;
     for (xmlAttrPtr a = node->properties; a; a = a->next)
-        a->_private = MARK;
+        a->_private = mark;
     for (xmlNodePtr c = node->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
-            vm_xml_consume_all(c);
+            mark_all(c, mark);
     }
+}
+
+void vm_xml_consume_all(xmlNodePtr node)
+{
+    mark_all(node, MARK);
 }
 
 void vm_xml_unconsume(xmlNodePtr node)
@@ -172,13 +178,7 @@ static char *qualified(xmlNodePtr n, const xmlChar *name, xmlNsPtr ns)
 
 void vm_xml_clear_marks(xmlNodePtr node)
 {
-    node->_private = NULL;
-    for (xmlAttrPtr a = node->properties; a; a = a->next)
-        a->_private = NULL;
-    for (xmlNodePtr c = node->children; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
-            vm_xml_clear_marks(c);
-    }
+    mark_all(node, NULL);
 }
 
 /* ------------------------------------------------------------- problems */
