@@ -43,7 +43,12 @@ static const char *const yes_no[] = {"yes", "no"};
 static const char *const pty_only[] = {"pty"};
 static const char *const vnc_only[] = {"vnc"};
 static const char *const static_only[] = {"static"};
-static const char *const console_targets[] = {"serial", "virtio"};
+/* libvirt's serial and console target types (the drivers say which they
+ * apply) */
+static const char *const console_targets[] = {
+    "serial",   "virtio",         "xen",         "lxc",           "openvz",
+    "uml",      "sclp",           "sclplm",      "isa-serial",    "usb-serial",
+    "pci-serial", "spapr-vio-serial", "system-serial", "sclp-serial", "isa-debug"};
 #define N_(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 const char *vm_virt_type_name(enum vm_virt_type type)
@@ -484,7 +489,7 @@ static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chard
             return -1;
         }
         c->target_type = vm_xml_prop(t, "type");
-        if (check_enum(r, t, "type", c->target_type, console_targets, 2) < 0)
+        if (check_enum(r, t, "type", c->target_type, console_targets, N_(console_targets)) < 0)
             return -1;
     }
     return 0;

@@ -52,6 +52,22 @@ static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char 
                         def->name, kept);
         return -1;
     }
+    /* the serial and console targets the command line builds */
+    for (size_t i = 0; i < def->nserials + def->nconsoles; i++) {
+        bool console = i >= def->nserials;
+        const struct vm_chardev_def *c =
+            console ? &def->consoles[i - def->nserials] : &def->serials[i];
+        const char *t = c->target_type;
+        if (t && strcmp(t, "isa-serial") != 0 && strcmp(t, "serial") != 0 &&
+            !(console && strcmp(t, "virtio") == 0)) {
+            vm_report_error(VM_ERR_NOT_SUPPORTED,
+                            "domain '%s': the QEMU driver does not apply a %s of target type "
+                            "'%s' (isa-serial%s only)",
+                            def->name, console ? "console" : "serial port", t,
+                            console ? ", serial or virtio" : " or serial");
+            return -1;
+        }
+    }
     if (!(*exe = qemu_conf_emulator(&p->conf, def)))
         return -1;
     if (def->type == VM_VIRT_KVM && access(qemu_kvm_device(), R_OK | W_OK) < 0) {

@@ -51,3 +51,12 @@ mv cdrom-install.xml cdrom.tmp
 awk '/^<domain/ { n++ } { print > ("cdrom-install" (n > 1 ? "ed" : "") ".xml") }' cdrom.tmp
 rm cdrom.tmp
 vi test-driver-guest --memory 1024 --vcpus 1 --osinfo debian11 --import --disk "$(d test-guest)" --network network=default --graphics vnc --connect test:///default
+# what libvirt itself writes back: virsh dumpxml of some of the above once
+# defined in the same session libvirtd, and of libvirt's own default domain
+for f in deb11-uefi win10-uefi ubuntu2204-agent; do
+    n=$(sed -n 's|.*<name>\(.*\)</name>.*|\1|p' "$f.xml" | head -n 1)
+    virsh -c "$U" define "$f.xml" > /dev/null
+    virsh -c "$U" dumpxml --inactive "$n" > "virsh-dumpxml-$f.xml"
+    virsh -c "$U" undefine --nvram "$n" > /dev/null
+done
+virsh -c test:///default dumpxml test > virsh-dumpxml-test-default.xml
