@@ -73,6 +73,18 @@ done
 vm_run "$VIRTMON" -c "test://$L/testnodeinline.xml" list --all
 is "$RC:$(printf '%s\n' "$OUT" | awk 'NR > 2 && NF { print $2 }' | tr '\n' ' ')" "0:fv0 fc4 " \
     "testnodeinline.xml loads (libvirt 9.0's own test driver refuses its maxMemory)"
+# a node device (libvirt's testdev.xml) and a host interface beside a domain
+cp "$L/testdev.xml" "$VM_TMP/"
+cat > "$VM_TMP/devs.xml" <<EOX
+<node>
+  <device file="testdev.xml"/>
+  <interface type="ethernet" name="eth1"><start mode="onboot"/><mac address="aa:bb:cc:dd:ee:ff"/></interface>
+  <domain type="test"><name>withdev</name><memory>1024</memory><os><type>hvm</type></os></domain>
+</node>
+EOX
+vm_run "$VIRTMON" -c "test://$VM_TMP/devs.xml" list --all
+is "$OUT" "$(virsh -c "test://$VM_TMP/devs.xml" list --all | sed '$d')" \
+    "a fixture with a node device and a host interface: list --all as virsh's"
 mkfifo "$VM_TMP/fifo-dom.xml"
 printf '<node><domain file="fifo-dom.xml"/></node>\n' > "$VM_TMP/fifo.xml"
 vm_run timeout 10 "$VIRTMON" -c "test://$VM_TMP/fifo.xml" list
