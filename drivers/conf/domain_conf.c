@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -193,13 +194,27 @@ struct reader {
     struct vm_xml_problems *ps;
 };
 
-/* The reader's last error becomes a problem; node's subtree counts as
- * read, so that what the failed step left unread is not reported too. */
-static void note(const struct reader *r, xmlNodePtr node)
+/* Notes a problem at node's line; always -1 (the reader's failure). */
+static int refuse(const struct reader *r, xmlNodePtr node, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int refuse(const struct reader *r, xmlNodePtr node, const char *fmt, ...)
 {
-    vm_xml_problem_take_error(r->ps);
-    if (node)
-        vm_xml_consume_all(node);
+    va_list ap;
+    char *m;
+
+    va_start(ap, fmt);
+    m = vm_vasprintf(fmt, ap);
+    va_end(ap);
+    vm_xml_problem(r->ps, xmlGetLineNo(node), "%s", m);
+    free(m);
+    return -1;
+}
+
+/* A step that failed on node (its problem noted): the subtree counts as
+ * read, so that what the step left unread is not reported too. */
+static void skip(xmlNodePtr node)
+{
+    vm_xml_consume_all(node);
 }
 
 static int lookup_enum(const struct reader *r, xmlNodePtr node, const char *attr,
@@ -209,8 +224,7 @@ static int lookup_enum(const struct reader *r, xmlNodePtr node, const char *attr
         if (strcmp(names[i], value) == 0)
             return i;
     }
-    vm_report_error(VM_ERR_XML, "%s: line %ld: invalid %s '%s' of element '%s'", r->what,
-                    xmlGetLineNo(node), attr, value, (const char *)node->name);
+    refuse(r, node, "invalid %s '%s' of element '%s'", attr, value, (const char *)node->name);
     return -1;
 }
 
@@ -226,8 +240,7 @@ static int check_chars(const struct reader *r, xmlNodePtr node, const char *what
     }
     return 0;
 bad:
-    vm_report_error(VM_ERR_XML, "%s: line %ld: invalid %s '%s' in element '%s'", r->what,
-                    xmlGetLineNo(node), what, value, (const char *)node->name);
+    refuse(r, node, "invalid %s '%s' in element '%s'", what, value, (const char *)node->name);
     return -1;
 }
 
@@ -248,8 +261,7 @@ static int check_token(const struct reader *r, xmlNodePtr node, const char *what
 static int check_path(const struct reader *r, xmlNodePtr node, const char *value)
 {
     if (value && (value[0] != '/' || strchr(value, '\n'))) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: '%s' in element '%s' is not an absolute path",
-                        r->what, xmlGetLineNo(node), value, (const char *)node->name);
+        refuse(r, node, "'%s' in element '%s' is not an absolute path", value, (const char *)node->name);
         return -1;
     }
     return 0;
@@ -269,8 +281,7 @@ static int read_memory(const struct reader *r, xmlNodePtr node, uint64_t *kib)
     uint64_t value, bytes;
 
     if (vm_parse_u64(text, &value) < 0) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s> must be a whole number, not '%s'",
-                        r->what, xmlGetLineNo(node), (const char *)node->name, text);
+        refuse(r, node, "<%s> must be a whole number, not '%s'", (const char *)node->name, text);
         return -1;
     }
     /* Drivers hand memory to hypervisors in bytes: the value must fit 64 bits
@@ -278,9 +289,8 @@ static int read_memory(const struct reader *r, xmlNodePtr node, uint64_t *kib)
     if (vm_units_to_kib(value, unit, kib) < 0 || vm_kib_to_bytes(*kib, &bytes) < 0) {
         /* the units helper said what; say where */
         VM_AUTOFREE char *why = vm_strdup(vm_error_message());
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s>: %s", r->what, xmlGetLineNo(node),
-                        (const char *)node->name, why);
-        return -1;
+        vm_error_reset();
+        return refuse(r, node, "<%s>: %s", (const char *)node->name, why);
     }
     return 0;
 }
@@ -292,8 +302,7 @@ static int read_uint(const struct reader *r, xmlNodePtr node, unsigned int min,
     uint64_t v;
 
     if (vm_parse_u64(text, &v) < 0 || v < min || v > 0x7fffffff) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <%s> must be a whole number from %u, not '%s'",
-                        r->what, xmlGetLineNo(node), (const char *)node->name, min, text);
+        refuse(r, node, "<%s> must be a whole number from %u, not '%s'", (const char *)node->name, min, text);
         return -1;
     }
     *out = (unsigned int)v;
@@ -327,15 +336,15 @@ static void read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def 
         if (check_enum(r, type, "os type", def->os_type, os_types, N_(os_types)) < 0 ||
             check_token(r, type, "arch", def->os_arch) < 0 ||
             check_token(r, type, "machine", def->os_machine) < 0)
-            note(r, type);
+            skip(type);
     } else {
         /* libvirt needs it too: without it nothing says what boots */
         vm_xml_problem(r->ps, xmlGetLineNo(os), "<os> needs a <type> (hvm, xen or linux)");
     }
     if ((n = vm_xml_child(os, "kernel")) && check_path(r, n, def->os_kernel = vm_xml_text(n)) < 0)
-        note(r, n);
+        skip(n);
     if ((n = vm_xml_child(os, "initrd")) && check_path(r, n, def->os_initrd = vm_xml_text(n)) < 0)
-        note(r, n);
+        skip(n);
     if ((n = vm_xml_child(os, "cmdline")))
         def->os_cmdline = vm_xml_text(n);
     for (n = vm_xml_child(os, "boot"); n; n = vm_xml_next(n, "boot")) {
@@ -346,7 +355,7 @@ static void read_os(const struct reader *r, xmlNodePtr os, struct vm_domain_def 
         }
         if (check_enum(r, n, "dev", dev, boot_devs, N_(boot_devs)) < 0) {
             free(dev);
-            note(r, n);
+            skip(n);
             continue;
         }
         VM_GROW(def->boot_devs, def->nboot_devs, alloc);
@@ -391,8 +400,7 @@ static int read_disk(const struct reader *r, xmlNodePtr node, struct vm_disk_def
             return -1;
     }
     if (!disk->target_dev) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <disk> needs <target dev=...>", r->what,
-                        xmlGetLineNo(node));
+        refuse(r, node, "<disk> needs <target dev=...>");
         return -1;
     }
     disk->readonly = vm_xml_child(node, "readonly") != NULL;
@@ -412,13 +420,11 @@ static int read_net(const struct reader *r, xmlNodePtr node, struct vm_net_def *
     if ((n = vm_xml_child(node, "mac"))) {
         VM_AUTOFREE char *addr = vm_xml_prop(n, "address");
         if (!addr || parse_mac(addr, net->mac) < 0) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid MAC address '%s'", r->what,
-                            xmlGetLineNo(n), addr ? addr : "");
+            refuse(r, n, "invalid MAC address '%s'", addr ? addr : "");
             return -1;
         }
         if (net->mac[0] & 1) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: MAC address '%s' is a multicast address",
-                            r->what, xmlGetLineNo(n), addr);
+            refuse(r, n, "MAC address '%s' is a multicast address", addr);
             return -1;
         }
     } else {
@@ -426,15 +432,17 @@ static int read_net(const struct reader *r, xmlNodePtr node, struct vm_net_def *
         static const unsigned char qemu_oui[3] = {0x52, 0x54, 0x00};
         static const unsigned char xen_oui[3] = {0x00, 0x16, 0x3e};
         memcpy(net->mac, virt == VM_VIRT_XEN ? xen_oui : qemu_oui, 3);
-        if (vm_random_bytes(net->mac + 3, 3) < 0)
-            return -1;
+        if (vm_random_bytes(net->mac + 3, 3) < 0) {
+            VM_AUTOFREE char *why = vm_strdup(vm_error_message());
+            vm_error_reset();
+            return refuse(r, node, "cannot make a MAC address: %s", why);
+        }
     }
     if ((n = vm_xml_child(node, "source"))) {
         net->source = vm_xml_prop(n, net->type == VM_NET_TYPE_BRIDGE ? "bridge" : "network");
     }
     if ((net->type == VM_NET_TYPE_NETWORK || net->type == VM_NET_TYPE_BRIDGE) && !net->source) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: <interface type='%s'> needs a <source>",
-                        r->what, xmlGetLineNo(node), type);
+        refuse(r, node, "<interface type='%s'> needs a <source>", type);
         return -1;
     }
     if (check_device(r, node, net->type == VM_NET_TYPE_BRIDGE ? "bridge" : "network",
@@ -460,8 +468,7 @@ static int read_graphics(const struct reader *r, xmlNodePtr node, struct vm_grap
         return -1;
     g->port = -1;
     if (port && (vm_parse_int(port, &g->port) < 0 || g->port < -1 || g->port > 65535)) {
-        vm_report_error(VM_ERR_XML, "%s: line %ld: invalid VNC port '%s'", r->what,
-                        xmlGetLineNo(node), port);
+        refuse(r, node, "invalid VNC port '%s'", port);
         return -1;
     }
     /* libvirt: port -1 (or none) means autoport; autoport='yes' wins over a port */
@@ -484,8 +491,7 @@ static int read_chardev(const struct reader *r, xmlNodePtr node, struct vm_chard
     if (t) {
         VM_AUTOFREE char *port = vm_xml_prop(t, "port");
         if (port && (vm_parse_int(port, &c->port) < 0 || c->port < 0)) {
-            vm_report_error(VM_ERR_XML, "%s: line %ld: invalid port '%s'", r->what,
-                            xmlGetLineNo(t), port);
+            refuse(r, t, "invalid port '%s'", port);
             return -1;
         }
         c->target_type = vm_xml_prop(t, "type");
@@ -529,7 +535,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
 
     if ((n = vm_xml_child(devs, "emulator")) &&
         check_path(r, n, def->emulator = vm_xml_text(n)) < 0)
-        note(r, n);
+        skip(n);
     for (n = vm_xml_child(devs, "disk"); n; n = vm_xml_next(n, "disk")) {
         struct vm_disk_def d = {0};
         bool twice = false;
@@ -540,7 +546,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         }
         if (read_disk(r, n, &d) < 0) {
             disk_clear(&d);
-            note(r, n);
+            skip(n);
             continue;
         }
         for (size_t i = 0; i < def->ndisks && !twice; i++)
@@ -562,7 +568,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         }
         if (read_net(r, n, &d, def->type) < 0) {
             net_clear(&d);
-            note(r, n);
+            skip(n);
             continue;
         }
         VM_GROW(def->nets, def->nnets, a_net);
@@ -576,7 +582,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         VM_GROW(def->graphics, def->ngraphics, a_gfx);
         if (read_graphics(r, n, &def->graphics[def->ngraphics - 1]) < 0) {
             free(def->graphics[--def->ngraphics].listen);
-            note(r, n);
+            skip(n);
         }
     }
     for (n = vm_xml_child(devs, "serial"); n; n = vm_xml_next(n, "serial")) {
@@ -587,7 +593,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         VM_GROW(def->serials, def->nserials, a_ser);
         if (read_chardev(r, n, &def->serials[def->nserials - 1]) < 0) {
             free(def->serials[--def->nserials].target_type);
-            note(r, n);
+            skip(n);
         }
     }
     for (n = vm_xml_child(devs, "console"); n; n = vm_xml_next(n, "console")) {
@@ -598,7 +604,7 @@ static void read_devices(const struct reader *r, xmlNodePtr devs, struct vm_doma
         VM_GROW(def->consoles, def->nconsoles, a_con);
         if (read_chardev(r, n, &def->consoles[def->nconsoles - 1]) < 0) {
             free(def->consoles[--def->nconsoles].target_type);
-            note(r, n);
+            skip(n);
         }
     }
 }
@@ -687,9 +693,8 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     def->vcpus = 1;
 
     type = vm_xml_prop(node, "type");
-    if ((v = lookup_enum(r, node, "type", type ? type : "", virt_types, VM_VIRT_LAST)) < 0)
-        note(r, NULL);
-    else
+    /* a problem is noted and reading goes on: every one is reported */
+    if ((v = lookup_enum(r, node, "type", type ? type : "", virt_types, VM_VIRT_LAST)) >= 0)
         def->type = (enum vm_virt_type)v;
     id = vm_xml_prop(node, "id"); /* the live id of dumpxml output: not a definition */
 
@@ -729,14 +734,14 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     if (!(n = vm_xml_child(node, "memory"))) {
         vm_xml_problem(r->ps, xmlGetLineNo(node), "<domain> needs a <memory>");
     } else if (read_memory(r, n, &def->memory_kib) < 0) {
-        note(r, n);
+        skip(n);
     } else if (def->memory_kib == 0 && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME)) {
         vm_xml_problem(r->ps, xmlGetLineNo(n), "<memory> must be at least 1 KiB");
     }
     def->cur_memory_kib = def->memory_kib;
     if ((n = vm_xml_child(node, "currentMemory"))) {
         if (read_memory(r, n, &def->cur_memory_kib) < 0)
-            note(r, n);
+            skip(n);
         else if (def->cur_memory_kib > def->memory_kib && def->memory_kib)
             vm_xml_problem(r->ps, xmlGetLineNo(n),
                            "currentMemory (%llu KiB) exceeds memory (%llu KiB)",
@@ -749,7 +754,7 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
         def->vcpu_placement_static = placement != NULL;
         if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
             read_uint(r, n, 1, &def->vcpus) < 0)
-            note(r, n);
+            skip(n);
         else if (def->vcpus > VM_DOMAIN_VCPUS_MAX && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME))
             vm_xml_problem(r->ps, xmlGetLineNo(n), "<vcpu> %u is more than %d vCPUs",
                            def->vcpus, VM_DOMAIN_VCPUS_MAX);
@@ -759,12 +764,9 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     if (!def->os_type)
         def->os_type = vm_strdup("hvm");
 
-    if (read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff) < 0)
-        note(r, NULL);
-    if (read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot) < 0)
-        note(r, NULL);
-    if (read_action(r, node, "on_crash", VM_ACTION_DESTROY, &def->on_crash) < 0)
-        note(r, NULL);
+    read_action(r, node, "on_poweroff", VM_ACTION_DESTROY, &def->on_poweroff);
+    read_action(r, node, "on_reboot", VM_ACTION_RESTART, &def->on_reboot);
+    read_action(r, node, "on_crash", VM_ACTION_DESTROY, &def->on_crash);
     if ((n = vm_xml_child(node, "devices")))
         read_devices(r, n, def);
 

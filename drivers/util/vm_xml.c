@@ -207,21 +207,6 @@ void vm_xml_problem(struct vm_xml_problems *ps, long line, const char *fmt, ...)
     add_problem(ps, line, m);
 }
 
-void vm_xml_problem_take_error(struct vm_xml_problems *ps)
-{
-    const char *msg = vm_error_message();
-    const char *at = strstr(msg, ": line ");
-    long line = 0;
-    int used = 0;
-
-    /* "WHAT: line N: text" -> (N, "text"); anything else is kept whole */
-    if (at && sscanf(at, ": line %ld: %n", &line, &used) == 1 && used > 0)
-        add_problem(ps, line, vm_strdup(at + used));
-    else
-        add_problem(ps, 0, vm_strdup(msg));
-    vm_error_reset();
-}
-
 bool vm_xml_consumed(xmlNodePtr node)
 {
     return node->_private == MARK;

@@ -69,10 +69,6 @@ struct vm_xml_problems {
 void vm_xml_problem(struct vm_xml_problems *ps, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Notes the current error (a reader's "WHAT: line N: ..." report) as a
- * problem, and clears it. */
-void vm_xml_problem_take_error(struct vm_xml_problems *ps);
-
 /* Whether the reader consumed an element or an attribute. */
 bool vm_xml_consumed(xmlNodePtr node);
 bool vm_xml_attr_consumed(xmlAttrPtr attr);
