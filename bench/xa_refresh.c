@@ -14,6 +14,7 @@
 
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
+#include "util/vm_file.h"
 #include "virtmon.h"
 
 static double cpu_ms(void)
@@ -29,27 +30,6 @@ static int cmp(const void *a, const void *b)
     double x = *(const double *)a, y = *(const double *)b;
 
     return (x > y) - (x < y);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long n;
-
-    if (!f || fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
-        perror(path);
-        exit(1);
-    }
-    buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        perror(path);
-        exit(1);
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
 }
 
 int main(int argc, char **argv)
@@ -69,7 +49,10 @@ int main(int argc, char **argv)
     body = calloc((size_t)nfiles, sizeof(*body));
     len = calloc((size_t)nfiles, sizeof(*len));
     for (int i = 0; i < nfiles; i++) {
-        body[i] = slurp(argv[3 + i], &len[i]);
+        if (!(body[i] = vm_file_read(argv[3 + i], "captured reply", 1 << 28, &len[i]))) {
+            fprintf(stderr, "xa_refresh: %s\n", vm_error_message());
+            return 1;
+        }
         bytes += len[i];
     }
     if (!(conn = vm_connect_open(argv[1], VM_CONNECT_RO))) {

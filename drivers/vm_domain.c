@@ -13,6 +13,21 @@
 #include "vm_api.h"
 #include "vm_driver.h"
 
+int vm_report_no_domain(const char *name, const unsigned char *uuid, int id)
+{
+    char buf[VM_UUID_STRING_BUFLEN];
+
+    if (name) {
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with name '%s'", name);
+    } else if (uuid) {
+        vm_uuid_format(uuid, buf);
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with UUID '%s'", buf);
+    } else {
+        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with id %d", id);
+    }
+    return -1;
+}
+
 struct vm_domain *vm_domain_new(struct vm_connect *conn, const char *name,
                                 const unsigned char uuid[VM_UUID_BUFLEN], int id)
 {

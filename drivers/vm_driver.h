@@ -98,6 +98,10 @@ struct vm_domain {
 struct vm_domain *vm_domain_new(struct vm_connect *conn, const char *name,
                                 const unsigned char uuid[VM_UUID_BUFLEN], int id);
 
+/* Reports that no domain has name (when not NULL), else uuid (when not
+ * NULL), else id: every driver's lookup failure, worded once.  -1. */
+int vm_report_no_domain(const char *name, const unsigned char *uuid, int id);
+
 /* The drivers this build has, in the order the registry asks them. */
 const struct vm_driver *const *vm_registry_drivers(void);
 

@@ -276,6 +276,11 @@ def dispatch(method, params):
         raise Failure("UUID_INVALID", "VM", args[0])
     if method == "event.from":
         return event_from(args[0], args[1], args[2])
+    if op.startswith("get_") and cls in DB and args and op[4:] in next(iter(DB[cls].values()), {}):
+        # XenAPI has a getter for every field of every class
+        if args[0] not in DB[cls]:
+            raise Failure("HANDLE_INVALID", cls, args[0])
+        return DB[cls][args[0]][op[4:]]
     table = {
         "VM.start": (["Halted"], "Running", True), "VM.resume": (["Suspended"], "Running", True),
         "VM.clean_shutdown": (["Running"], "Halted", None),

@@ -181,13 +181,11 @@ static struct vm_domain *qemu_lookup_by_uuid(struct vm_connect *conn, const unsi
                                              unsigned int flags)
 {
     VM_AUTOFREE char *name = NULL;
-    char buf[VM_UUID_STRING_BUFLEN];
 
     VM_CHECK_FLAGS(flags, 0, NULL);
     if ((name = name_of_uuid(priv_of(conn), uuid)))
         return qemu_lookup_by_name(conn, name, 0);
-    vm_uuid_format(uuid, buf);
-    vm_report_error(VM_ERR_NO_DOMAIN, "no domain with UUID '%s'", buf);
+    vm_report_no_domain(NULL, uuid, -1);
     return NULL;
 }
 
@@ -213,7 +211,7 @@ static struct vm_domain *qemu_lookup_by_id(struct vm_connect *conn, int id, unsi
         vm_domain_free(found[i]);
     free(found);
     if (!dom)
-        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with id %d", id);
+        vm_report_no_domain(NULL, NULL, id);
     return dom;
 }
 

@@ -115,12 +115,6 @@ int qemu_wait_status(struct qemu_monitor *mon, const char *want, int timeout_ms)
     return -1;
 }
 
-static int no_domain(const char *name)
-{
-    vm_report_error(VM_ERR_NO_DOMAIN, "no domain with name '%s'", name);
-    return -1;
-}
-
 /* Reads what the files say: persistence, the state file (*r as
  * qemu_live_read, garbled taken as -1 without an error), the definition
  * (the live one while it exists, else the persistent one). */
@@ -143,7 +137,7 @@ static int load(struct qemu_conn *p, const char *name, struct qemu_look *l, int 
     }
     if (!l->persistent) {
         if (*r == 0)
-            return no_domain(name);
+            return vm_report_no_domain(name, NULL, -1);
         vm_report_error(VM_ERR_NO_DOMAIN,
                         "transient domain '%s' has lost its definition ('%s' is missing)", name,
                         livexml);
@@ -349,7 +343,7 @@ static int look_busy(struct qemu_conn *p, const char *name, const struct qemu_pr
         return 0;
     }
     if (!l->persistent)
-        return no_domain(name);
+        return vm_report_no_domain(name, NULL, -1);
     return qemu_stop_read(&p->dirs, name, &l->state, &l->reason, NULL) < 0 ? -1 : 0;
 }
 
@@ -369,7 +363,7 @@ int qemu_look(struct qemu_conn *p, const char *name, unsigned int flags,
         VM_AUTOFREE char *state = qemu_file(&p->dirs, QEMU_FILE_STATE, name, NULL);
         VM_AUTOFREE char *livexml = qemu_file(&p->dirs, QEMU_FILE_LIVE_DEF, name, NULL);
         if (!qemu_file_exists(cfg) && !qemu_file_exists(state) && !qemu_file_exists(livexml))
-            return no_domain(name);
+            return vm_report_no_domain(name, NULL, -1);
     }
     if ((l->lock = qemu_lock(&p->dirs, name,
                              flags & QEMU_LOOK_BULK ? QMP_TIMEOUT_MS : LOCK_TIMEOUT_MS)) < 0) {

@@ -273,18 +273,9 @@ static struct vm_domain *lookup_where(struct vm_connect *conn, const char *name,
             found = handle(conn, priv, i);
     }
     pthread_mutex_unlock(&priv->lock);
-    if (found)
-        return found;
-    if (name) {
-        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with name '%s'", name);
-    } else if (uuid) {
-        char buf[VM_UUID_STRING_BUFLEN];
-        vm_uuid_format(uuid, buf);
-        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with UUID '%s'", buf);
-    } else {
-        vm_report_error(VM_ERR_NO_DOMAIN, "no domain with id %d", id);
-    }
-    return NULL;
+    if (!found)
+        vm_report_no_domain(name, uuid, id);
+    return found;
 }
 
 static struct vm_domain *test_lookup_by_name(struct vm_connect *conn, const char *name,

@@ -659,17 +659,8 @@ static struct vm_domain *lookup(struct vm_connect *conn, const char *name,
             dom = vm_domain_new(conn, v->name, v->uuid, v->id);
     }
     inv_free(inv);
-    if (!dom) {
-        char u[VM_UUID_STRING_BUFLEN];
-        if (uuid)
-            vm_uuid_format(uuid, u);
-        if (name)
-            vm_report_error(VM_ERR_NO_DOMAIN, "no domain with name '%s'", name);
-        else if (uuid)
-            vm_report_error(VM_ERR_NO_DOMAIN, "no domain with UUID %s", u);
-        else
-            vm_report_error(VM_ERR_NO_DOMAIN, "no domain with id %d", id);
-    }
+    if (!dom)
+        vm_report_no_domain(name, uuid, id);
     return dom;
 }
 
@@ -803,25 +794,50 @@ static char *vm_ref(struct vm_domain *dom)
     return ref;
 }
 
-/* Calls VM.method(ref, extra...) on the domain (extra taken, may be NULL). */
-static int vm_call(struct vm_domain *dom, const char *method, json_object *extra)
+/* Calls VM.method(ref, extra...) (extra taken, may be NULL); *result (may
+ * be NULL) gets the value. */
+static int ref_call(struct vm_domain *dom, const char *ref, const char *method,
+                    json_object *extra, json_object **result)
 {
-    VM_AUTOFREE char *ref = vm_ref(dom);
-    json_object *args, *r = NULL;
+    json_object *args = json_object_new_array(), *r = NULL;
     int rc;
 
-    if (!ref) {
-        json_object_put(extra);
-        return -1;
-    }
-    args = json_object_new_array();
     json_object_array_add(args, json_object_new_string(ref));
     for (size_t i = 0; extra && i < json_object_array_length(extra); i++)
         json_object_array_add(args, json_object_get(json_object_array_get_idx(extra, i)));
     json_object_put(extra);
     rc = xa_call(xa_of(dom->conn), method, args, &r);
-    json_object_put(r);
+    if (result && rc == 0)
+        *result = r;
+    else
+        json_object_put(r);
     return rc;
+}
+
+/* Calls VM.method(ref, extra...) on the domain (extra taken, may be NULL). */
+static int vm_call(struct vm_domain *dom, const char *method, json_object *extra)
+{
+    VM_AUTOFREE char *ref = vm_ref(dom);
+
+    if (!ref) {
+        json_object_put(extra);
+        return -1;
+    }
+    return ref_call(dom, ref, method, extra, NULL);
+}
+
+/* Whether the VM at ref is Suspended (its managed save): one call, not
+ * the pool's inventory.  -1 with an error. */
+static int suspended(struct vm_domain *dom, const char *ref)
+{
+    json_object *r = NULL;
+    int s;
+
+    if (ref_call(dom, ref, "VM.get_power_state", NULL, &r) < 0)
+        return -1;
+    s = strcmp(json_object_get_string(r) ? json_object_get_string(r) : "", "Suspended") == 0;
+    json_object_put(r);
+    return s;
 }
 
 /* [false, false]: start_paused and force of VM.start and VM.resume. */
@@ -836,13 +852,14 @@ static json_object *not_paused_not_forced(void)
 
 static int xa_start(struct vm_domain *dom, unsigned int flags)
 {
+    VM_AUTOFREE char *ref = NULL;
     int saved;
 
     VM_CHECK_FLAGS(flags, 0, -1);
-    if ((saved = xa_has_managed_save(dom, 0)) < 0)
+    if (!(ref = vm_ref(dom)) || (saved = suspended(dom, ref)) < 0)
         return -1;
     /* a suspended VM starts from its image */
-    return vm_call(dom, saved ? "VM.resume" : "VM.start", not_paused_not_forced());
+    return ref_call(dom, ref, saved ? "VM.resume" : "VM.start", not_paused_not_forced(), NULL);
 }
 
 #define XA_SIMPLE(fname, method)                                    \
@@ -862,10 +879,11 @@ XA_SIMPLE(xa_managed_save, "VM.suspend")
 
 static int xa_undefine(struct vm_domain *dom, unsigned int flags)
 {
+    VM_AUTOFREE char *ref = NULL;
     int saved;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
-    if ((saved = xa_has_managed_save(dom, 0)) < 0)
+    if (!(ref = vm_ref(dom)) || (saved = suspended(dom, ref)) < 0)
         return -1;
     if (saved) {
         if (!(flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
@@ -876,10 +894,10 @@ static int xa_undefine(struct vm_domain *dom, unsigned int flags)
             return -1;
         }
         /* XenAPI discards a suspend image by a hard shutdown */
-        if (vm_call(dom, "VM.hard_shutdown", NULL) < 0)
+        if (ref_call(dom, ref, "VM.hard_shutdown", NULL, NULL) < 0)
             return -1;
     }
-    return vm_call(dom, "VM.destroy", NULL);
+    return ref_call(dom, ref, "VM.destroy", NULL, NULL);
 }
 
 static int xa_set_autostart(struct vm_domain *dom, int autostart, unsigned int flags)
