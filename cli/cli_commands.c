@@ -43,6 +43,10 @@ const struct cli_cmd cli_commands[] = {
                     "does not answer within the timeout (its state is then the last known, "
                     "its counters unknown; destroy still works).",
      .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domcontrol},
+    {.name = "domdisplay", .summary = "domain display connection URI",
+     .description = "Prints the URI of a running domain's graphical display as virsh does: "
+                    "vnc://HOST:DISPLAY, or spice://HOST:PORT when it has no VNC display.",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domdisplay},
     {.name = "domid", .summary = "convert a domain name or UUID to its id",
      .description = "Prints the domain's id, or - when it is not running.", .arg = "DOMAIN",
      .needs_conn = true, .handler = cli_cmd_domid},

@@ -356,6 +356,24 @@ int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
     return 0;
 }
 
+int cli_cmd_domdisplay(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    char *uri;
+
+    if (!dom)
+        return 1;
+    if (!(uri = vm_domain_get_display(dom, 0))) {
+        cli_lib_error("failed to get the display of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    fprintf(ctx->out, "%s\n", uri);
+    free(uri);
+    vm_domain_free(dom);
+    return 0;
+}
+
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = arg_domain(ctx, args->pos[0]);

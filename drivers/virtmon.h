@@ -402,6 +402,12 @@ int vm_domain_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsig
 /* State and (if reason is not NULL) its reason. */
 int vm_domain_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags);
 
+/* The URI of a running domain's graphical display, as virsh domdisplay
+ * prints it: "vnc://HOST:DISPLAY" (VNC first) or "spice://HOST:PORT"; HOST
+ * is the listen address, localhost for a wildcard.  NULL with an error when
+ * the domain is not running or has no display.  Caller frees. */
+char *vm_domain_get_display(struct vm_domain *dom, unsigned int flags);
+
 /* Whether the hypervisor answers for the domain: *control gets an enum
  * vm_domain_control.  A domain that does not answer is no error. */
 int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flags);

@@ -259,6 +259,12 @@ int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flag
     return DRV(dom)->domain_get_control(dom, control, flags);
 }
 
+char *vm_domain_get_display(struct vm_domain *dom, unsigned int flags)
+{
+    DOM_CHECK(dom, "domdisplay", false, domain_get_display, NULL);
+    return DRV(dom)->domain_get_display(dom, flags);
+}
+
 struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int flags)
 {
     DOM_CHECK(dom, "domstats", false, domain_get_stats, NULL);

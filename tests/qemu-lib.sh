@@ -51,6 +51,7 @@ guest() {  # guest NAME [extra devices XML [VCPUS]] > file
   <name>$1</name>
   <memory unit='MiB'>64</memory>
   <vcpu>${3:-2}</vcpu>
+  <features><acpi/></features>
   <devices>${2:-}</devices>
 </domain>
 XMLEOF

@@ -309,12 +309,12 @@ static int read_uint(const struct reader *r, xmlNodePtr node, unsigned int min,
     return 0;
 }
 
-static int parse_mac(const char *s, unsigned char mac[6])
+int vm_mac_parse(const char *s, unsigned char mac[6])
 {
     unsigned int b[6];
     char tail;
 
-    if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+    if (!s || strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
                                   &b[4], &b[5], &tail) != 6)
         return -1;
     for (int i = 0; i < 6; i++)
@@ -419,7 +419,7 @@ static int read_net(const struct reader *r, xmlNodePtr node, struct vm_net_def *
     net->type = (enum vm_net_type)v;
     if ((n = vm_xml_child(node, "mac"))) {
         VM_AUTOFREE char *addr = vm_xml_prop(n, "address");
-        if (!addr || parse_mac(addr, net->mac) < 0) {
+        if (!addr || vm_mac_parse(addr, net->mac) < 0) {
             refuse(r, n, "invalid MAC address '%s'", addr ? addr : "");
             return -1;
         }

@@ -173,6 +173,9 @@ const char *vm_virt_type_name(enum vm_virt_type type);
  * line. */
 int vm_domain_schema_validate(xmlDocPtr doc, const char *what);
 
+/* "52:54:00:12:34:56" into mac; -1 when s is NULL or not such a MAC. */
+int vm_mac_parse(const char *s, unsigned char mac[6]);
+
 /* Random bytes for UUIDs and MACs; -1 with a system error. */
 int vm_random_bytes(unsigned char *buf, size_t len);
 

@@ -11,12 +11,19 @@ struct qemu_paths {
     const char *qmp;        /* QMP UNIX socket */
     const char *pidfile;
     const char *incoming;   /* a managed-save image to restore, or NULL */
+    const char *channels;   /* RUNTIME/qemu/UUID: unix channels without a path are
+                             * its .channelN sockets */
+    int spice_port;         /* the port of a SPICE display with autoport */
+    const int *tap_fds;     /* per interface: the descriptor of the tap the starter
+                             * made and attached for a bridge or network
+                             * interface, -1 for the others */
+    size_t ntap_fds;
 };
 
-/* The argv (NULL-terminated; free with qemu_argv_free()) that starts def,
- * daemonized.  argv[0] is the emulator as named (<emulator>, else
+/* The argv (NULL-terminated; free with qemu_argv_free()) that starts def
+ * (what the model of qemu_devices.h holds).  argv[0] is the emulator as named (<emulator>, else
  * qemu-system-ARCH), resolved through PATH at exec time.  NULL with an
- * error for what the QEMU driver cannot express (e.g. a usb disk bus). */
+ * error naming what the QEMU driver cannot apply. */
 char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths);
 
 void qemu_argv_free(char **argv);

@@ -59,7 +59,7 @@ int qemu_conf_load(struct qemu_conf *conf, bool system)
         set_list(conf, (const char *const *)list, n);
     else
         set_list(conf, default_emulators, sizeof(default_emulators) / sizeof(*default_emulators));
-    vm_conf_free(file);
+    conf->file = file;
     return 0;
 }
 
@@ -68,7 +68,23 @@ void qemu_conf_clear(struct qemu_conf *conf)
     for (size_t i = 0; i < conf->nemulators; i++)
         free(conf->emulators[i]);
     free(conf->emulators);
+    vm_conf_free(conf->file);
     memset(conf, 0, sizeof(*conf));
+}
+
+const char *qemu_conf_network_bridge(const struct qemu_conf *conf, const char *network)
+{
+    VM_AUTOFREE char *key = vm_asprintf("network_%s", network);
+    const char *bridge = NULL;
+
+    if (conf->file && vm_conf_get_string(conf->file, key, &bridge) == 1 && bridge && *bridge)
+        return bridge;
+    vm_error_reset();
+    vm_report_error(VM_ERR_OPERATION_INVALID,
+                    "network '%s' is not mapped to a bridge: virtmon has no virtual networks; "
+                    "set %s = \"BRIDGE\" in virtmon.conf",
+                    network, key);
+    return NULL;
 }
 
 char *qemu_conf_emulator(const struct qemu_conf *conf, const struct vm_domain_def *def)

@@ -10,9 +10,12 @@
 
 #include "conf/domain_conf.h"
 
+struct vm_conf;
+
 struct qemu_conf {
     char **emulators;       /* shell patterns over absolute paths */
     size_t nemulators;
+    struct vm_conf *file;   /* virtmon.conf as read (network_NAME settings) */
 };
 
 /* Reads virtmon.conf of the scope's config dir (system: root's column).  A
@@ -26,6 +29,11 @@ void qemu_conf_clear(struct qemu_conf *conf);
  * allows it (caller frees).  NULL with an error naming the binary: whoever
  * may define a domain must not choose what root executes. */
 char *qemu_conf_emulator(const struct qemu_conf *conf, const struct vm_domain_def *def);
+
+/* The bridge virtmon.conf maps a libvirt network to (network_NAME =
+ * "BRIDGE"), or NULL with an error naming the setting it lacks.  Owned by
+ * conf. */
+const char *qemu_conf_network_bridge(const struct qemu_conf *conf, const char *network);
 
 /* The KVM device, /dev/kvm (VIRTMON_TEST_KVM_DEVICE overrides it, for the
  * test of the refusal when KVM is not usable). */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -290,6 +291,62 @@ static int qemu_get_control(struct vm_domain *dom, int *control, unsigned int fl
     *control = l.unresponsive ? VM_DOMAIN_CONTROL_UNRESPONSIVE : VM_DOMAIN_CONTROL_OK;
     qemu_look_release(&l);
     return 0;
+}
+
+/* virsh's host part: the listen address, bracketed when IPv6, localhost
+ * for a wildcard. */
+static char *display_uri(const char *scheme, const char *host, long port)
+{
+    if (!host || !*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0)
+        host = "localhost";
+    return vm_asprintf(strchr(host, ':') ? "%s://[%s]:%ld" : "%s://%s:%ld", scheme, host, port);
+}
+
+static char *qemu_get_display(struct vm_domain *dom, unsigned int flags)
+{
+    struct qemu_look l;
+    json_object *ret = NULL, *v;
+    char *uri = NULL;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+        return NULL;
+    if (!l.active || !l.mon) {
+        vm_report_error(l.active ? VM_ERR_TIMEOUT : VM_ERR_OPERATION_INVALID,
+                        l.active ? "domain '%s': monitor not responding"
+                                 : "domain '%s' is not running",
+                        dom->name);
+        goto out;
+    }
+    /* VNC first, as virsh asks */
+    if (qemu_monitor_command(l.mon, "query-vnc", NULL, &ret) == 0 &&
+        json_object_object_get_ex(ret, "enabled", &v) && json_object_get_boolean(v)) {
+        json_object *host = NULL, *service = NULL;
+        json_object_object_get_ex(ret, "host", &host);
+        json_object_object_get_ex(ret, "service", &service);
+        if (service)
+            uri = display_uri("vnc", host ? json_object_get_string(host) : NULL,
+                              strtol(json_object_get_string(service), NULL, 10) - 5900);
+    }
+    json_object_put(ret);
+    ret = NULL;
+    vm_error_reset();
+    if (!uri && qemu_monitor_command(l.mon, "query-spice", NULL, &ret) == 0 &&
+        json_object_object_get_ex(ret, "enabled", &v) && json_object_get_boolean(v)) {
+        json_object *host = NULL, *port = NULL;
+        json_object_object_get_ex(ret, "host", &host);
+        if (json_object_object_get_ex(ret, "port", &port))
+            uri = display_uri("spice", host ? json_object_get_string(host) : NULL,
+                              json_object_get_int(port));
+    }
+    json_object_put(ret);
+    vm_error_reset();
+    if (!uri)
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' has no graphical display",
+                        dom->name);
+out:
+    qemu_look_release(&l);
+    return uri;
 }
 
 static struct vm_domain_stats *qemu_get_stats(struct vm_domain *dom, unsigned int flags)
@@ -704,6 +761,7 @@ const struct vm_driver vm_qemu_driver = {
     .domain_get_info = qemu_get_info,
     .domain_get_state = qemu_get_state,
     .domain_get_control = qemu_get_control,
+    .domain_get_display = qemu_get_display,
     .domain_get_stats = qemu_get_stats,
     .domain_get_xml = qemu_get_xml,
     .domain_define_xml = qemu_define,

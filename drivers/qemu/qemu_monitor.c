@@ -481,10 +481,14 @@ int qemu_monitor_read_blockstats(json_object *ret, struct qemu_blockstat **stats
     n = json_object_array_length(ret);
     VM_NEW_N(s, n);
     for (size_t i = 0; i < n; i++) {
-        json_object *e = json_object_array_get_idx(ret, i), *dev, *st;
-        /* the top-level stats are the guest's view */
-        if (!json_object_is_type(e, json_type_object) ||
-            !json_object_object_get_ex(e, "device", &dev) ||
+        json_object *e = json_object_array_get_idx(ret, i), *dev = NULL, *st;
+        /* the top-level stats are the guest's view; a disk given as
+         * -blockdev has no device name, its format node is named */
+        if (json_object_is_type(e, json_type_object) &&
+            (!json_object_object_get_ex(e, "device", &dev) ||
+             (json_object_is_type(dev, json_type_string) && !*json_object_get_string(dev))))
+            json_object_object_get_ex(e, "node-name", &dev);
+        if (!json_object_is_type(e, json_type_object) || !dev ||
             !json_object_is_type(dev, json_type_string) ||
             !json_object_object_get_ex(e, "stats", &st) ||
             !json_object_is_type(st, json_type_object) ||

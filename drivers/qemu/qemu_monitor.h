@@ -63,7 +63,7 @@ int qemu_monitor_read_cpus(json_object *ret, int **tids, size_t *ntids);
 int qemu_monitor_read_balloon(json_object *ret, uint64_t *kib);
 
 struct qemu_blockstat {
-    char *device;           /* the -drive id, e.g. "drive-vda" */
+    char *device;           /* the format node, e.g. "drive-vda" */
     uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes;
 };
 

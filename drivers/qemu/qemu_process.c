@@ -8,6 +8,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -60,7 +63,8 @@ char *qemu_process_log_tail(const char *logpath)
     return vm_strdup(*start ? start : "no output");
 }
 
-int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t *pid_out)
+int qemu_process_spawn(const char *exe, char **argv, const char *logpath, const int *keep_fds,
+                       size_t nkeep, pid_t *pid_out)
 {
     int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     int pipefd[2];
@@ -104,6 +108,10 @@ int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t 
                 dup2(null, STDIN_FILENO);
             dup2(logfd, STDOUT_FILENO);
             dup2(logfd, STDERR_FILENO);
+            /* the descriptors argv names (taps) are QEMU's */
+            for (size_t i = 0; i < nkeep; i++)
+                if (keep_fds[i] >= 0)
+                    fcntl(keep_fds[i], F_SETFD, 0);
             execv(exe, argv);
             dprintf(STDERR_FILENO, "cannot execute '%s': %s\n", exe, strerror(errno));
             _exit(127);
@@ -534,4 +542,38 @@ char *qemu_find_binary(const char *prog)
                     "emulator '%s' not found in PATH (install qemu-system-x86 or set <emulator>)",
                     prog);
     return NULL;
+}
+
+int qemu_free_tcp_port(const char *addr, int first)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    int rc;
+
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    if ((rc = getaddrinfo(addr, NULL, &hints, &ai)) != 0) {
+        vm_report_error(VM_ERR_INVALID_ARG, "display address '%s': %s", addr, gai_strerror(rc));
+        return -1;
+    }
+    for (int port = first; port < 65536; port++) {
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        bool ok;
+        if (fd < 0)
+            break;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        if (ai->ai_family == AF_INET6)
+            ((struct sockaddr_in6 *)ai->ai_addr)->sin6_port = htons((uint16_t)port);
+        else
+            ((struct sockaddr_in *)ai->ai_addr)->sin_port = htons((uint16_t)port);
+        ok = bind(fd, ai->ai_addr, ai->ai_addrlen) == 0;
+        close(fd);
+        if (ok) {
+            freeaddrinfo(ai);
+            return port;
+        }
+    }
+    freeaddrinfo(ai);
+    vm_report_error(VM_ERR_OPERATION_FAILED, "no free TCP port on '%s' from %d", addr, first);
+    return -1;
 }

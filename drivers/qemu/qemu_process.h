@@ -24,8 +24,10 @@ struct qemu_ident {
 
 /* Starts exe with argv (argv[0] is only a name) in a new session, with its
  * output in logpath; *pid gets QEMU's pid.  Returns once QEMU runs, not once
- * it is ready.  -1 with an error. */
-int qemu_process_spawn(const char *exe, char **argv, const char *logpath, pid_t *pid);
+ * it is ready.  keep_fds (nkeep of them, -1 skipped) stay open in QEMU;
+ * every other descriptor of ours is close-on-exec.  -1 with an error. */
+int qemu_process_spawn(const char *exe, char **argv, const char *logpath, const int *keep_fds,
+                       size_t nkeep, pid_t *pid);
 
 /* The last lines of QEMU's log (caller frees), for error messages. */
 char *qemu_process_log_tail(const char *logpath);
@@ -79,5 +81,10 @@ int qemu_tap_counters(const char *dev, uint64_t *rx_bytes, uint64_t *rx_pkts, ui
 /* The first existing executable called prog on PATH (or prog itself when it
  * has a '/'); NULL with an error naming it. */
 char *qemu_find_binary(const char *prog);
+
+/* The first TCP port from first up that binds on the numeric address addr
+ * now (a display's port; QEMU binds it a moment later).  -1 with an error
+ * when addr is not an address or no port is free. */
+int qemu_free_tcp_port(const char *addr, int first);
 
 #endif /* QEMU_PROCESS_H */

@@ -19,7 +19,8 @@
 #include <unistd.h>
 
 #include "qemu_command.h"
-#include "conf/domain_preserved.h"
+#include "qemu_devices.h"
+#include "qemu_tap.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -42,32 +43,6 @@ void qemu_test_pause(const char *point)
  * *exe gets the emulator's allowed absolute path. */
 static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char **exe)
 {
-    VM_AUTOFREE char *kept = vm_preserved_describe(def->preserved);
-
-    if (kept) {
-        /* defined and kept, but never silently left out of what runs */
-        vm_report_error(VM_ERR_NOT_SUPPORTED,
-                        "domain '%s': the QEMU driver does not apply %s; remove it from the "
-                        "definition to start the domain",
-                        def->name, kept);
-        return -1;
-    }
-    /* the serial and console targets the command line builds */
-    for (size_t i = 0; i < def->nserials + def->nconsoles; i++) {
-        bool console = i >= def->nserials;
-        const struct vm_chardev_def *c =
-            console ? &def->consoles[i - def->nserials] : &def->serials[i];
-        const char *t = c->target_type;
-        if (t && strcmp(t, "isa-serial") != 0 && strcmp(t, "serial") != 0 &&
-            !(console && strcmp(t, "virtio") == 0)) {
-            vm_report_error(VM_ERR_NOT_SUPPORTED,
-                            "domain '%s': the QEMU driver does not apply a %s of target type "
-                            "'%s' (isa-serial%s only)",
-                            def->name, console ? "console" : "serial port", t,
-                            console ? ", serial or virtio" : " or serial");
-            return -1;
-        }
-    }
     if (!(*exe = qemu_conf_emulator(&p->conf, def)))
         return -1;
     if (def->type == VM_VIRT_KVM && access(qemu_kvm_device(), R_OK | W_OK) < 0) {
@@ -96,6 +71,109 @@ static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char 
         }
     }
     return 0;
+}
+
+/* A free TCP port for a SPICE display with autoport (QEMU has no search
+ * of its own for SPICE, as it has for VNC): the first from 5900 that binds
+ * on the display's address; 0 when there is no such display. */
+static int spice_port(const struct qemu_devices *m)
+{
+    for (size_t i = 0; i < m->ngraphics; i++) {
+        const struct qemu_graphics *g = &m->graphics[i];
+        if (strcmp(g->type, "spice") == 0 && g->port < 0)
+            return qemu_free_tcp_port(g->listen ? g->listen : "127.0.0.1", 5900);
+    }
+    return 0;
+}
+
+/* The taps of the bridge and network interfaces (fds[i] -1 for the
+ * others), their names in live->taps.  -1 with an error naming the
+ * interface, every tap made so far closed. */
+static int make_taps(struct qemu_conn *p, const struct vm_domain_def *def,
+                     const struct qemu_devices *m, int *fds, struct qemu_live *live)
+{
+    for (size_t i = 0; i < m->nnets; i++) {
+        const struct qemu_net *n = &m->nets[i];
+        const char *bridge = n->source;
+        fds[i] = -1;
+        if (strcmp(n->type, "bridge") != 0 && strcmp(n->type, "network") != 0)
+            continue;
+        if (i >= QEMU_LIVE_DEVS) {
+            vm_report_error(VM_ERR_NOT_SUPPORTED, "domain '%s': more than %d interfaces",
+                            def->name, QEMU_LIVE_DEVS);
+            goto fail;
+        }
+        if (strcmp(n->type, "network") == 0 && !(bridge = qemu_conf_network_bridge(&p->conf, n->source)))
+            goto named;
+        if ((fds[i] = qemu_tap_open(n->tap, bridge, n->mac, live->taps[i])) < 0)
+            goto named;
+        continue;
+named:
+        {
+            VM_AUTOFREE char *why = vm_strdup(vm_error_message());
+            vm_error_reset();
+            vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s': interface %zu (%s '%s'): %s",
+                            def->name, i, n->type, n->source ? n->source : "", why);
+        }
+        goto fail;
+    }
+    return 0;
+fail:
+    for (size_t k = 0; k < m->nnets; k++) {
+        if (fds[k] >= 0)
+            close(fds[k]);
+        fds[k] = -1;
+    }
+    return -1;
+}
+
+/* What goes to QEMU over its monitor once it is up: display passwords
+ * (never in argv, where every user could read them), and where its ptys
+ * are (the runtime state records them, for the console). */
+static int after_start(struct qemu_monitor *mon, const struct qemu_devices *m,
+                       struct qemu_live *live)
+{
+    json_object *ret = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < m->ngraphics; i++) {
+        const struct qemu_graphics *g = &m->graphics[i];
+        json_object *args;
+        if (!g->passwd)
+            continue;
+        args = json_object_new_object();
+        json_object_object_add(args, "protocol", json_object_new_string(g->type));
+        json_object_object_add(args, "password", json_object_new_string(g->passwd));
+        if (qemu_monitor_command(mon, "set_password", args, NULL) < 0)
+            return -1;
+    }
+    if (qemu_monitor_command(mon, "query-chardev", NULL, &ret) < 0)
+        return -1;
+    for (size_t i = 0; json_object_is_type(ret, json_type_array) &&
+                       i < json_object_array_length(ret) && n < QEMU_LIVE_DEVS;
+         i++) {
+        json_object *e = json_object_array_get_idx(ret, i), *label, *file;
+        if (json_object_object_get_ex(e, "label", &label) &&
+            json_object_object_get_ex(e, "filename", &file) &&
+            strncmp(json_object_get_string(file), "pty:", 4) == 0) {
+            snprintf(live->ptys[n].alias, sizeof(live->ptys[n].alias), "%s",
+                     json_object_get_string(label));
+            snprintf(live->ptys[n].path, sizeof(live->ptys[n].path), "%s",
+                     json_object_get_string(file) + 4);
+            n++;
+        }
+    }
+    json_object_put(ret);
+    return 0;
+}
+
+static void close_taps(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
 }
 
 /* Waits until QEMU's monitor answers, or QEMU is gone (its log says why). */
@@ -155,18 +233,39 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     char uuid[VM_UUID_STRING_BUFLEN];
     struct qemu_ident ident = {uuid, pidfile};
     bool restore = !transient && qemu_file_exists(save);
-    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL};
+    VM_AUTOFREE char *channels = NULL;
+    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL, NULL, 0, NULL, 0};
     struct qemu_live live = {.transient = transient,
                              .start_reason = restore ? VM_RUNNING_RESTORED : VM_RUNNING_BOOTED,
                              .phase = QEMU_PHASE_STARTING,
                              .state = VM_DOMAIN_RUNNING};
     struct qemu_monitor *mon = NULL;
+    struct qemu_devices *m = NULL;
+    int taps[QEMU_LIVE_DEVS];
     char **argv = NULL;
     pid_t pid = -1;
 
     vm_uuid_format(def->uuid, uuid);
-    if (preflight(p, def, &exe) < 0 || !(argv = qemu_build_argv(def, &paths)))
+    paths.channels = channels = vm_asprintf("%s/%s", p->dirs.run, uuid);
+    if (preflight(p, def, &exe) < 0 || !(m = qemu_devices_read(def)) ||
+        (paths.spice_port = spice_port(m)) < 0) {
+        qemu_devices_free(m);
         return -1;
+    }
+    if (m->nnets > QEMU_LIVE_DEVS) {
+        vm_report_error(VM_ERR_NOT_SUPPORTED, "domain '%s': more than %d interfaces", name,
+                        QEMU_LIVE_DEVS);
+        qemu_devices_free(m);
+        return -1;
+    }
+    if (make_taps(p, def, m, taps, &live) < 0) {
+        qemu_devices_free(m);
+        return -1;
+    }
+    paths.tap_fds = taps;
+    paths.ntap_fds = m->nnets;
+    if (!(argv = qemu_build_argv(def, &paths)))
+        goto error;
     unlink(qmp);
     unlink(pidfile);
     /* what is about to start is on record before it starts */
@@ -175,8 +274,10 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
         qemu_live_write(&p->dirs, name, &live) < 0)
         goto error;
     qemu_test_pause("recorded");
-    if (qemu_process_spawn(exe, argv, logfile, &pid) < 0)
+    if (qemu_process_spawn(exe, argv, logfile, taps, m->nnets, &pid) < 0)
         goto error;
+    /* QEMU holds the taps now: they go when it does */
+    close_taps(taps, m->nnets);
     qemu_test_pause("spawned");
     if (!(mon = await_monitor(qmp, pid, logfile)))
         goto kill;
@@ -189,6 +290,8 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     }
     if (restore && restore_image(mon, save) < 0)
         goto kill;
+    if (after_start(mon, m, &live) < 0)
+        goto kill;
     qemu_test_pause("up");
     live.phase = QEMU_PHASE_RUNNING;
     if (qemu_live_write(&p->dirs, name, &live) < 0)
@@ -199,6 +302,7 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     qemu_monitor_close(mon);
     unlink(stop);
     qemu_argv_free(argv);
+    qemu_devices_free(m);
     *id_out = live.id;
     *reason_out = live.start_reason;
     return 0;
@@ -211,8 +315,10 @@ kill:
     }
 error:
     /* a failed start leaves nothing behind */
+    close_taps(taps, m->nnets);
     qemu_live_cleanup(&p->dirs, name, def->uuid);
     qemu_argv_free(argv);
+    qemu_devices_free(m);
     return -1;
 }
 

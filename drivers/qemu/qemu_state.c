@@ -180,10 +180,11 @@ int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_l
 {
     VM_AUTOFREE char *path = qemu_file(dirs, QEMU_FILE_STATE, name, NULL);
     bool absent;
-    json_object *obj = read_json(path, &absent);
+    json_object *obj = read_json(path, &absent), *v;
 
     if (!obj)
         return absent ? 0 : -1;
+    memset(live, 0, sizeof(*live));
     live->id = get_int(obj, "id", -1);
     live->transient = get_int(obj, "transient", 0) != 0;
     live->reboot = get_int(obj, "reboot", 0) != 0;
@@ -191,6 +192,23 @@ int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_l
     live->phase = get_int(obj, "phase", QEMU_PHASE_RUNNING);
     live->state = get_int(obj, "state", VM_DOMAIN_RUNNING);
     live->reason = get_int(obj, "reason", live->start_reason);
+    if (json_object_object_get_ex(obj, "ptys", &v) && json_object_is_type(v, json_type_object)) {
+        size_t n = 0;
+        json_object_object_foreach(v, alias, ppath)
+        {
+            if (n < QEMU_LIVE_DEVS && json_object_is_type(ppath, json_type_string)) {
+                snprintf(live->ptys[n].alias, sizeof(live->ptys[n].alias), "%s", alias);
+                snprintf(live->ptys[n].path, sizeof(live->ptys[n].path), "%s",
+                         json_object_get_string(ppath));
+                n++;
+            }
+        }
+    }
+    if (json_object_object_get_ex(obj, "taps", &v) && json_object_is_type(v, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(v) && i < QEMU_LIVE_DEVS; i++)
+            snprintf(live->taps[i], sizeof(live->taps[i]), "%s",
+                     json_object_get_string(json_object_array_get_idx(v, i)));
+    }
     json_object_put(obj);
     return 1;
 }
@@ -207,6 +225,20 @@ int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct
     json_object_object_add(obj, "phase", json_object_new_int(live->phase));
     json_object_object_add(obj, "state", json_object_new_int(live->state));
     json_object_object_add(obj, "reason", json_object_new_int(live->reason));
+    {
+        json_object *ptys = json_object_new_object(), *taps = json_object_new_array();
+        size_t ntaps = 0;
+        for (size_t i = 0; i < QEMU_LIVE_DEVS && live->ptys[i].alias[0]; i++)
+            json_object_object_add(ptys, live->ptys[i].alias,
+                                   json_object_new_string(live->ptys[i].path));
+        for (size_t i = 0; i < QEMU_LIVE_DEVS; i++)
+            if (live->taps[i][0])
+                ntaps = i + 1;
+        for (size_t i = 0; i < ntaps; i++)
+            json_object_array_add(taps, json_object_new_string(live->taps[i]));
+        json_object_object_add(obj, "ptys", ptys);
+        json_object_object_add(obj, "taps", taps);
+    }
     return write_json(path, obj);
 }
 
@@ -255,6 +287,17 @@ void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name, const uns
     }
     unlink(qmp);
     free(qmp);
+    /* the unix channels without a path of their own (qemu_command.h): QEMU
+     * removes them when it quits, not when it is killed */
+    if (uuid) {
+        char u[VM_UUID_STRING_BUFLEN];
+        vm_uuid_format(uuid, u);
+        for (int i = 0; i < 32; i++) {
+            char *ch = vm_asprintf("%s/%s.channel%d", dirs->run, u, i);
+            unlink(ch);
+            free(ch);
+        }
+    }
 }
 
 int qemu_next_id(const struct qemu_dirs *dirs)

@@ -67,6 +67,8 @@ enum qemu_phase {
 };
 
 /* What RUNTIME/qemu/NAME.state says about an active domain. */
+#define QEMU_LIVE_DEVS 16
+
 struct qemu_live {
     int id;
     bool transient;
@@ -75,6 +77,14 @@ struct qemu_live {
     int phase;              /* enum qemu_phase */
     int state, reason;      /* the last state QEMU reported: what an unresponsive
                              * monitor leaves us */
+    /* the character devices on a pty, by QEMU id ("charserial0") */
+    struct qemu_live_pty {
+        char alias[32];
+        char path[64];
+    } ptys[QEMU_LIVE_DEVS];
+    /* per interface: the tap the starter made for a bridge or network
+     * interface ("" for the others) */
+    char taps[QEMU_LIVE_DEVS][16];
 };
 
 /* 1 with *live filled when the state file exists, 0 when not, -1 (error)

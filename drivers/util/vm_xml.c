@@ -248,6 +248,11 @@ int vm_xml_check_consumed(xmlNodePtr node, const char *what)
     return vm_xml_problems_report(&ps);
 }
 
+void vm_xml_note_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node)
+{
+    unconsumed(ps, node);
+}
+
 static int cmp_problem(const void *a, const void *b)
 {
     const struct vm_xml_problem *x = a, *y = b;
@@ -269,6 +274,11 @@ void vm_xml_problems_clear(struct vm_xml_problems *ps)
 
 int vm_xml_problems_report(struct vm_xml_problems *ps)
 {
+    return vm_xml_problems_report_as(ps, VM_ERR_XML);
+}
+
+int vm_xml_problems_report_as(struct vm_xml_problems *ps, int code)
+{
     struct vm_buf b = VM_BUF_INIT;
 
     if (!ps->n)
@@ -286,7 +296,7 @@ int vm_xml_problems_report(struct vm_xml_problems *ps)
     }
     if (ps->dropped)
         vm_buf_addf(&b, "\n  (and %zu more)", ps->dropped);
-    vm_report_error(VM_ERR_XML, "%s", vm_buf_str(&b));
+    vm_report_error(code, "%s", vm_buf_str(&b));
     vm_buf_clear(&b);
     vm_xml_problems_clear(ps);
     return -1;

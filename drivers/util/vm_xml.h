@@ -78,6 +78,13 @@ bool vm_xml_attr_consumed(xmlAttrPtr attr);
  * them. */
 int vm_xml_problems_report(struct vm_xml_problems *ps);
 
+/* The same with another error code (a driver refusing what it cannot
+ * apply: VM_ERR_NOT_SUPPORTED). */
+int vm_xml_problems_report_as(struct vm_xml_problems *ps, int code);
+
+/* Notes in ps each element and attribute under node nothing consumed. */
+void vm_xml_note_unconsumed(struct vm_xml_problems *ps, xmlNodePtr node);
+
 /* Frees what was noted without reporting. */
 void vm_xml_problems_clear(struct vm_xml_problems *ps);
 

@@ -43,12 +43,14 @@ done
 ok $? "the corpus holds at least 30 definitions ($n)"
 
 # what is kept is never silently left out of what runs: QEMU refuses to
-# start such a domain, naming what it would not apply
-f="$abs_top_srcdir/tests/data/virt-install/deb11-bios.xml"
-vm_run "$VIRTMON" -c qemu:///session "define $f; start deb11-bios"
-like "$RC:$ERR" "^1:.*the QEMU driver does not apply <metadata> \\(line 4\\), <features> \\(line 16\\)" \
-    "start of a domain with kept content is refused, naming it"
-vm_run "$VIRTMON" -c qemu:///session "undefine deb11-bios"
+# start a domain holding what it does not apply, naming all of it
+f="$abs_top_srcdir/tests/data/qemu-argv/hostdev-invalid.xml"
+vm_run "$VIRTMON" -c qemu:///session "define $f; start hostdev"
+like "$RC:$(printf '%s' "$ERR" | tr '\n' ' ')" "^1:.*cannot start it.*unsupported attribute 'cpuset' of element 'vcpu'.*unsupported element 'hostdev' in 'devices'.*model='sb16' of element 'sound'.*type='tcp' of element 'serial'" \
+    "start of a domain with content the QEMU driver does not apply is refused, naming each"
+vm_run "$VIRTMON" -c qemu:///session domstate hostdev
+is "$OUT" "shut off" "and it stays shut off"
+vm_run "$VIRTMON" -c qemu:///session undefine hostdev
 
 # secrets: left out of dumpxml unless --security-info on a read-write
 # connection
