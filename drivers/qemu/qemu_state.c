@@ -162,7 +162,7 @@ static json_object *read_json(const char *path, bool *absent)
 
 static int write_json(const char *path, json_object *obj)
 {
-    const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+    const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     int r = vm_file_write_atomic(path, text, strlen(text), 0600);
 
     json_object_put(obj);
@@ -337,7 +337,10 @@ struct vm_domain_def *qemu_def_read(const char *path)
 
 int qemu_def_write(const char *path, const struct vm_domain_def *def)
 {
-    VM_AUTOFREE char *xml = vm_domain_def_format(def, VM_DOMAIN_FORMAT_INACTIVE);
+    /* the stored definition is the whole of it, secrets too (the file is
+     * root's, 0600): dumpxml leaves them out, not define */
+    VM_AUTOFREE char *xml =
+        vm_domain_def_format(def, VM_DOMAIN_FORMAT_INACTIVE | VM_DOMAIN_FORMAT_SECURE);
 
     return vm_file_write_atomic(path, xml, strlen(xml), 0600);
 }
