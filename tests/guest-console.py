@@ -30,13 +30,13 @@ def main():
             seen += os.read(fd, 4096)
             for line in seen.decode(errors="replace").splitlines():
                 if pattern.search(line):
-                    sys.stdout.write(seen.decode(errors="replace"))
+                    print(seen.decode(errors="replace").rstrip("\n"))
                     return 0
         elif not send and time.time() - last_send > 2:
             # a guest still booting did not see the first empty line
             os.write(fd, b"\n")
             last_send = time.time()
-    sys.stdout.write(seen.decode(errors="replace"))
+    print(seen.decode(errors="replace").rstrip("\n"))
     return 1
 
 

@@ -52,16 +52,6 @@ static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char 
                         def->name, qemu_kvm_device(), strerror(errno));
         return -1;
     }
-    for (size_t i = 0; i < def->nnets; i++) {
-        if (def->nets[i].type == VM_NET_TYPE_BRIDGE) {
-            vm_report_error(VM_ERR_NOT_SUPPORTED,
-                            "domain '%s': interface %zu: type 'bridge' needs "
-                            "qemu-bridge-helper, which QEMU's sandbox (spawn=deny) forbids; "
-                            "use type='ethernet' with a tap attached to the bridge",
-                            def->name, i);
-            return -1;
-        }
-    }
     for (size_t i = 0; i < def->ndisks; i++) {
         const struct vm_disk_def *d = &def->disks[i];
         if (d->source && access(d->source, d->readonly ? R_OK : R_OK | W_OK) < 0) {

@@ -96,13 +96,20 @@ struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
         struct vm_net_stats *n = &st->net[i];
         const struct vm_net_def *nd = &def->nets[i];
         uint64_t hrxb, hrxp, hrxe, hrxd, htxb, htxp, htxe, htxd;
+        /* an ethernet interface names its tap; a bridge or network one has
+         * the tap the starter made (the runtime state) */
+        const char *tap = nd->type == VM_NET_TYPE_ETHERNET ? nd->target_dev
+                          : l->active && i < QEMU_LIVE_DEVS && l->live.taps[i][0]
+                              ? l->live.taps[i]
+                              : NULL;
         n->rx_bytes = n->rx_pkts = n->rx_errs = n->rx_drop = VM_STAT_UNKNOWN;
         n->tx_bytes = n->tx_pkts = n->tx_errs = n->tx_drop = VM_STAT_UNKNOWN;
+        if (tap && !n->name)
+            n->name = vm_strdup(tap);
         /* the tap's host side, swapped to the guest's view;
          * user networking has no host interface, so no counters */
-        if (l->active && !l->unresponsive && nd->type == VM_NET_TYPE_ETHERNET &&
-            qemu_tap_counters(nd->target_dev, &hrxb, &hrxp, &hrxe, &hrxd, &htxb, &htxp, &htxe,
-                              &htxd) == 0) {
+        if (l->active && !l->unresponsive && tap &&
+            qemu_tap_counters(tap, &hrxb, &hrxp, &hrxe, &hrxd, &htxb, &htxp, &htxe, &htxd) == 0) {
             n->rx_bytes = htxb;
             n->rx_pkts = htxp;
             n->rx_errs = htxe;

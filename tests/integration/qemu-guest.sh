@@ -1,0 +1,122 @@
+#!/bin/sh
+# qemu-guest.sh: a real guest (tests/guest/mkguest.sh: Debian's kernel and a
+# busybox initramfs with the virtio drivers) boots, shows its banner on the
+# serial console through the pty the runtime state records, and its disk
+# and NIC counters grow while it reads and sends.  Its NICs are on a bridge
+# (type='bridge', and type='network' mapped by virtmon.conf): the taps are
+# made by virtmon and go with QEMU.  Runs in network and mount namespaces
+# of its own (sysfs mounted again, so /sys/class/net is this network's),
+# so the bridge and the taps touch nothing else.
+if [ "${VM_IN_NETNS:-}" != 1 ]; then
+    VM_IN_NETNS=1 exec unshare --net --mount /bin/sh "$0" "$@"
+fi
+mount -t sysfs sysfs /sys || { echo "Bail out! cannot mount sysfs in the test's namespace"; exit 99; }
+. "$abs_top_srcdir/tests/lib.sh"
+need qemu-system-x86_64 qemu-img python3 ip cpio modprobe
+. "$abs_top_srcdir/tests/qemu-lib.sh"
+ip link set lo up
+ip link add vmbr0 type bridge && ip link set vmbr0 up
+ok $? "a bridge in the test's own network namespace"
+
+GUEST="$abs_top_builddir/tests/guest-cache"
+sh "$abs_top_srcdir/tests/guest/mkguest.sh" "$GUEST" > "$VM_TMP/mkguest" 2>&1
+ok $? "the test guest is made (or reused): $(cat "$VM_TMP/mkguest")"
+accel=$(cat "$GUEST/accel" 2>/dev/null)
+type=qemu
+[ "$accel" = kvm ] && type=kvm
+echo "# the test guest boots under $accel here"
+qemu-img create -q -f qcow2 "$VM_TMP/tg.qcow2" 64M
+printf 'network_lab = "vmbr0"\n' > "$VIRTMON_CONFIG_DIR/virtmon.conf"
+
+guest_xml() {  # guest_xml NAME NETWORK > file
+    cat <<EOF
+<domain type='$type'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <kernel>$GUEST/vmlinuz</kernel>
+    <initrd>$GUEST/initrd.img</initrd>
+    <cmdline>console=ttyS0 quiet panic=-1</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <devices>
+    <controller type='pci' model='pcie-root'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <controller type='pci' model='pcie-root-port'/>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$VM_TMP/tg.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='bridge'>
+      <source bridge='vmbr0'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='network'>
+      <source network='$2'/>
+      <model type='e1000e'/>
+    </interface>
+    <serial type='pty'/>
+    <console type='pty'/>
+    <memballoon model='virtio'/>
+  </devices>
+</domain>
+EOF
+}
+
+# an unmapped network refuses the start, naming the interface and the
+# setting; nothing is left on the bridge
+guest_xml nomap nowhere > "$VM_TMP/nomap.xml"
+vm_run $V "define $VM_TMP/nomap.xml; start nomap"
+like "$RC:$ERR" "^1:.*interface 1 \\(network 'nowhere'\\).*network_nowhere" \
+    "an interface on an unmapped network refuses the start, naming it"
+is "$(ip -o link show master vmbr0 | wc -l)" 0 "and no tap is left on the bridge"
+$V undefine nomap > /dev/null
+
+guest_xml tg lab > "$VM_TMP/tg.xml"
+vm_run $V "define $VM_TMP/tg.xml; start tg"
+is "$RC:$ERR" "0:" "the test guest starts"
+taps=$(ip -o link show master vmbr0 | awk -F': ' '{ print $2 }' | sed 's/@.*//' | tr '\n' ' ')
+is "$(echo $taps | wc -w)" 2 "both its interfaces have a tap on the bridge ($taps)"
+pty=$(sed -n 's|.*"charserial0":"\([^"]*\)".*|\1|p' "$RUN/tg.state")
+like "$pty" '^/dev/pts/[0-9]+$' "the runtime state records its serial pty"
+VM_CONSOLE_TIMEOUT=120 python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" \
+    "virtmon-guest: ready disks=vda nics=eth0" > "$VM_TMP/console" 2>&1
+ok $? "it boots: its banner shows on the console's pty"
+sed 's/^/# /' "$VM_TMP/console" | tail -n 3
+
+figure() {  # figure KEY: from domstats
+    $V domstats tg | sed -n "s/^ *$1=//p"
+}
+rd0=$(figure block.0.rd.bytes)
+tx0=$(figure net.0.tx.bytes)
+like "$rd0:$tx0" '^[0-9]+:[0-9]+$' "domstats has the disk's and the NIC's counters ($rd0, $tx0)"
+is "$(figure net.0.name)" "$(echo $taps | cut -d' ' -f1)" "the NIC's counters are its tap's"
+python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" "virtmon-guest: read done" read > "$VM_TMP/console" 2>&1
+ok $? "the guest read its disk"
+python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" "virtmon-guest: send done" "send 200" > "$VM_TMP/console" 2>&1
+ok $? "the guest sent on its NIC"
+rd1=$(figure block.0.rd.bytes)
+tx1=$(figure net.0.tx.bytes)
+[ "$rd1" -ge $((rd0 + 60 * 1024 * 1024)) ]
+ok $? "block.0.rd.bytes grew by the disk's 64 MiB ($rd0 -> $rd1)"
+[ "$tx1" -ge $((tx0 + 200 * 1000)) ]
+ok $? "net.0.tx.bytes grew by 200 frames of 1000 bytes ($tx0 -> $tx1)"
+
+vm_run $V destroy tg
+is "$(ip -o link show master vmbr0 | wc -l)" 0 "destroy: its taps are gone"
+is "$(pgrep -f "guest=tg," | wc -l)" 0 "and its QEMU"
+[ ! -e "$pty" ] || ! fuser "$pty" > /dev/null 2>&1
+ok $? "and its pty"
+$V undefine tg > /dev/null
+
+# a bridge that does not exist is a clear error
+sed "s/source bridge='vmbr0'/source bridge='nobr0'/" "$VM_TMP/tg.xml" > "$VM_TMP/nobr.xml"
+vm_run $V "define $VM_TMP/nobr.xml; start tg"
+like "$RC:$ERR" "^1:.*interface 0 \\(bridge 'nobr0'\\).*bridge 'nobr0'" "a missing bridge is named"
+$V undefine tg > /dev/null
+done_testing
