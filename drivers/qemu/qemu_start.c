@@ -169,9 +169,14 @@ static void close_taps(int *fds, size_t n)
 /* Waits until QEMU's monitor answers, or QEMU is gone (its log says why). */
 static struct qemu_monitor *await_monitor(const char *qmp, pid_t pid, const char *logfile)
 {
-    for (int waited = 0; waited <= START_TIMEOUT_MS; waited += 20) {
+    struct timespec start, now;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
         struct qemu_monitor *mon;
-        struct timespec ts = {0, 20 * 1000 * 1000};
+        /* a short step: the start is done when the monitor answers, and a
+         * look costs an access() */
+        struct timespec ts = {0, 5 * 1000 * 1000};
         if (access(qmp, F_OK) == 0 && (mon = qemu_monitor_open(qmp, QMP_TIMEOUT_MS)))
             return mon;
         vm_error_reset();
@@ -180,6 +185,10 @@ static struct qemu_monitor *await_monitor(const char *qmp, pid_t pid, const char
             vm_report_error(VM_ERR_OPERATION_FAILED, "QEMU failed to start: %s", tail);
             return NULL;
         }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
+            START_TIMEOUT_MS)
+            break;
         nanosleep(&ts, NULL);
     }
     vm_report_error(VM_ERR_TIMEOUT, "QEMU's monitor did not answer within %d ms of its start",
