@@ -108,8 +108,11 @@ const struct cli_cmd cli_commands[] = {
     {.name = "undefine", .summary = "undefine a domain",
      .description = "Removes the domain's persistent definition; a running domain goes on as "
                     "a transient one.  A domain with a managed-save image is refused unless "
-                    "--managed-save removes the image too.",
-     .opts = {{"managed-save", CLI_OPT_BOOL, "remove the managed-save image too", NULL}},
+                    "--managed-save removes the image too; one with UEFI variables unless "
+                    "--nvram removes them or --keep-nvram keeps them.",
+     .opts = {{"managed-save", CLI_OPT_BOOL, "remove the managed-save image too", NULL},
+              {"nvram", CLI_OPT_BOOL, "remove its UEFI variables too", NULL},
+              {"keep-nvram", CLI_OPT_BOOL, "keep its UEFI variables", NULL}},
      .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_undefine},
     {.name = "autostart", .summary = "autostart a domain",
      .description = "Marks the domain to be started at host boot (with --disable, unmarks it).",

@@ -107,7 +107,9 @@ int cli_cmd_start(struct cli_ctx *ctx, const struct cli_args *args)
 int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
-    unsigned int flags = cli_flag(args, "managed-save") ? VM_DOMAIN_UNDEFINE_MANAGED_SAVE : 0;
+    unsigned int flags = (cli_flag(args, "managed-save") ? VM_DOMAIN_UNDEFINE_MANAGED_SAVE : 0) |
+                         (cli_flag(args, "nvram") ? VM_DOMAIN_UNDEFINE_NVRAM : 0) |
+                         (cli_flag(args, "keep-nvram") ? VM_DOMAIN_UNDEFINE_KEEP_NVRAM : 0);
     int ret = 1;
 
     if (!dom)

@@ -458,10 +458,14 @@ int vm_domain_has_managed_save(struct vm_domain *dom, unsigned int flags);
 
 enum vm_domain_undefine_flags {
     VM_DOMAIN_UNDEFINE_MANAGED_SAVE = 1 << 0, /* also remove a managed-save image */
+    VM_DOMAIN_UNDEFINE_NVRAM = 1 << 1,        /* also remove its UEFI variables */
+    VM_DOMAIN_UNDEFINE_KEEP_NVRAM = 1 << 2,   /* keep them */
 };
 
 /* Removes a persistent definition (a running domain becomes transient).  A
- * domain with a managed-save image is refused unless the flag says remove it. */
+ * domain with a managed-save image is refused unless the flag says remove
+ * it; one with UEFI variables unless a flag says remove or keep them (as
+ * libvirt). */
 int vm_domain_undefine(struct vm_domain *dom, unsigned int flags);
 
 /* Autostart of a persistent domain: *autostart gets 0 or 1. */

@@ -15,6 +15,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
@@ -62,6 +63,15 @@ def rewrite(args, tmp, listeners):
         prev = args[i - 1] if i else ""
         if i == 0:
             a = "qemu-system-x86_64"
+        elif prev == "-blockdev" and '"node-name":"pflash' in a:
+            # the firmware as it is; the variables a copy of its template
+            o = json.loads(a)
+            if o["node-name"] == "pflash1-store":
+                path = os.path.join(tmp, "VARS.fd")
+                shutil.copy(o["filename"].replace("/var/lib/virtmon/qemu/guest_VARS.fd",
+                                                  "/usr/share/OVMF/OVMF_VARS_4M.fd"), path)
+                o["filename"] = path
+            a = json.dumps(o)
         elif prev == "-blockdev" and '"filename"' in a:
             o = json.loads(a)
             n += 1

@@ -634,14 +634,22 @@ static int lv_undefine(struct vm_domain *dom, unsigned int flags)
 {
     virDomainPtr d;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
+    VM_CHECK_FLAGS(flags,
+                   VM_DOMAIN_UNDEFINE_MANAGED_SAVE | VM_DOMAIN_UNDEFINE_NVRAM |
+                       VM_DOMAIN_UNDEFINE_KEEP_NVRAM,
+                   -1);
     if (!(d = lv_dom(dom)))
         return -1;
     sets_mark_stale(lv_of(dom->conn));
     return call_done(d,
-                     virDomainUndefineFlags(d, flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE
-                                                   ? VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
-                                                   : 0),
+                     virDomainUndefineFlags(
+                         d, (flags & VM_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                 ? VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+                                 : 0) |
+                                (flags & VM_DOMAIN_UNDEFINE_NVRAM ? VIR_DOMAIN_UNDEFINE_NVRAM : 0) |
+                                (flags & VM_DOMAIN_UNDEFINE_KEEP_NVRAM
+                                     ? VIR_DOMAIN_UNDEFINE_KEEP_NVRAM
+                                     : 0)),
                      "cannot undefine the domain") < 0
                ? -1
                : 0;

@@ -1093,7 +1093,35 @@ static void add_machine(struct cmd *c)
         vm_buf_addf(&b, ",vmport=%s", m->vmport ? "on" : "off");
     if (m->hpet >= 0)
         vm_buf_addf(&b, ",hpet=%s", m->hpet ? "on" : "off");
+    if (m->efi || m->loader) {
+        if (!c->paths->firmware || !c->paths->nvram) {
+            fail(c, "no UEFI firmware was chosen for it");
+        } else {
+            vm_buf_add(&b, ",pflash0=pflash0,pflash1=pflash1");
+            if (c->paths->firmware_smm && m->smm < 0)
+                vm_buf_add(&b, ",smm=on");
+        }
+    }
     add2(c, "-machine", vm_buf_steal(&b));
+    if ((m->efi || m->loader) && c->paths->firmware && c->paths->nvram) {
+        /* the firmware read-only, the domain's own variables writable */
+        for (int i = 0; i < 2; i++) {
+            char store[24], node[24];
+            json_object *s = obj("driver", "file"), *f;
+            snprintf(store, sizeof(store), "pflash%d-store", i);
+            snprintf(node, sizeof(node), "pflash%d", i);
+            set_s(s, "filename", i ? c->paths->nvram : c->paths->firmware);
+            set_s(s, "node-name", store);
+            set_b(s, "auto-read-only", true);
+            set_s(s, "discard", "unmap");
+            f = obj("node-name", node);
+            set_b(f, "read-only", i == 0);
+            set_s(f, "driver", "raw");
+            set_s(f, "file", store);
+            add_json(c, "-blockdev", s);
+            add_json(c, "-blockdev", f);
+        }
+    }
 }
 
 static void add_cpu(struct cmd *c)

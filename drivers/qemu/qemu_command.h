@@ -14,6 +14,9 @@ struct qemu_paths {
     const char *channels;   /* RUNTIME/qemu/UUID: unix channels without a path are
                              * its .channelN sockets */
     int spice_port;         /* the port of a SPICE display with autoport */
+    const char *firmware;   /* UEFI: the firmware image the starter chose, or NULL */
+    const char *nvram;      /* and the domain's variables (made from the template) */
+    bool firmware_smm;      /* the firmware needs SMM */
     const int *tap_fds;     /* per interface: the descriptor of the tap the starter
                              * made and attached for a bridge or network
                              * interface, -1 for the others */

@@ -689,9 +689,43 @@ static void read_os(struct rd *r, xmlNodePtr os)
         r->m->bootmenu = prop_bool(r, c, "enable", 0) == 1;
         r->m->bootmenu_timeout = prop_uint(r, c, "timeout", 65535, 0);
     }
-    if (has_prop(os, "firmware"))
-        note(r, os, "the QEMU driver does not apply UEFI firmware yet (os firmware='%s')",
-             prop(r, os, "firmware"));
+    if (has_prop(os, "firmware")) {
+        static const char *const efi[] = {"efi"};
+        r->m->efi = prop_enum(r, os, "firmware", efi, 1) != NULL;
+    }
+    if ((c = vm_xml_child(os, "firmware"))) {
+        for (xmlNodePtr f = vm_xml_child(c, "feature"); f; f = vm_xml_next(f, "feature")) {
+            static const char *const names[] = {"secure-boot", "enrolled-keys"};
+            const char *name = prop_enum(r, f, "name", names, 2);
+            int on = prop_bool(r, f, "enabled", 1);
+            if (name && strcmp(name, "secure-boot") == 0)
+                r->m->secure_boot = on;
+        }
+    }
+    if ((c = vm_xml_child(os, "loader"))) {
+        static const char *const pflash[] = {"pflash"};
+        prop_enum(r, c, "type", pflash, 1);
+        if (prop_bool(r, c, "readonly", 1) != 1)
+            note(r, c, "the QEMU driver applies a read-only <loader> (the variables go to <nvram>)");
+        prop_bool(r, c, "secure", 0);
+        r->m->loader = keep(r, vm_xml_text(c));
+        if (!*r->m->loader) {
+            if (!r->m->efi)
+                note(r, c, "<loader> needs a path, or <os firmware='efi'>");
+            r->m->loader = NULL;
+        } else if (r->m->loader[0] != '/') {
+            note(r, c, "'%s' is not an absolute path", r->m->loader);
+        }
+    }
+    if ((c = vm_xml_child(os, "nvram"))) {
+        r->m->nvram_template = prop(r, c, "template");
+        r->m->nvram = keep(r, vm_xml_text(c));
+        if (!*r->m->nvram)
+            r->m->nvram = NULL;
+        if ((r->m->nvram && r->m->nvram[0] != '/') ||
+            (r->m->nvram_template && r->m->nvram_template[0] != '/'))
+            note(r, c, "<nvram> paths must be absolute");
+    }
 }
 
 bool qemu_machine_is_q35(const char *machine)
@@ -793,7 +827,7 @@ struct qemu_devices *qemu_devices_read(const struct vm_domain_def *def)
     VM_NEW(r.m);
     r.m->q35 = qemu_machine_is_q35(def->os_machine);
     r.m->vcpus = r.m->vcpus_current = def->vcpus;
-    r.m->smm = r.m->vmport = r.m->hpet = r.m->s3 = r.m->s4 = -1;
+    r.m->smm = r.m->vmport = r.m->hpet = r.m->s3 = r.m->s4 = r.m->secure_boot = -1;
     read_domain(&r, xmlDocGetRootElement(doc), def);
     vm_xml_note_unconsumed(&r.ps, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);

@@ -123,6 +123,11 @@ struct qemu_devices {
     int s3, s4;                 /* pm: -1 default, 0 disabled, 1 enabled */
     const char *clock_offset;   /* utc, localtime */
     bool rtc_catchup, pit_delay;
+    bool efi;                   /* <os firmware='efi'> */
+    const char *loader;         /* <loader>: a firmware image of its own */
+    const char *nvram;          /* <nvram>: where its variables are, NULL: the state dir */
+    const char *nvram_template; /* <nvram template=...> */
+    int secure_boot;            /* <firmware><feature name='secure-boot'>: -1 either */
     bool bootmenu;
     unsigned int bootmenu_timeout;
     struct qemu_disk *disks;

@@ -21,11 +21,13 @@
 #include <libxml/parser.h>
 
 #include "qemu_command.h"
+#include "qemu_devices.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_file.h"
 #include "util/vm_host.h"
+#include "util/vm_log.h"
 
 static struct qemu_conn *priv_of(struct vm_connect *conn)
 {
@@ -666,6 +668,22 @@ out:
     return dom;
 }
 
+/* The UEFI variables file of def when it exists (its <nvram>, else the
+ * state dir's NAME_VARS.fd), else NULL.  Caller frees. */
+static char *nvram_of(struct qemu_conn *p, const struct vm_domain_def *def)
+{
+    struct qemu_devices *m = qemu_devices_read(def);
+    char *path = m && m->nvram ? vm_strdup(m->nvram)
+                               : qemu_file(&p->dirs, QEMU_FILE_NVRAM, def->name, NULL);
+
+    vm_error_reset();
+    qemu_devices_free(m);
+    if (access(path, F_OK) == 0)
+        return path;
+    free(path);
+    return NULL;
+}
+
 static int qemu_undefine(struct vm_domain *dom, unsigned int flags)
 {
     struct qemu_conn *p = priv_of(dom->conn);
@@ -676,9 +694,19 @@ static int qemu_undefine(struct vm_domain *dom, unsigned int flags)
     VM_AUTOFREE char *stop = qemu_file(&p->dirs, QEMU_FILE_STOP, dom->name, NULL);
     int r = -1;
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
+    VM_AUTOFREE char *nvram = NULL;
+
+    VM_CHECK_FLAGS(flags,
+                   VM_DOMAIN_UNDEFINE_MANAGED_SAVE | VM_DOMAIN_UNDEFINE_NVRAM |
+                       VM_DOMAIN_UNDEFINE_KEEP_NVRAM,
+                   -1);
+    if ((flags & VM_DOMAIN_UNDEFINE_NVRAM) && (flags & VM_DOMAIN_UNDEFINE_KEEP_NVRAM)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "--nvram and --keep-nvram are exclusive");
+        return -1;
+    }
     if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
         return -1;
+    nvram = nvram_of(p, l.def);
     if (!l.persistent) {
         vm_report_error(VM_ERR_OPERATION_INVALID, "cannot undefine transient domain '%s'",
                         dom->name);
@@ -688,6 +716,13 @@ static int qemu_undefine(struct vm_domain *dom, unsigned int flags)
         vm_report_error(VM_ERR_OPERATION_INVALID,
                         "refusing to undefine domain '%s' while it has a managed-save image",
                         dom->name);
+        goto out;
+    }
+    if (nvram && !(flags & (VM_DOMAIN_UNDEFINE_NVRAM | VM_DOMAIN_UNDEFINE_KEEP_NVRAM))) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "cannot undefine domain '%s' with nvram '%s' (--nvram removes it, "
+                        "--keep-nvram keeps it)",
+                        dom->name, nvram);
         goto out;
     }
     if (l.active) {
@@ -703,6 +738,9 @@ static int qemu_undefine(struct vm_domain *dom, unsigned int flags)
     unlink(save);
     unlink(flag);
     unlink(stop);
+    if (nvram && (flags & VM_DOMAIN_UNDEFINE_NVRAM) && unlink(nvram) < 0 && errno != ENOENT)
+        VM_WARN("domain '%s' undefined, but its nvram '%s' stays: %s", dom->name, nvram,
+                strerror(errno));
     r = 0;
 out:
     qemu_look_release(&l);

@@ -20,7 +20,9 @@
 
 #include "qemu_command.h"
 #include "qemu_devices.h"
+#include "qemu_firmware.h"
 #include "qemu_tap.h"
+#include "util/vm_file.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -157,6 +159,55 @@ static int after_start(struct qemu_monitor *mon, const struct qemu_devices *m,
     return 0;
 }
 
+/* The UEFI firmware of a domain (its <loader>, else the descriptors'
+ * choice) and its variables: <nvram>, else STATE/qemu/NAME_VARS.fd, made
+ * from the firmware's template the first time and kept after (a guest's
+ * boot entries live there). */
+static int firmware(struct qemu_conn *p, const struct vm_domain_def *def,
+                    const struct qemu_devices *m, struct qemu_firmware *fw, char **nvram)
+{
+    const char *template;
+
+    if (m->loader) {
+        if (qemu_firmware_for_code(m->loader, fw) < 0) {
+            memset(fw, 0, sizeof(*fw));
+            fw->code = vm_strdup(m->loader);
+        }
+    } else if (qemu_firmware_select(def->os_machine, m->secure_boot, fw) < 0) {
+        return -1;
+    }
+    if (fw->requires_smm && m->smm == 0) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "domain '%s': its firmware '%s' needs SMM, which <smm state='off'> "
+                        "turns off",
+                        def->name, fw->code);
+        goto fail;
+    }
+    *nvram = m->nvram ? vm_strdup(m->nvram) : qemu_file(&p->dirs, QEMU_FILE_NVRAM, def->name, NULL);
+    if (access(*nvram, F_OK) == 0)
+        return 0;
+    template = m->nvram_template ? m->nvram_template : fw->vars_template;
+    if (!template) {
+        vm_report_error(VM_ERR_OPERATION_FAILED,
+                        "domain '%s': no variables file '%s' and no template to make it from "
+                        "(<nvram template=...>)",
+                        def->name, *nvram);
+        goto fail;
+    }
+    {
+        size_t len;
+        VM_AUTOFREE char *data = vm_file_read(template, "UEFI variables template", 64 << 20, &len);
+        if (!data || vm_file_write_atomic(*nvram, data, len, 0600) < 0)
+            goto fail;
+    }
+    return 0;
+fail:
+    free(*nvram);
+    *nvram = NULL;
+    qemu_firmware_clear(fw);
+    return -1;
+}
+
 static void close_taps(int *fds, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -233,7 +284,10 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     struct qemu_ident ident = {uuid, pidfile};
     bool restore = !transient && qemu_file_exists(save);
     VM_AUTOFREE char *channels = NULL;
-    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL, NULL, 0, NULL, 0};
+    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL, NULL, 0, NULL, NULL, false,
+                               NULL, 0};
+    struct qemu_firmware fw = {0};
+    VM_AUTOFREE char *nvram = NULL;
     struct qemu_live live = {.transient = transient,
                              .start_reason = restore ? VM_RUNNING_RESTORED : VM_RUNNING_BOOTED,
                              .phase = QEMU_PHASE_STARTING,
@@ -257,7 +311,15 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
         qemu_devices_free(m);
         return -1;
     }
+    if ((m->efi || m->loader) && firmware(p, def, m, &fw, &nvram) < 0) {
+        qemu_devices_free(m);
+        return -1;
+    }
+    paths.firmware = fw.code;
+    paths.nvram = nvram;
+    paths.firmware_smm = fw.requires_smm;
     if (make_taps(p, def, m, taps, &live) < 0) {
+        qemu_firmware_clear(&fw);
         qemu_devices_free(m);
         return -1;
     }
@@ -302,6 +364,7 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     unlink(stop);
     qemu_argv_free(argv);
     qemu_devices_free(m);
+    qemu_firmware_clear(&fw);
     *id_out = live.id;
     *reason_out = live.start_reason;
     return 0;
@@ -318,6 +381,7 @@ error:
     qemu_live_cleanup(&p->dirs, name, def->uuid);
     qemu_argv_free(argv);
     qemu_devices_free(m);
+    qemu_firmware_clear(&fw);
     return -1;
 }
 

@@ -66,6 +66,7 @@ char *qemu_file(const struct qemu_dirs *dirs, enum qemu_file which, const char *
     case QEMU_FILE_AUTOSTART: return vm_asprintf("%s/autostart/%s", dirs->cfg, name);
     case QEMU_FILE_SAVE: return vm_asprintf("%s/%s.save", dirs->save, name);
     case QEMU_FILE_SAVE_PARTIAL: return vm_asprintf("%s/%s.save.partial", dirs->save, name);
+    case QEMU_FILE_NVRAM: return vm_asprintf("%s/%s_VARS.fd", dirs->save, name);
     case QEMU_FILE_LIVE_DEF: return vm_asprintf("%s/%s.xml", dirs->run, name);
     case QEMU_FILE_STATE: return vm_asprintf("%s/%s.state", dirs->run, name);
     case QEMU_FILE_STOP: return vm_asprintf("%s/%s.stop", dirs->run, name);

@@ -748,7 +748,12 @@ static int test_undefine(struct vm_domain *dom, unsigned int flags)
     struct test_dom *d;
     struct test_event ev = {0};
 
-    VM_CHECK_FLAGS(flags, VM_DOMAIN_UNDEFINE_MANAGED_SAVE, -1);
+    /* no domain of the test driver has UEFI variables: the nvram flags have
+     * nothing to do, as in libvirt's test driver */
+    VM_CHECK_FLAGS(flags,
+                   VM_DOMAIN_UNDEFINE_MANAGED_SAVE | VM_DOMAIN_UNDEFINE_NVRAM |
+                       VM_DOMAIN_UNDEFINE_KEEP_NVRAM,
+                   -1);
     if (!(d = dom_get(dom, &priv)))
         return -1;
     if (!d->persistent) {
