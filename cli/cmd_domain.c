@@ -353,7 +353,9 @@ int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
     }
     /* as virsh: the state is the answer, printed on stdout, exit 0 */
     fprintf(ctx->out, "%s\n",
-            control == VM_DOMAIN_CONTROL_OK ? "ok" : "error: monitor not responding");
+            control == VM_DOMAIN_CONTROL_OK             ? "ok"
+            : control == VM_DOMAIN_CONTROL_TPM_GONE     ? "error: TPM emulator not running"
+                                                        : "error: monitor not responding");
     vm_domain_free(dom);
     return 0;
 }

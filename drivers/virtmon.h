@@ -186,6 +186,8 @@ enum vm_domain_control {
     /* its process does not answer (QEMU stopped or hung, its monitor gone):
      * state and reason are the last known, counters unknown */
     VM_DOMAIN_CONTROL_UNRESPONSIVE,
+    /* QEMU answers, but the TPM emulator it was started with is gone */
+    VM_DOMAIN_CONTROL_TPM_GONE,
 };
 
 /* Groups of figures a source did not report at all (libvirt's test driver

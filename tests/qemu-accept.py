@@ -92,6 +92,9 @@ def rewrite(args, tmp, listeners):
             a = re.sub(r"port=\d+", "port=%d" % free_port(), a)
         elif prev == "-vnc":
             a = re.sub(r":\d+(,to=99)?", ":0,to=99", a, count=1) if not a.startswith("[") else a
+        elif prev == "-chardev" and a.startswith("socket,id=chrtpm,"):
+            # the TPM: a real swtpm, started by one() before QEMU
+            a = re.sub(r"path=((?:[^,]|,,)*)", "path=%s/tpm.sock" % tmp, a)
         elif prev == "-chardev":
             a = a.replace(CHANNELS, tmp + "/ch")
             m = re.search(r"path=((?:[^,]|,,)*)", a)
@@ -155,6 +158,15 @@ def one(path):
             else:
                 os.set_inheritable(fd, True)
         log = open(tmp + "/log", "w+")
+        swtpm = None
+        if "-tpmdev" in argv:
+            os.mkdir(tmp + "/tpm")
+            swtpm = subprocess.Popen(["swtpm", "socket", "--tpmstate", "dir=%s/tpm" % tmp,
+                                      "--ctrl", "type=unixio,path=%s/tpm.sock" % tmp,
+                                      "--tpm2", "--terminate"], stdout=log, stderr=log)
+            end = time.time() + 10
+            while not os.path.exists(tmp + "/tpm.sock") and time.time() < end:
+                time.sleep(0.02)
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                              pass_fds=list(fds.keys()))
         for want in fds:
@@ -187,6 +199,9 @@ def one(path):
         finally:
             for s in listeners:
                 s.close()
+            if swtpm:
+                swtpm.kill()
+                swtpm.wait()
 
 
 def main():

@@ -1034,6 +1034,22 @@ static void add_misc(struct cmd *c)
         set_s(o, "id", i ? "panic1" : "panic0");
         add_json(c, "-device", o);
     }
+    if (m->tpm_model) {
+        struct vm_buf b = VM_BUF_INIT;
+        json_object *o;
+        if (!c->paths->tpm_socket) {
+            fail(c, "no TPM emulator was started for it");
+            return;
+        }
+        vm_buf_add(&b, "socket,id=chrtpm,path=");
+        add_escaped(&b, c->paths->tpm_socket);
+        add2(c, "-chardev", vm_buf_steal(&b));
+        add2(c, "-tpmdev", vm_strdup("emulator,id=tpm-tpm0,chardev=chrtpm"));
+        o = obj("driver", m->tpm_model);
+        set_s(o, "tpmdev", "tpm-tpm0");
+        set_s(o, "id", "tpm0");
+        add_json(c, "-device", o);
+    }
     /* the balloon is how currentMemory below memory takes effect, and what
      * query-balloon reports (libvirt's default memballoon) */
     if (!m->balloon || strcmp(m->balloon, "virtio") == 0) {

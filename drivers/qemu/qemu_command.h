@@ -17,6 +17,7 @@ struct qemu_paths {
     const char *firmware;   /* UEFI: the firmware image the starter chose, or NULL */
     const char *nvram;      /* and the domain's variables (made from the template) */
     bool firmware_smm;      /* the firmware needs SMM */
+    const char *tpm_socket; /* the TPM: swtpm's control socket the starter opened */
     const int *tap_fds;     /* per interface: the descriptor of the tap the starter
                              * made and attached for a bridge or network
                              * interface, -1 for the others */

@@ -529,6 +529,23 @@ static void read_devices(struct rd *r, xmlNodePtr devs)
                 note(r, c, "more than one <memballoon>");
             r->m->balloon = prop_enum(r, c, "model", balloons, N_(balloons));
             common(r, c, &r->m->balloon_addr);
+        } else if (strcmp(e, "tpm") == 0) {
+            static const char *const models[] = {"tpm-crb", "tpm-tis"};
+            static const char *const emulator[] = {"emulator"};
+            static const char *const versions[] = {"2.0", "1.2"};
+            xmlNodePtr b = vm_xml_child(c, "backend");
+            const char *version = NULL;
+            if (r->m->tpm_model)
+                note(r, c, "more than one <tpm>");
+            r->m->tpm_model = prop_enum(r, c, "model", models, N_(models));
+            if (!r->m->tpm_model && !has_prop(c, "model"))
+                r->m->tpm_model = "tpm-tis";
+            if (!b || !prop_enum(r, b, "type", emulator, 1))
+                note(r, c, "the QEMU driver applies a TPM with <backend type='emulator'> (swtpm)");
+            else
+                version = prop_enum(r, b, "version", versions, N_(versions));
+            r->m->tpm2 = !version || strcmp(version, "2.0") == 0;
+            common(r, c, NULL);
         } else if (strcmp(e, "audio") == 0) {
             if (prop_uint(r, c, "id", 1, 1) != 1)
                 note(r, c, "the QEMU driver applies one <audio> (id 1)");

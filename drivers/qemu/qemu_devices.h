@@ -148,6 +148,8 @@ struct qemu_devices {
     size_t nrngs;
     struct qemu_simple *sounds, *watchdogs, *panics, *redirdevs;
     size_t nsounds, nwatchdogs, npanics, nredirdevs;
+    const char *tpm_model;      /* <tpm model>: tpm-crb, tpm-tis; NULL: no TPM */
+    bool tpm2;                  /* its backend's version 2.0 (the default) */
     const char *audio_type;     /* <audio type>: none, spice; NULL: none */
     const char *balloon;        /* virtio, none; NULL: not declared (virtio) */
     struct qemu_addr balloon_addr;

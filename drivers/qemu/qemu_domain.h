@@ -42,6 +42,7 @@ struct qemu_look {
     bool persistent;
     bool active;
     bool unresponsive;             /* its monitor did not answer: state is the last known */
+    bool tpm_gone;                 /* it was started with a TPM whose swtpm is gone */
     struct qemu_live live;
     pid_t pid;                     /* its QEMU, -1 when inactive */
     int state, reason;

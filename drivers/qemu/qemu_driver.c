@@ -22,6 +22,7 @@
 
 #include "qemu_command.h"
 #include "qemu_devices.h"
+#include "qemu_tpm.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -290,7 +291,9 @@ static int qemu_get_control(struct vm_domain *dom, int *control, unsigned int fl
     VM_CHECK_FLAGS(flags, 0, -1);
     if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
         return -1;
-    *control = l.unresponsive ? VM_DOMAIN_CONTROL_UNRESPONSIVE : VM_DOMAIN_CONTROL_OK;
+    *control = l.unresponsive ? VM_DOMAIN_CONTROL_UNRESPONSIVE
+               : l.tpm_gone   ? VM_DOMAIN_CONTROL_TPM_GONE
+                              : VM_DOMAIN_CONTROL_OK;
     qemu_look_release(&l);
     return 0;
 }
@@ -738,6 +741,13 @@ static int qemu_undefine(struct vm_domain *dom, unsigned int flags)
     unlink(save);
     unlink(flag);
     unlink(stop);
+    /* the TPM's state goes with the definition, as libvirt has it (one
+     * that runs on as a transient domain keeps it until it stops) */
+    if (!l.active && qemu_tpm_remove_state(&p->dirs, dom->name) < 0) {
+        VM_WARN("domain '%s' undefined, but its TPM state stays: %s", dom->name,
+                vm_error_message());
+        vm_error_reset();
+    }
     if (nvram && (flags & VM_DOMAIN_UNDEFINE_NVRAM) && unlink(nvram) < 0 && errno != ENOENT)
         VM_WARN("domain '%s' undefined, but its nvram '%s' stays: %s", dom->name, nvram,
                 strerror(errno));

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "qemu_domain.h"
+#include "qemu_tpm.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_log.h"
@@ -305,6 +306,12 @@ static int look_running(struct qemu_conn *p, const char *name, unsigned int flag
         return 0;
     }
     json_object_put(ret);
+    /* a guest whose TPM emulator died runs on without its TPM: said, not
+     * left for the guest to find out */
+    if (qemu_tpm_expected(&p->dirs, name) && !qemu_tpm_alive(&p->dirs, name, l->def->uuid)) {
+        l->tpm_gone = true;
+        VM_WARN("domain '%s': its TPM emulator (swtpm) is not running", name);
+    }
     if (l->state == VM_DOMAIN_RUNNING)
         l->reason = l->live.start_reason;
     if (l->live.phase == QEMU_PHASE_SAVING)

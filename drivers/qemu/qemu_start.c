@@ -22,6 +22,7 @@
 #include "qemu_devices.h"
 #include "qemu_firmware.h"
 #include "qemu_tap.h"
+#include "qemu_tpm.h"
 #include "util/vm_file.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
@@ -284,8 +285,9 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     struct qemu_ident ident = {uuid, pidfile};
     bool restore = !transient && qemu_file_exists(save);
     VM_AUTOFREE char *channels = NULL;
+    VM_AUTOFREE char *tpm_sock = qemu_file(&p->dirs, QEMU_FILE_TPM_SOCK, name, def->uuid);
     struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL, NULL, 0, NULL, NULL, false,
-                               NULL, 0};
+                               NULL, NULL, 0};
     struct qemu_firmware fw = {0};
     VM_AUTOFREE char *nvram = NULL;
     struct qemu_live live = {.transient = transient,
@@ -325,7 +327,11 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     }
     paths.tap_fds = taps;
     paths.ntap_fds = m->nnets;
+    paths.tpm_socket = m->tpm_model ? tpm_sock : NULL;
     if (!(argv = qemu_build_argv(def, &paths)))
+        goto error;
+    /* the TPM is there before QEMU connects to it */
+    if (m->tpm_model && qemu_tpm_start(&p->dirs, name, def->uuid, m->tpm2) < 0)
         goto error;
     unlink(qmp);
     unlink(pidfile);

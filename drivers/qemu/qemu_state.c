@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "qemu_state.h"
+#include "qemu_tpm.h"
 #include "util/vm_alloc.h"
 #include "util/vm_dirs.h"
 #include "util/vm_error.h"
@@ -67,6 +68,12 @@ char *qemu_file(const struct qemu_dirs *dirs, enum qemu_file which, const char *
     case QEMU_FILE_SAVE: return vm_asprintf("%s/%s.save", dirs->save, name);
     case QEMU_FILE_SAVE_PARTIAL: return vm_asprintf("%s/%s.save.partial", dirs->save, name);
     case QEMU_FILE_NVRAM: return vm_asprintf("%s/%s_VARS.fd", dirs->save, name);
+    case QEMU_FILE_TPM_STATE: return vm_asprintf("%s/%s.tpm", dirs->save, name);
+    case QEMU_FILE_TPM_PID: return vm_asprintf("%s/%s.swtpm.pid", dirs->run, name);
+    case QEMU_FILE_TPM_LOG: return vm_asprintf("%s/%s.swtpm.log", dirs->run, name);
+    case QEMU_FILE_TPM_SOCK:
+        vm_uuid_format(uuid, u);
+        return vm_asprintf("%s/%s.tpm", dirs->run, u);
     case QEMU_FILE_LIVE_DEF: return vm_asprintf("%s/%s.xml", dirs->run, name);
     case QEMU_FILE_STATE: return vm_asprintf("%s/%s.state", dirs->run, name);
     case QEMU_FILE_STOP: return vm_asprintf("%s/%s.stop", dirs->run, name);
@@ -289,8 +296,10 @@ void qemu_live_cleanup(const struct qemu_dirs *dirs, const char *name, const uns
     unlink(qmp);
     free(qmp);
     /* the unix channels without a path of their own (qemu_command.h): QEMU
-     * removes them when it quits, not when it is killed */
+     * removes them when it quits, not when it is killed; swtpm ends with
+     * QEMU's connection, or here */
     if (uuid) {
+        qemu_tpm_stop(dirs, name, uuid);
         char u[VM_UUID_STRING_BUFLEN];
         vm_uuid_format(uuid, u);
         for (int i = 0; i < 32; i++) {

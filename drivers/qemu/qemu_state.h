@@ -34,6 +34,10 @@ enum qemu_file {
     QEMU_FILE_SAVE,         /* STATE/qemu/NAME.save: the managed-save image */
     QEMU_FILE_SAVE_PARTIAL, /* STATE/qemu/NAME.save.partial: one being written */
     QEMU_FILE_NVRAM,        /* STATE/qemu/NAME_VARS.fd: its UEFI variables */
+    QEMU_FILE_TPM_STATE,    /* STATE/qemu/NAME.tpm/: its TPM's state (swtpm) */
+    QEMU_FILE_TPM_PID,      /* RUNTIME/qemu/NAME.swtpm.pid */
+    QEMU_FILE_TPM_LOG,      /* RUNTIME/qemu/NAME.swtpm.log */
+    QEMU_FILE_TPM_SOCK,     /* RUNTIME/qemu/UUID.tpm: swtpm's control socket */
     QEMU_FILE_LIVE_DEF,     /* RUNTIME/qemu/NAME.xml: the definition it runs with */
     QEMU_FILE_STATE,        /* RUNTIME/qemu/NAME.state: struct qemu_live */
     QEMU_FILE_STOP,         /* RUNTIME/qemu/NAME.stop: how it stopped */
