@@ -84,9 +84,13 @@ const struct cli_cmd cli_commands[] = {
      .opts = {{"all-autostart", CLI_OPT_BOOL, "start every autostart domain that is off", NULL}},
      .arg = "DOMAIN", .arg_optional = true, .needs_conn = true, .handler = cli_cmd_start,
      .domain_op = vm_domain_start, .done_what = "started", .fail_verb = "start"},
-    DOMAIN_OP("shutdown", vm_domain_shutdown, "gracefully shut down a domain",
-              "Asks the guest to shut down; the guest may ignore the request.",
-              "is being shutdown", "shut down"),
+    {.name = "shutdown", .summary = "gracefully shut down a domain",
+     .description = "Asks the guest to shut down, with --mode acpi (the default) by its ACPI "
+                    "power button, with --mode agent through its guest agent; the guest may "
+                    "ignore the request.",
+     .opts = {{"mode", CLI_OPT_STRING, "acpi or agent", "MODE"}}, .arg = "DOMAIN",
+     .needs_conn = true, .handler = cli_cmd_domain_op, .domain_op = vm_domain_shutdown,
+     .done_what = "is being shutdown", .fail_verb = "shut down"},
     DOMAIN_OP("destroy", vm_domain_destroy, "destroy (stop) a domain",
               "Forces the domain off at once, like pulling the power cord.",
               "destroyed", "destroy"),
@@ -95,9 +99,13 @@ const struct cli_cmd cli_commands[] = {
               "suspend"),
     DOMAIN_OP("resume", vm_domain_resume, "resume a domain",
               "Resumes a paused domain.", "resumed", "resume"),
-    DOMAIN_OP("reboot", vm_domain_reboot, "reboot a domain",
-              "Asks the guest to reboot; the guest may ignore the request.",
-              "is being rebooted", "reboot"),
+    {.name = "reboot", .summary = "reboot a domain",
+     .description = "Asks the guest to reboot, with --mode acpi (the default) by a power-off "
+                    "that restarts it, with --mode agent through its guest agent; the guest "
+                    "may ignore the request.",
+     .opts = {{"mode", CLI_OPT_STRING, "acpi or agent", "MODE"}}, .arg = "DOMAIN",
+     .needs_conn = true, .handler = cli_cmd_domain_op, .domain_op = vm_domain_reboot,
+     .done_what = "is being rebooted", .fail_verb = "reboot"},
     DOMAIN_OP("reset", vm_domain_reset, "reset a domain",
               "Resets the domain at once, like the reset button.", "was reset",
               "reset"),
@@ -122,8 +130,18 @@ const struct cli_cmd cli_commands[] = {
      .description = "Prints state, CPU time (ns), balloon (KiB), vCPU, interface and block "
                     "counters of the named domains, or of every domain in one bulk call.  "
                     "Values the hypervisor does not provide are left out (null in JSON).",
-     .opts = {OPT_JSON}, .arg = "DOMAIN", .arg_optional = true, .arg_repeats = true,
+     .opts = {OPT_JSON,
+              {"guest", CLI_OPT_BOOL,
+               "also ask the guest agents (all at once, within agent_timeout)", NULL}},
+     .arg = "DOMAIN", .arg_optional = true, .arg_repeats = true,
      .needs_conn = true, .handler = cli_cmd_domstats},
+    {.name = "guestinfo", .summary = "what the guest agent tells",
+     .description = "Prints what the domain's guest agent reports, with libvirt's keys: "
+                    "os.id, os.version-id, hostname, fs.count, fs.N.mountpoint, fs.N.fstype, "
+                    "fs.N.total-bytes, fs.N.used-bytes, if.count, if.N.name, if.N.hwaddr, "
+                    "if.N.addr.M.addr, if.N.addr.M.prefix.  The agent has agent_timeout "
+                    "(virtmon.conf, default 2 s) to answer.",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_guestinfo},
     {.name = "nodeinfo", .summary = "node information",
      .description = "Prints the host's CPU model, CPUs, frequency, topology and memory (KiB).",
      .opts = {OPT_JSON}, .needs_conn = true, .handler = cli_cmd_nodeinfo},

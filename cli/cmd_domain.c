@@ -32,12 +32,21 @@ static struct vm_domain *arg_domain(struct cli_ctx *ctx, const char *what)
 int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
 {
     const struct cli_cmd *cmd = args->cmd;
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    const char *mode = cli_arg(args, "mode");
+    struct vm_domain *dom;
+    unsigned int flags = 0;
     int ret = 1;
 
-    if (!dom)
+    /* shutdown and reboot: acpi, the default, or the guest's agent */
+    if (mode && strcmp(mode, "agent") == 0) {
+        flags = VM_DOMAIN_SHUTDOWN_AGENT;
+    } else if (mode && strcmp(mode, "acpi") != 0) {
+        cli_error("invalid value '%s' for --mode (acpi or agent)", mode);
         return 1;
-    if (cmd->domain_op(dom, 0) < 0) {
+    }
+    if (!(dom = arg_domain(ctx, args->pos[0])))
+        return 1;
+    if (cmd->domain_op(dom, flags) < 0) {
         cli_lib_error("failed to %s domain '%s'", cmd->fail_verb, vm_domain_get_name(dom));
     } else {
         cli_info(ctx, "Domain '%s' %s", vm_domain_get_name(dom), cmd->done_what);
@@ -436,6 +445,135 @@ static void rate_field(struct cli_ctx *ctx, const char *prefix, const char *name
 }
 
 /* virsh's domstats field names; a value the source lacks is left out. */
+/* What an agent told, as libvirt's guest info keys (os.id, fs.N.mountpoint,
+ * if.N.addr.M.addr...), one emit() each: guestinfo and domstats --guest
+ * print the same fields. */
+static void guest_fields(const struct vm_guest_info *g,
+                         void (*emit)(struct cli_ctx *, const char *, const char *),
+                         struct cli_ctx *ctx)
+{
+    char key[96], val[64];
+
+    if (g->os_id)
+        emit(ctx, "os.id", g->os_id);
+    if (g->os_version_id)
+        emit(ctx, "os.version-id", g->os_version_id);
+    if (g->hostname)
+        emit(ctx, "hostname", g->hostname);
+    snprintf(val, sizeof(val), "%zu", g->nfs);
+    emit(ctx, "fs.count", val);
+    for (size_t i = 0; i < g->nfs; i++) {
+        const struct vm_guest_fs *f = &g->fs[i];
+        snprintf(key, sizeof(key), "fs.%zu.mountpoint", i);
+        if (f->mountpoint)
+            emit(ctx, key, f->mountpoint);
+        snprintf(key, sizeof(key), "fs.%zu.fstype", i);
+        if (f->fstype)
+            emit(ctx, key, f->fstype);
+        snprintf(key, sizeof(key), "fs.%zu.total-bytes", i);
+        snprintf(val, sizeof(val), "%llu", (unsigned long long)f->total_bytes);
+        if (f->total_bytes != VM_STAT_UNKNOWN)
+            emit(ctx, key, val);
+        snprintf(key, sizeof(key), "fs.%zu.used-bytes", i);
+        snprintf(val, sizeof(val), "%llu", (unsigned long long)f->used_bytes);
+        if (f->used_bytes != VM_STAT_UNKNOWN)
+            emit(ctx, key, val);
+    }
+    snprintf(val, sizeof(val), "%zu", g->nifs);
+    emit(ctx, "if.count", val);
+    for (size_t i = 0; i < g->nifs; i++) {
+        const struct vm_guest_if *f = &g->ifs[i];
+        snprintf(key, sizeof(key), "if.%zu.name", i);
+        if (f->name)
+            emit(ctx, key, f->name);
+        snprintf(key, sizeof(key), "if.%zu.hwaddr", i);
+        if (f->hwaddr)
+            emit(ctx, key, f->hwaddr);
+        snprintf(key, sizeof(key), "if.%zu.addr.count", i);
+        snprintf(val, sizeof(val), "%zu", f->naddrs);
+        emit(ctx, key, val);
+        for (size_t k = 0; k < f->naddrs; k++) {
+            const char *slash = strrchr(f->addrs[k], '/');
+            VM_AUTOFREE char *addr = vm_strndup(f->addrs[k], (size_t)(slash - f->addrs[k]));
+            if (f->addr_types[k]) {
+                snprintf(key, sizeof(key), "if.%zu.addr.%zu.type", i, k);
+                emit(ctx, key, f->addr_types[k]);
+            }
+            snprintf(key, sizeof(key), "if.%zu.addr.%zu.addr", i, k);
+            emit(ctx, key, addr);
+            snprintf(key, sizeof(key), "if.%zu.addr.%zu.prefix", i, k);
+            emit(ctx, key, slash + 1);
+        }
+    }
+}
+
+static void emit_guestinfo(struct cli_ctx *ctx, const char *key, const char *value)
+{
+    fprintf(ctx->out, "%-20s: %s\n", key, value);
+}
+
+static void emit_domstats(struct cli_ctx *ctx, const char *key, const char *value)
+{
+    fprintf(ctx->out, "  guest.%s=%s\n", key, value);
+}
+
+int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args)
+{
+    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_guest_info *g;
+
+    if (!dom)
+        return 1;
+    if (!(g = vm_domain_get_guest_info(dom, 0))) {
+        cli_lib_error("failed to get the guest info of domain '%s'", vm_domain_get_name(dom));
+        vm_domain_free(dom);
+        return 1;
+    }
+    guest_fields(g, emit_guestinfo, ctx);
+    vm_guest_info_free(g);
+    vm_domain_free(dom);
+    return 0;
+}
+
+static json_object *guest_json(const struct vm_guest_info *g)
+{
+    json_object *o, *fs, *ifs;
+
+    if (!g)
+        return NULL;
+    o = json_object_new_object();
+    fs = json_object_new_array();
+    ifs = json_object_new_array();
+    json_object_object_add(o, "os_id", g->os_id ? json_object_new_string(g->os_id) : NULL);
+    json_object_object_add(o, "os_version",
+                           g->os_version_id ? json_object_new_string(g->os_version_id) : NULL);
+    json_object_object_add(o, "hostname",
+                           g->hostname ? json_object_new_string(g->hostname) : NULL);
+    for (size_t i = 0; i < g->nfs; i++) {
+        json_object *f = json_object_new_object();
+        const struct vm_guest_fs *x = &g->fs[i];
+        json_object_object_add(f, "mountpoint",
+                               x->mountpoint ? json_object_new_string(x->mountpoint) : NULL);
+        json_object_object_add(f, "fstype", x->fstype ? json_object_new_string(x->fstype) : NULL);
+        json_object_object_add(f, "total_bytes", cli_json_u64(x->total_bytes));
+        json_object_object_add(f, "used_bytes", cli_json_u64(x->used_bytes));
+        json_object_array_add(fs, f);
+    }
+    for (size_t i = 0; i < g->nifs; i++) {
+        json_object *f = json_object_new_object(), *addrs = json_object_new_array();
+        const struct vm_guest_if *x = &g->ifs[i];
+        json_object_object_add(f, "name", x->name ? json_object_new_string(x->name) : NULL);
+        json_object_object_add(f, "mac", x->hwaddr ? json_object_new_string(x->hwaddr) : NULL);
+        for (size_t k = 0; k < x->naddrs; k++)
+            json_object_array_add(addrs, json_object_new_string(x->addrs[k]));
+        json_object_object_add(f, "addresses", addrs);
+        json_object_array_add(ifs, f);
+    }
+    json_object_object_add(o, "fs", fs);
+    json_object_object_add(o, "interfaces", ifs);
+    return o;
+}
+
 static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *st)
 {
     fprintf(ctx->out, "Domain: '%s'\n", st->name);
@@ -491,6 +629,8 @@ static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *
         u64_field(ctx, prefix, "wr.bytes", b->wr_bytes);
         rate_field(ctx, prefix, "wr.bytes.rate", b->wr_bytes_rate);
     }
+    if (st->guest)
+        guest_fields(st->guest, emit_domstats, ctx);
     fputc('\n', ctx->out);
 }
 
@@ -510,6 +650,8 @@ static json_object *stats_json(const struct vm_domain_stats *st)
                                                       ? "ok"
                                                       : "unresponsive"));
     json_object_object_add(o, "cpu_time_ns", cli_json_u64(st->cpu_time_ns));
+    /* null unless --guest asked the agent and it answered */
+    json_object_object_add(o, "guest", guest_json(st->guest));
     json_object_object_add(o, "vcpus", json_object_new_int64(st->vcpus));
     json_object_object_add(o, "balloon_current_kib", cli_json_u64(st->mem_cur_kib));
     json_object_object_add(o, "balloon_maximum_kib", cli_json_u64(st->mem_max_kib));
@@ -548,11 +690,12 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
     struct vm_domain_stats **stats = NULL;
     size_t n = 0;
     int ret = 0;
+    bool guest = cli_flag(args, "guest");
 
     if (!conn)
         return 1;
     if (args->npos == 0) {
-        int r = vm_connect_get_all_domain_stats(conn, &stats, 0);
+        int r = vm_connect_get_all_domain_stats(conn, &stats, guest ? VM_STATS_GUEST : 0);
         if (r < 0) {
             cli_lib_error("failed to get domain stats");
             return 1;
@@ -570,6 +713,11 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
                 cli_lib_error("failed to get stats of domain '%s'", vm_domain_get_name(dom));
                 ret = 1;
             } else {
+                /* one named domain's agent: bounded by agent_timeout; none
+                 * answering is null, not a failure */
+                if (guest && stats[n]->id >= 0)
+                    stats[n]->guest = vm_domain_get_guest_info(dom, 0);
+                vm_error_reset();
                 n++;
             }
             vm_domain_free(dom);

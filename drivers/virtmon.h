@@ -200,6 +200,31 @@ enum vm_stats_missing {
     VM_STATS_MISSING_BALLOON = 1 << 4, /* balloon.* (idem) */
 };
 
+/* What a guest's agent tells (qemu-guest-agent): strings NULL and figures
+ * VM_STAT_UNKNOWN where it did not say. */
+struct vm_guest_fs {
+    char *mountpoint, *fstype;
+    uint64_t total_bytes, used_bytes;
+};
+
+struct vm_guest_if {
+    char *name, *hwaddr;
+    char **addrs;              /* "ADDR/PREFIX" */
+    char **addr_types;         /* "ipv4", "ipv6", per address */
+    size_t naddrs;
+};
+
+struct vm_guest_info {
+    char *os_id, *os_version_id, *hostname;
+    struct vm_guest_fs *fs;
+    size_t nfs;
+    struct vm_guest_if *ifs;
+    size_t nifs;
+};
+
+/* Frees a guest info record and everything in it (NULL-safe). */
+void vm_guest_info_free(struct vm_guest_info *info);
+
 /* One domain's identity and figures, as handed out by the stats calls. */
 struct vm_domain_stats {
     char *name;
@@ -221,6 +246,7 @@ struct vm_domain_stats {
     struct vm_block_stats *block;
     size_t nnet;
     struct vm_net_stats *net;
+    struct vm_guest_info *guest; /* with VM_STATS_GUEST: NULL when no agent answered */
 };
 
 /* Frees one stats record and everything in it. */
@@ -325,6 +351,9 @@ int vm_node_get_info(struct vm_connect *conn, struct vm_node_info *info, unsigne
 enum vm_list_flags {
     VM_LIST_ACTIVE = 1 << 0,
     VM_LIST_INACTIVE = 1 << 1,  /* neither or both: all domains */
+    /* stats only: also ask the guests' agents, all at once under one
+     * deadline (agent_timeout in virtmon.conf) */
+    VM_STATS_GUEST = 1 << 2,
 };
 
 /* Lists domains into a new array *domains; returns how many, or -1.  Free with
@@ -404,6 +433,12 @@ int vm_domain_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsig
 /* State and (if reason is not NULL) its reason. */
 int vm_domain_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags);
 
+/* What the domain's guest agent tells (os, hostname, file systems,
+ * interfaces), within agent_timeout (virtmon.conf, default 2 s).  NULL with
+ * an error when it has no agent channel, is not running, or its agent does
+ * not answer in time.  Free with vm_guest_info_free(). */
+struct vm_guest_info *vm_domain_get_guest_info(struct vm_domain *dom, unsigned int flags);
+
 /* The URI of a running domain's graphical display, as virsh domdisplay
  * prints it: "vnc://HOST:DISPLAY" (VNC first) or "spice://HOST:PORT"; HOST
  * is the listen address, localhost for a wildcard.  NULL with an error when
@@ -457,6 +492,13 @@ int vm_domain_managed_save(struct vm_domain *dom, unsigned int flags);
 
 /* 1 when a managed-save image exists, 0 when not, -1 on error. */
 int vm_domain_has_managed_save(struct vm_domain *dom, unsigned int flags);
+
+/* How shutdown and reboot ask the guest (libvirt's flags): the ACPI
+ * button (the default) or its agent. */
+enum vm_domain_shutdown_flags {
+    VM_DOMAIN_SHUTDOWN_ACPI = 1 << 0,
+    VM_DOMAIN_SHUTDOWN_AGENT = 1 << 1,
+};
 
 enum vm_domain_undefine_flags {
     VM_DOMAIN_UNDEFINE_MANAGED_SAVE = 1 << 0, /* also remove a managed-save image */

@@ -259,6 +259,12 @@ int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flag
     return DRV(dom)->domain_get_control(dom, control, flags);
 }
 
+struct vm_guest_info *vm_domain_get_guest_info(struct vm_domain *dom, unsigned int flags)
+{
+    DOM_CHECK(dom, "guestinfo", false, domain_get_guest_info, NULL);
+    return DRV(dom)->domain_get_guest_info(dom, flags);
+}
+
 char *vm_domain_get_display(struct vm_domain *dom, unsigned int flags)
 {
     DOM_CHECK(dom, "domdisplay", false, domain_get_display, NULL);

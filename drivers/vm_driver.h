@@ -56,6 +56,7 @@ struct vm_driver {
     int (*domain_get_state)(struct vm_domain *dom, int *state, int *reason, unsigned int flags);
     int (*domain_get_control)(struct vm_domain *dom, int *control, unsigned int flags);
     char *(*domain_get_display)(struct vm_domain *dom, unsigned int flags);
+    struct vm_guest_info *(*domain_get_guest_info)(struct vm_domain *dom, unsigned int flags);
     struct vm_domain_stats *(*domain_get_stats)(struct vm_domain *dom, unsigned int flags);
     char *(*domain_get_xml)(struct vm_domain *dom, unsigned int flags);
     struct vm_domain *(*domain_define_xml)(struct vm_connect *conn, const char *xml,

@@ -100,7 +100,34 @@ void vm_domain_stats_free(struct vm_domain_stats *stats)
         free(stats->net[i].model);
     }
     free(stats->net);
+    vm_guest_info_free(stats->guest);
     free(stats);
+}
+
+void vm_guest_info_free(struct vm_guest_info *info)
+{
+    if (!info)
+        return;
+    free(info->os_id);
+    free(info->os_version_id);
+    free(info->hostname);
+    for (size_t i = 0; i < info->nfs; i++) {
+        free(info->fs[i].mountpoint);
+        free(info->fs[i].fstype);
+    }
+    free(info->fs);
+    for (size_t i = 0; i < info->nifs; i++) {
+        free(info->ifs[i].name);
+        free(info->ifs[i].hwaddr);
+        for (size_t k = 0; k < info->ifs[i].naddrs; k++) {
+            free(info->ifs[i].addrs[k]);
+            free(info->ifs[i].addr_types[k]);
+        }
+        free(info->ifs[i].addrs);
+        free(info->ifs[i].addr_types);
+    }
+    free(info->ifs);
+    free(info);
 }
 
 void vm_domain_stats_list_free(struct vm_domain_stats **stats, size_t n)

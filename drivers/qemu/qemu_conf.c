@@ -60,6 +60,21 @@ int qemu_conf_load(struct qemu_conf *conf, bool system)
     else
         set_list(conf, default_emulators, sizeof(default_emulators) / sizeof(*default_emulators));
     conf->file = file;
+    conf->agent_timeout_ms = 2000;
+    {
+        long long secs;
+        int g = vm_conf_get_int(file, "agent_timeout", &secs);
+        if (g < 0 || (g == 1 && (secs < 1 || secs > 60))) {
+            const struct vm_conf_entry *e = vm_conf_lookup(file, "agent_timeout");
+            vm_error_reset();
+            vm_report_error(VM_ERR_CONFIG, "%s:%d: agent_timeout: seconds from 1 to 60", path,
+                            e ? e->line : 0);
+            qemu_conf_clear(conf);
+            return -1;
+        }
+        if (g == 1)
+            conf->agent_timeout_ms = (int)secs * 1000;
+    }
     return 0;
 }
 

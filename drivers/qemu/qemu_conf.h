@@ -16,6 +16,7 @@ struct qemu_conf {
     char **emulators;       /* shell patterns over absolute paths */
     size_t nemulators;
     struct vm_conf *file;   /* virtmon.conf as read (network_NAME settings) */
+    int agent_timeout_ms;   /* agent_timeout: the most a guest agent may take */
 };
 
 /* Reads virtmon.conf of the scope's config dir (system: root's column).  A

@@ -745,6 +745,22 @@ static void read_os(struct rd *r, xmlNodePtr os)
     }
 }
 
+char *qemu_agent_socket(const struct qemu_devices *m, const char *channels)
+{
+    size_t nth = 0;
+
+    for (size_t i = 0; i < m->nchrs; i++) {
+        const struct qemu_chr *ch = &m->chrs[i];
+        if (strcmp(ch->element, "channel") != 0)
+            continue;
+        if (ch->target_name && strcmp(ch->target_name, "org.qemu.guest_agent.0") == 0 &&
+            strcmp(ch->type, "unix") == 0)
+            return ch->path ? vm_strdup(ch->path) : vm_asprintf("%s.channel%zu", channels, nth);
+        nth++;
+    }
+    return NULL;
+}
+
 bool qemu_machine_is_q35(const char *machine)
 {
     return machine && (strcmp(machine, "q35") == 0 || strncmp(machine, "pc-q35-", 7) == 0);

@@ -165,6 +165,11 @@ struct qemu_devices *qemu_devices_read(const struct vm_domain_def *def);
 
 void qemu_devices_free(struct qemu_devices *m);
 
+/* The socket of the guest agent's channel (org.qemu.guest_agent.0 on a
+ * unix channel): its <source path>, else channels.channelN as the argv
+ * builder names it; NULL when there is none.  Caller frees. */
+char *qemu_agent_socket(const struct qemu_devices *m, const char *channels);
+
 /* Whether def's machine type is q35 (pc-q35-*). */
 bool qemu_machine_is_q35(const char *machine);
 

@@ -20,6 +20,7 @@
 
 #include <libxml/parser.h>
 
+#include "qemu_agent.h"
 #include "qemu_command.h"
 #include "qemu_devices.h"
 #include "qemu_tpm.h"
@@ -466,9 +467,63 @@ static int simple_command(struct vm_domain *dom, const char *cmd, int need_state
     return r;
 }
 
+/* The socket of a running domain's agent channel: the look is released
+ * before anyone talks to the agent, so no lock waits on the guest. */
+static char *agent_socket(struct vm_domain *dom)
+{
+    struct qemu_conn *p = priv_of(dom->conn);
+    struct qemu_look l;
+    struct qemu_devices *m = NULL;
+    char uuid[VM_UUID_STRING_BUFLEN];
+    char *sock = NULL;
+
+    if (look_active(dom, false, &l) < 0)
+        return NULL;
+    vm_uuid_format(l.def->uuid, uuid);
+    if ((m = qemu_devices_read(l.def))) {
+        VM_AUTOFREE char *prefix = vm_asprintf("%s/%s", p->dirs.run, uuid);
+        if (!(sock = qemu_agent_socket(m, prefix)))
+            vm_report_error(VM_ERR_OPERATION_INVALID,
+                            "domain '%s' has no guest agent channel (a unix <channel> with "
+                            "<target type='virtio' name='org.qemu.guest_agent.0'/>)",
+                            dom->name);
+    }
+    qemu_devices_free(m);
+    qemu_look_release(&l);
+    return sock;
+}
+
+static struct vm_guest_info *qemu_get_guest_info(struct vm_domain *dom, unsigned int flags)
+{
+    struct qemu_conn *p = priv_of(dom->conn);
+    VM_AUTOFREE char *sock = NULL;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(sock = agent_socket(dom)))
+        return NULL;
+    return qemu_agent_guest_info(sock, qemu_agent_now_ms() + p->conf.agent_timeout_ms);
+}
+
+/* Shutdown and reboot through the agent, when asked for. */
+static int agent_shutdown(struct vm_domain *dom, unsigned int flags, bool reboot)
+{
+    struct qemu_conn *p = priv_of(dom->conn);
+    VM_AUTOFREE char *sock = NULL;
+
+    if ((flags & VM_DOMAIN_SHUTDOWN_ACPI) && (flags & VM_DOMAIN_SHUTDOWN_AGENT)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "one shutdown mode at a time (acpi or agent)");
+        return -1;
+    }
+    if (!(sock = agent_socket(dom)))
+        return -1;
+    return qemu_agent_shutdown(sock, reboot, qemu_agent_now_ms() + p->conf.agent_timeout_ms);
+}
+
 static int qemu_shutdown(struct vm_domain *dom, unsigned int flags)
 {
-    VM_CHECK_FLAGS(flags, 0, -1);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_SHUTDOWN_ACPI | VM_DOMAIN_SHUTDOWN_AGENT, -1);
+    if (flags & VM_DOMAIN_SHUTDOWN_AGENT)
+        return agent_shutdown(dom, flags, false);
     /* an ACPI button press: a guest without ACPI keeps running, as with libvirt */
     return simple_command(dom, "system_powerdown", -1, "running", -1);
 }
@@ -497,7 +552,9 @@ static int qemu_reboot(struct vm_domain *dom, unsigned int flags)
     struct qemu_look l;
     int r = -1;
 
-    VM_CHECK_FLAGS(flags, 0, -1);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_SHUTDOWN_ACPI | VM_DOMAIN_SHUTDOWN_AGENT, -1);
+    if (flags & VM_DOMAIN_SHUTDOWN_AGENT)
+        return agent_shutdown(dom, flags, true);
     if (look_active(dom, true, &l) < 0)
         return -1;
     /* The mark makes the next look reset a guest that powers off instead of
@@ -810,6 +867,7 @@ const struct vm_driver vm_qemu_driver = {
     .domain_get_state = qemu_get_state,
     .domain_get_control = qemu_get_control,
     .domain_get_display = qemu_get_display,
+    .domain_get_guest_info = qemu_get_guest_info,
     .domain_get_stats = qemu_get_stats,
     .domain_get_xml = qemu_get_xml,
     .domain_define_xml = qemu_define,

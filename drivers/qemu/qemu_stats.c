@@ -8,8 +8,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
+#include "qemu_agent.h"
+#include "qemu_devices.h"
 #include "qemu_domain.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -132,9 +135,75 @@ static void *gather_stats(struct vm_connect *conn, struct qemu_conn *p, struct q
     return qemu_stats_of(p, l);
 }
 
+/* One agent's question, in a thread of its own. */
+struct guest_query {
+    pthread_t thread;
+    char *sock;
+    long long deadline;
+    struct vm_guest_info *info;
+};
+
+static void *ask_guest(void *opaque)
+{
+    struct guest_query *q = opaque;
+
+    q->info = qemu_agent_guest_info(q->sock, q->deadline);
+    vm_error_reset();   /* no agent is "unknown", not a failure of the call */
+    return NULL;
+}
+
+/* Asks the agents of the running domains among stats, all at once under
+ * one deadline: the call costs one agent_timeout however many agents
+ * hang.  A domain without an agent, or whose agent did not answer, keeps
+ * guest NULL. */
+static void ask_guests(struct qemu_conn *p, struct vm_domain_stats **stats, size_t n)
+{
+    struct guest_query *q;
+    long long deadline = qemu_agent_now_ms() + p->conf.agent_timeout_ms;
+
+    VM_NEW_N(q, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        VM_AUTOFREE char *live = NULL;
+        struct vm_domain_def *def;
+        struct qemu_devices *m;
+        char uuid[VM_UUID_STRING_BUFLEN];
+        if (stats[i]->id < 0)
+            continue;
+        live = qemu_file(&p->dirs, QEMU_FILE_LIVE_DEF, stats[i]->name, NULL);
+        if ((def = qemu_def_read(live)) && (m = qemu_devices_read(def))) {
+            VM_AUTOFREE char *prefix = NULL;
+            vm_uuid_format(def->uuid, uuid);
+            prefix = vm_asprintf("%s/%s", p->dirs.run, uuid);
+            q[i].sock = qemu_agent_socket(m, prefix);
+            qemu_devices_free(m);
+        }
+        vm_domain_def_free(def);
+        vm_error_reset();
+        q[i].deadline = deadline;
+        if (q[i].sock && pthread_create(&q[i].thread, NULL, ask_guest, &q[i]) != 0) {
+            free(q[i].sock);
+            q[i].sock = NULL;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!q[i].sock)
+            continue;
+        pthread_join(q[i].thread, NULL);
+        stats[i]->guest = q[i].info;
+        free(q[i].sock);
+    }
+    free(q);
+}
+
 int qemu_get_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
                        unsigned int flags)
 {
-    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
-    return (int)qemu_for_each_domain(conn, flags, gather_stats, NULL, (void ***)stats);
+    int n;
+
+    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE | VM_STATS_GUEST, -1);
+    n = (int)qemu_for_each_domain(conn, flags & ~(unsigned int)VM_STATS_GUEST, gather_stats,
+                                  NULL, (void ***)stats);
+    if (n > 0 && (flags & VM_STATS_GUEST))
+        ask_guests(conn->priv, *stats, (size_t)n);
+    return n;
 }

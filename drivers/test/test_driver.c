@@ -427,7 +427,8 @@ static int test_get_all_stats(struct vm_connect *conn, struct vm_domain_stats **
     struct vm_domain_stats **list;
     size_t n = 0;
 
-    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE, -1);
+    /* VM_STATS_GUEST: no domain of the test driver has an agent (guest stays NULL) */
+    VM_CHECK_FLAGS(flags, VM_LIST_ACTIVE | VM_LIST_INACTIVE | VM_STATS_GUEST, -1);
     pthread_mutex_lock(&priv->lock);
     VM_NEW_N(list, priv->ndoms + 1);
     for (size_t i = 0; i < priv->ndoms; i++) {
