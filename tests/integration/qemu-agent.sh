@@ -83,6 +83,12 @@ is "$RC:$OUT" "0:Domain 'ag' is being shutdown" "shutdown --mode agent"
 end=$(( $(date +%s) + 10 ))
 while [ ! -s "$VM_TMP/shutdown-called" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
 like "$(cat "$VM_TMP/shutdown-called" 2>/dev/null)" "-P" "the agent got guest-shutdown (it ran its power-off command)"
+vm_run $V reboot --mode agent ag
+is "$RC:$OUT" "0:Domain 'ag' is being rebooted" "reboot --mode agent"
+end=$(( $(date +%s) + 10 ))
+while ! grep -q -- "-r" "$VM_TMP/shutdown-called" && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+grep -q -- "-r" "$VM_TMP/shutdown-called"
+ok $? "the agent got guest-shutdown mode reboot (it ran its reboot command)"
 vm_run $V shutdown --mode bogus ag
 like "$RC:$ERR" "^1:.*invalid value 'bogus' for --mode" "an unknown --mode is an error"
 kill "$GA_PID"
