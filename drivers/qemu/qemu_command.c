@@ -583,6 +583,7 @@ static void add_disk(struct cmd *c, const struct qemu_disk *d, int os_boot)
                 snprintf(bus, sizeof(bus), "sata%u.%u", ctl, unit);
             if (unit > 5) {
                 fail(c, "disk '%s': SATA unit %u is past the controller's 6 ports", d->dev, unit);
+                json_object_put(o);
                 return;
             }
         } else {
@@ -591,6 +592,7 @@ static void add_disk(struct cmd *c, const struct qemu_disk *d, int os_boot)
             unit = d->addr.type == QEMU_ADDR_DRIVE ? d->addr.unit : unit % 2;
             if (channel > 1 || unit > 1) {
                 fail(c, "disk '%s': IDE has channels 0-1 with units 0-1", d->dev);
+                json_object_put(o);
                 return;
             }
             snprintf(bus, sizeof(bus), "ide.%u", channel);

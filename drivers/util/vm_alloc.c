@@ -42,9 +42,11 @@ void vm_grow(void *ptrptr, size_t *count, size_t *alloc, size_t size)
     if (*count + 1 > *alloc) {
         size_t want = *alloc ? *alloc * 2 : 4;
         vm_realloc_n(pp, want, size);
-        memset(*pp + *alloc * size, 0, (want - *alloc) * size);
         *alloc = want;
     }
+    /* zeroed even when the slot was used before (a caller that took an
+     * element back with (*count)-- and grows again) */
+    memset(*pp + *count * size, 0, size);
     (*count)++;
 }
 
