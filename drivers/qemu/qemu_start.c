@@ -69,12 +69,12 @@ static int preflight(struct qemu_conn *p, const struct vm_domain_def *def, char 
 /* A free TCP port for a SPICE display with autoport (QEMU has no search
  * of its own for SPICE, as it has for VNC): the first from 5900 that binds
  * on the display's address; 0 when there is no such display. */
-static int spice_port(const struct qemu_devices *m)
+static int spice_port(const struct qemu_devices *m, int first)
 {
     for (size_t i = 0; i < m->ngraphics; i++) {
         const struct qemu_graphics *g = &m->graphics[i];
         if (strcmp(g->type, "spice") == 0 && g->port < 0)
-            return qemu_free_tcp_port(g->listen ? g->listen : "127.0.0.1", 5900);
+            return qemu_free_tcp_port(g->listen ? g->listen : "127.0.0.1", first);
     }
     return 0;
 }
@@ -270,8 +270,10 @@ static int restore_image(struct qemu_monitor *mon, const char *save)
     return qemu_wait_status(mon, "running", SAVE_TIMEOUT_MS);
 }
 
-int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
-                       int *id_out, int *reason_out)
+/* One try at starting def's QEMU; a SPICE display with autoport gets the
+ * first free port from spice_from (*spice_used: the one it got). */
+static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
+                      int *id_out, int *reason_out, int spice_from, int *spice_used)
 {
     const char *name = def->name;
     VM_AUTOFREE char *qmp = qemu_file(&p->dirs, QEMU_FILE_QMP, name, def->uuid);
@@ -303,7 +305,7 @@ int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, boo
     vm_uuid_format(def->uuid, uuid);
     paths.channels = channels = vm_asprintf("%s/%s", p->dirs.run, uuid);
     if (preflight(p, def, &exe) < 0 || !(m = qemu_devices_read(def)) ||
-        (paths.spice_port = spice_port(m)) < 0) {
+        (*spice_used = paths.spice_port = spice_port(m, spice_from)) < 0) {
         qemu_devices_free(m);
         return -1;
     }
@@ -389,6 +391,27 @@ error:
     qemu_devices_free(m);
     qemu_firmware_clear(&fw);
     return -1;
+}
+
+int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
+                       int *id_out, int *reason_out)
+{
+    int from = 5900;
+
+    /* A SPICE port found free can be taken before QEMU binds it (another
+     * start, another program): then QEMU stops at once, and the start
+     * tries the next free port, a few times. */
+    for (int tries = 0;; tries++) {
+        int used = 0;
+        if (start_once(p, def, transient, id_out, reason_out, from, &used) == 0)
+            return 0;
+        if (used <= 0 || tries >= 4 || !strstr(vm_error_message(), "Failed to open SPICE sockets"))
+            return -1;
+        VM_WARN("domain '%s': SPICE port %d was taken before QEMU bound it; trying the next",
+                def->name, used);
+        vm_error_reset();
+        from = used + 1;
+    }
 }
 
 /* query-migrate's status ("none" when there is none), -1 on error. */

@@ -45,7 +45,8 @@ else
 fi
 ok 0 "probed this machine's KVM (types: $kvm_types)"
 
-pids_of() { pgrep -f "qemu-system.*$1" | tr "\n" " "; }
+# processes of this run only (its runtime dir): parallel runs share UUIDs
+pids_of() { pgrep -f "qemu-system.*$1.*$RUN/" | tr "\n" " "; }
 
 n=0
 for vtype in $kvm_types; do
@@ -90,7 +91,7 @@ for vtype in $kvm_types; do
                 ok $? "$vtype $b: UEFI from OVMF, its variables in the state dir"
             fi
             if grep -q "<tpm" "$f"; then
-                pgrep -f "swtpm socket.*$uuid.tpm" > /dev/null
+                pgrep -f "swtpm socket.*$RUN/$uuid.tpm" > /dev/null
                 ok $? "$vtype $b: its TPM emulator (swtpm) runs"
                 grep -q '"driver":"tpm-crb","tpmdev":"tpm-tpm0"' "/proc/$pid/cmdline"
                 ok $? "$vtype $b: QEMU has the TPM device of its definition"
@@ -100,7 +101,7 @@ for vtype in $kvm_types; do
             [ ! -e "$SAVE/${name}_VARS.fd" ]
             ok $? "$vtype $b: undefine --nvram leaves no variables"
             left=$(ls "$RUN" | grep -e "$uuid" -e "^$name\\." | grep -v '\.lock$' | grep -v '\.stop$' | grep -v '\.log$')
-            is "$(pids_of "$uuid")$(pgrep -f "swtpm.*$uuid")|$left" "|" "$vtype $b: no process or socket left"
+            is "$(pids_of "$uuid")$(pgrep -f "swtpm.*$RUN/$uuid")|$left" "|" "$vtype $b: no process or socket left"
             for p in $ptys; do
                 [ ! -e "$p" ] || ! fuser "$p" >/dev/null 2>&1
                 ok $? "$vtype $b: its pty $p is gone"
@@ -138,6 +139,26 @@ vm_run $V undefine --nvram deb11-uefi
 is "$RC" 0 "undefine --nvram"
 [ ! -e "$vars" ]
 ok $? "removes them"
+# an explicit <loader> and <nvram> (with its template) are applied as given
+python3 - "$VM_TMP/uefi.xml" "$VM_TMP/loader.xml" "$VM_TMP/own_VARS.fd" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+t = ET.parse(sys.argv[1])
+os_ = t.getroot().find("os")
+del os_.attrib["firmware"]
+loader = ET.SubElement(os_, "loader", {"readonly": "yes", "type": "pflash"})
+loader.text = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+nvram = ET.SubElement(os_, "nvram", {"template": "/usr/share/OVMF/OVMF_VARS_4M.fd"})
+nvram.text = sys.argv[3]
+t.write(sys.argv[2])
+EOF
+vm_run $V "define $VM_TMP/loader.xml; start deb11-uefi"
+is "$RC" 0 "a guest with its own <loader> and <nvram> starts"
+grep -q "$VM_TMP/own_VARS.fd" "/proc/$(cat "$RUN/deb11-uefi.pid")/cmdline" &&
+    grep -q "OVMF_CODE_4M.fd" "/proc/$(cat "$RUN/deb11-uefi.pid")/cmdline" && [ -s "$VM_TMP/own_VARS.fd" ]
+ok $? "QEMU runs that firmware with those variables, made from the template"
+vm_run $V "destroy deb11-uefi; undefine --keep-nvram deb11-uefi"
+[ -s "$VM_TMP/own_VARS.fd" ]
+ok $? "undefine --keep-nvram keeps them"
 
 # TPM: swtpm starts before QEMU and stops with it; one killed under a
 # running guest is reported; its state goes with undefine
@@ -147,7 +168,7 @@ python3 "$abs_top_srcdir/tests/corpus-runnable.py" "$abs_top_srcdir/tests/data/v
 tuuid=$(sed -n 's|.*<uuid>\(.*\)</uuid>.*|\1|p' "$VM_TMP/tpm.xml" | head -n 1)
 vm_run $V "define $VM_TMP/tpm.xml; start tpm"
 is "$RC" 0 "a guest with a TPM starts"
-spid=$(pgrep -f "swtpm socket.*$tuuid.tpm")
+spid=$(pgrep -f "swtpm socket.*$RUN/$tuuid.tpm")
 [ -n "$spid" ] && [ -d "$SAVE/tpm.tpm" ]
 ok $? "swtpm runs for it ($spid), its state in the state dir"
 is "$($V domcontrol tpm 2>&1)" "ok" "domcontrol: ok"
@@ -158,7 +179,7 @@ is "$OUT" "error: TPM emulator not running" "swtpm killed under the guest: domco
 like "$ERR" "TPM emulator \\(swtpm\\) is not running" "and a warning names it"
 vm_run $V "destroy tpm; start tpm"
 is "$RC" 0 "destroy, and start again: a new swtpm"
-spid=$(pgrep -f "swtpm socket.*$tuuid.tpm")
+spid=$(pgrep -f "swtpm socket.*$RUN/$tuuid.tpm")
 [ -n "$spid" ]
 ok $? "it runs ($spid)"
 qpid=$(cat "$RUN/tpm.pid")
@@ -167,6 +188,17 @@ end=$(( $(date +%s) + 10 ))
 while { kill -0 "$spid" || kill -0 "$qpid"; } 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
 ! kill -0 "$spid" 2>/dev/null && ! kill -0 "$qpid" 2>/dev/null
 ok $? "destroy stops QEMU and swtpm"
+# QEMU killed under it: the guest is crashed, and its swtpm goes too
+vm_run $V start tpm
+spid=$(pgrep -f "swtpm socket.*$RUN/$tuuid.tpm")
+qpid=$(cat "$RUN/tpm.pid")
+kill -KILL "$qpid"
+while kill -0 "$qpid" 2>/dev/null; do sleep 0.05; done
+is "$($V domstate --reason tpm 2>&1)" "crashed (unknown)" "QEMU killed: the guest is crashed"
+end=$(( $(date +%s) + 10 ))
+while kill -0 "$spid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+! kill -0 "$spid" 2>/dev/null && [ ! -e "$RUN/$tuuid.tpm" ]
+ok $? "and its swtpm is gone, its socket too"
 vm_run $V undefine --nvram tpm
 [ ! -e "$SAVE/tpm.tpm" ]
 ok $? "undefine removes the TPM's state"
@@ -254,6 +286,35 @@ python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.ar
 ok $? "SPICE's port $port is open"
 grep -q sp1cepw "/proc/$(cat "$RUN/spicy.pid")/cmdline"
 ok $((1 - $?)) "the SPICE password is not in QEMU's command line"
+vm_run $V destroy spicy
+# the port found free is taken before QEMU binds it: the start tries the
+# next one (the test pause holds the start between the two)
+free=$(python3 -c '
+import socket
+for p in range(5900, 65536):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()')
+VIRTMON_TEST_QEMU_PAUSE=recorded:1500 $V start spicy > "$VM_TMP/spicy.out" 2> "$VM_TMP/spicy.err" &
+starter=$!
+end=$(( $(date +%s) + 10 ))
+while [ ! -e "$RUN/spicy.state" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.02; done
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(30)' "$free" &
+taker=$!
+wait "$starter"
+is "$?" 0 "a start whose SPICE port was taken meanwhile still starts"
+vm_run $V domdisplay spicy
+kill "$taker" 2>/dev/null
+[ "${OUT##*:}" -gt "$free" ]
+ok $? "on the next free port (${OUT##*:}, not $free)"
+like "$(cat "$VM_TMP/spicy.err")" "SPICE port $free was taken" "and says so"
 vm_run $V "destroy spicy; domdisplay spicy"
 like "$RC:$ERR" "^1:.*not running" "domdisplay of a shut off domain is an error"
 vm_run $V undefine spicy

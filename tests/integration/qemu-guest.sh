@@ -109,7 +109,7 @@ ok $? "net.0.tx.bytes grew by 200 frames of 1000 bytes ($tx0 -> $tx1)"
 
 vm_run $V destroy tg
 is "$(ip -o link show master vmbr0 | wc -l)" 0 "destroy: its taps are gone"
-is "$(pgrep -f "guest=tg," | wc -l)" 0 "and its QEMU"
+is "$(pgrep -f "guest=tg,.*$RUN/" | wc -l)" 0 "and its QEMU"
 [ ! -e "$pty" ] || ! fuser "$pty" > /dev/null 2>&1
 ok $? "and its pty"
 $V undefine tg > /dev/null
