@@ -1208,7 +1208,7 @@ static void add_clock_pm(struct cmd *c)
 
 /* bootindex for the first device of each kind os/boot names, in its order
  * (libvirt does the same since per-device boot took over). */
-static void os_boot_indexes(const struct qemu_devices *m, const struct vm_domain_def *def,
+static void os_boot_indexes(const struct vm_domain_def *def,
                             int *disk, int *cdrom, int *floppy, int *net)
 {
     *disk = *cdrom = *floppy = *net = 0;
@@ -1221,7 +1221,6 @@ static void os_boot_indexes(const struct qemu_devices *m, const struct vm_domain
         if (!*slot)
             *slot = (int)i + 1;
     }
-    (void)m;
 }
 
 char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths)
@@ -1269,7 +1268,7 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
         fail(&c, "per-device <boot order> and <os><boot dev> cannot be used together");
         goto error;
     }
-    os_boot_indexes(m, def, &boot_disk, &boot_cdrom, &boot_floppy, &boot_net);
+    os_boot_indexes(def, &boot_disk, &boot_cdrom, &boot_floppy, &boot_net);
 
     VM_GROW(c.v, c.n, c.alloc);
     c.v[0] = qemu_emulator(def);
