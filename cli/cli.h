@@ -97,6 +97,10 @@ int cli_run_command(struct cli_ctx *ctx, char **words, size_t nwords);
 
 /* A virsh-style table: header cells, then rows; printed and freed by
  * cli_table_print(). */
+/* The domain a command's argument names (name, UUID or id); NULL after
+ * printing the error. */
+struct vm_domain *cli_arg_domain(struct cli_ctx *ctx, const char *what);
+
 struct cli_table;
 struct cli_table *cli_table_new(size_t ncols, const char *const *header);
 void cli_table_add_row(struct cli_table *t, const char *const *cells);

@@ -43,6 +43,16 @@ const struct cli_cmd cli_commands[] = {
                     "does not answer within the timeout (its state is then the last known, "
                     "its counters unknown; destroy still works).",
      .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domcontrol},
+    {.name = "domiflist", .summary = "list all domain virtual interfaces",
+     .description = "Prints the domain's interfaces as virsh does: target device, type, "
+                    "source (network, bridge or device), model and MAC; - where the "
+                    "definition has none.",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domiflist},
+    {.name = "domblklist", .summary = "list all domain blocks",
+     .description = "Prints the domain's disks as virsh does: target and source, with "
+                    "--details their type and device too; - where there is no source.",
+     .opts = {{"details", CLI_OPT_BOOL, "also print the disk type and device", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domblklist},
     {.name = "domdisplay", .summary = "domain display connection URI",
      .description = "Prints the URI of a running domain's graphical display as virsh does: "
                     "vnc://HOST:DISPLAY, or spice://HOST:PORT when it has no VNC display.",

@@ -11,6 +11,8 @@ int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domdisplay(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domiflist(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_domblklist(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_pki_check(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_pki_trust(struct cli_ctx *ctx, const struct cli_args *args);

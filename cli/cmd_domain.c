@@ -17,7 +17,7 @@
 #include "util/vm_file.h"
 
 /* The domain named by the command's argument; NULL after printing the error. */
-static struct vm_domain *arg_domain(struct cli_ctx *ctx, const char *what)
+struct vm_domain *cli_arg_domain(struct cli_ctx *ctx, const char *what)
 {
     struct vm_connect *conn = cli_conn(ctx);
     struct vm_domain *dom;
@@ -44,7 +44,7 @@ int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
         cli_error("invalid value '%s' for --mode (acpi or agent)", mode);
         return 1;
     }
-    if (!(dom = arg_domain(ctx, args->pos[0])))
+    if (!(dom = cli_arg_domain(ctx, args->pos[0])))
         return 1;
     if (cmd->domain_op(dom, flags) < 0) {
         cli_lib_error("failed to %s domain '%s'", cmd->fail_verb, vm_domain_get_name(dom));
@@ -115,7 +115,7 @@ int cli_cmd_start(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     unsigned int flags = (cli_flag(args, "managed-save") ? VM_DOMAIN_UNDEFINE_MANAGED_SAVE : 0) |
                          (cli_flag(args, "nvram") ? VM_DOMAIN_UNDEFINE_NVRAM : 0) |
                          (cli_flag(args, "keep-nvram") ? VM_DOMAIN_UNDEFINE_KEEP_NVRAM : 0);
@@ -135,7 +135,7 @@ int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     bool disable = cli_flag(args, "disable");
     int ret = 1;
 
@@ -269,7 +269,7 @@ static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
 
 int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_domain_stats *st;
     char uuid[VM_UUID_STRING_BUFLEN];
 
@@ -328,7 +328,7 @@ int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     int state, reason;
 
     if (!dom)
@@ -349,7 +349,7 @@ int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     int control;
 
     if (!dom)
@@ -371,7 +371,7 @@ int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domdisplay(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     char *uri;
 
     if (!dom)
@@ -389,7 +389,7 @@ int cli_cmd_domdisplay(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     int id;
 
     if (!dom)
@@ -410,7 +410,7 @@ int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
 
     if (!dom)
         return 1;
@@ -421,7 +421,7 @@ int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     char uuid[VM_UUID_STRING_BUFLEN];
 
     if (!dom)
@@ -519,7 +519,7 @@ static void emit_domstats(struct cli_ctx *ctx, const char *key, const char *valu
 
 int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_guest_info *g;
 
     if (!dom)
@@ -704,7 +704,7 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
     } else {
         VM_NEW_N(stats, args->npos);
         for (size_t i = 0; i < args->npos; i++) {
-            struct vm_domain *dom = arg_domain(ctx, args->pos[i]);
+            struct vm_domain *dom = cli_arg_domain(ctx, args->pos[i]);
             if (!dom) {
                 ret = 1;
                 continue;
@@ -783,7 +783,7 @@ int cli_cmd_create(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_dumpxml(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = arg_domain(ctx, args->pos[0]);
+    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     unsigned int flags = (cli_flag(args, "inactive") ? VM_DOMAIN_XML_INACTIVE : 0) |
                          (cli_flag(args, "security-info") ? VM_DOMAIN_XML_SECURE : 0);
     char *xml;

@@ -48,6 +48,17 @@ for d in vm-00001 vm-00002 vm-00100 "$(printf 'vm-%05d' $N)"; do
 done
 vm_run "$VIRTMON" -c "libvirt:$U" nodeinfo
 is "$OUT" "$(virsh -c "$U" nodeinfo)" "nodeinfo of the fixture is virsh's"
+# device lists from the XML libvirt gives: virsh's, byte for byte, on the
+# fixture and on libvirt's own test node (disks of every kind, a floppy)
+lt="$abs_top_srcdir/tests/data/libvirt-test/testnode.xml"
+for uri in "$U" "test://$lt"; do
+    for d in $(virsh -c "$uri" list --all --name | head -n 3); do
+        for cmd in "domiflist $d" "domblklist $d" "domblklist --details $d"; do
+            vm_run "$VIRTMON" -c "libvirt:$uri" "$cmd"
+            is "$OUT" "$(virsh -c "$uri" "$cmd")" "'$cmd' on $(basename "${uri#test://}") is virsh's"
+        done
+    done
+done
 
 # the life cycle, in one connection
 cat > "$VM_TMP/new.xml" <<XMLEOF

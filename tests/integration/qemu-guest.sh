@@ -107,6 +107,16 @@ ok $? "block.0.rd.bytes grew by the disk's 64 MiB ($rd0 -> $rd1)"
 [ "$tx1" -ge $((tx0 + 200 * 1000)) ]
 ok $? "net.0.tx.bytes grew by 200 frames of 1000 bytes ($tx0 -> $tx1)"
 
+# its device lists, as virsh prints them
+vm_run $V domblklist tg
+like "$OUT" "^ vda      $VM_TMP/tg.qcow2\$" "domblklist shows its disk"
+vm_run $V domblklist --details tg
+like "$OUT" "^ file   disk     vda      $VM_TMP/tg.qcow2\$" "domblklist --details its type and device"
+vm_run $V domiflist tg
+like "$OUT" "^ Interface +Type +Source +Model +MAC\$" "domiflist has virsh's header"
+like "$OUT" "^ - +bridge +vmbr0 +virtio +52:54:00:" "and the bridge interface"
+like "$OUT" "^ - +network +lab +e1000e +52:54:00:" "and the network one"
+
 vm_run $V destroy tg
 is "$(ip -o link show master vmbr0 | wc -l)" 0 "destroy: its taps are gone"
 is "$(pgrep -f "guest=tg,.*$RUN/" | wc -l)" 0 "and its QEMU"
