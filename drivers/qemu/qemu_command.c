@@ -203,7 +203,7 @@ static void place_pci(struct cmd *c, json_object *o, const struct qemu_addr *a, 
 }
 
 /* Marks what an address of the definition takes, before anything is
- * placed automatically. */
+ * placed automatically (reserve_addresses()). */
 static void reserve_pci(struct cmd *c, const struct qemu_addr *a)
 {
     if (a->type != QEMU_ADDR_PCI)
@@ -248,6 +248,26 @@ static void usb_reserve(struct cmd *c, const struct qemu_addr *a)
         if (p > 0 && p < 32)
             c->usb_port_used[p] = true;
     }
+}
+
+/* Every PCI address the definition gives, taken before placement. */
+static void reserve_addresses(struct cmd *c)
+{
+    const struct qemu_devices *m = c->m;
+#define RESERVE(arr, n) \
+    for (size_t i = 0; i < m->n; i++) \
+        reserve_pci(c, &m->arr[i].addr)
+    RESERVE(disks, ndisks);
+    RESERVE(nets, nnets);
+    RESERVE(controllers, ncontrollers);
+    RESERVE(inputs, ninputs);
+    RESERVE(videos, nvideos);
+    RESERVE(sounds, nsounds);
+    RESERVE(watchdogs, nwatchdogs);
+    RESERVE(panics, npanics);
+    RESERVE(rngs, nrngs);
+#undef RESERVE
+    reserve_pci(c, &m->balloon_addr);
 }
 
 /* ------------------------------------------------------------ controllers */
@@ -1223,24 +1243,19 @@ static void os_boot_indexes(const struct vm_domain_def *def,
     }
 }
 
-char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths)
+/* What the QEMU driver runs at all: 0, or -1 with an error. */
+static int runnable(const struct vm_domain_def *def)
 {
-    struct cmd c = {0};
-    char uuid[VM_UUID_STRING_BUFLEN];
-    struct qemu_devices *m;
-    int boot_disk, boot_cdrom, boot_floppy, boot_net;
-    bool per_device = false;
-
     if (def->type != VM_VIRT_QEMU && def->type != VM_VIRT_KVM) {
         vm_report_error(VM_ERR_INVALID_ARG,
                         "the QEMU driver runs domains of type 'qemu' or 'kvm', not '%s'",
                         vm_virt_type_name(def->type));
-        return NULL;
+        return -1;
     }
     if (strcmp(def->os_type, "hvm") != 0) {
         vm_report_error(VM_ERR_NOT_SUPPORTED, "the QEMU driver runs os type 'hvm', not '%s'",
                         def->os_type);
-        return NULL;
+        return -1;
     }
     if (def->os_machine && strcmp(def->os_machine, "pc") != 0 &&
         strncmp(def->os_machine, "pc-i440fx-", 10) != 0 && !qemu_machine_is_q35(def->os_machine)) {
@@ -1248,9 +1263,32 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
                         "domain '%s': the QEMU driver runs machine types pc and q35 "
                         "(pc-i440fx-* and pc-q35-* too), not '%s'",
                         def->name, def->os_machine);
-        return NULL;
+        return -1;
     }
-    if (!(m = qemu_devices_read(def)))
+    return 0;
+}
+
+char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths)
+{
+    struct qemu_devices *m;
+    char **argv;
+
+    if (runnable(def) < 0 || !(m = qemu_devices_read(def)))
+        return NULL;
+    argv = qemu_build_argv_from(def, m, paths);
+    qemu_devices_free(m);
+    return argv;
+}
+
+char **qemu_build_argv_from(const struct vm_domain_def *def, const struct qemu_devices *m,
+                            const struct qemu_paths *paths)
+{
+    struct cmd c = {0};
+    char uuid[VM_UUID_STRING_BUFLEN];
+    int boot_disk, boot_cdrom, boot_floppy, boot_net;
+    bool per_device = false;
+
+    if (runnable(def) < 0)
         return NULL;
     c.def = def;
     c.m = m;
@@ -1310,25 +1348,7 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
     }
     /* what the definition places first, then the root ports: what goes
      * into them is placed as it comes */
-    for (size_t i = 0; i < m->ndisks; i++)
-        reserve_pci(&c, &m->disks[i].addr);
-    for (size_t i = 0; i < m->nnets; i++)
-        reserve_pci(&c, &m->nets[i].addr);
-    for (size_t i = 0; i < m->ncontrollers; i++)
-        reserve_pci(&c, &m->controllers[i].addr);
-    for (size_t i = 0; i < m->ninputs; i++)
-        reserve_pci(&c, &m->inputs[i].addr);
-    for (size_t i = 0; i < m->nvideos; i++)
-        reserve_pci(&c, &m->videos[i].addr);
-    for (size_t i = 0; i < m->nsounds; i++)
-        reserve_pci(&c, &m->sounds[i].addr);
-    for (size_t i = 0; i < m->nwatchdogs; i++)
-        reserve_pci(&c, &m->watchdogs[i].addr);
-    for (size_t i = 0; i < m->npanics; i++)
-        reserve_pci(&c, &m->panics[i].addr);
-    for (size_t i = 0; i < m->nrngs; i++)
-        reserve_pci(&c, &m->rngs[i].addr);
-    reserve_pci(&c, &m->balloon_addr);
+    reserve_addresses(&c);
     pci_controllers(&c);
     for (size_t i = 0; i < m->ninputs; i++)
         usb_reserve(&c, &m->inputs[i].addr);
@@ -1377,13 +1397,11 @@ char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths 
     if (c.failed)
         goto error;
     free(c.ctl_index);
-    qemu_devices_free(m);
     VM_GROW(c.v, c.n, c.alloc);
     c.v[c.n - 1] = NULL;
     return c.v;
 error:
     free(c.ctl_index);
-    qemu_devices_free(m);
     VM_GROW(c.v, c.n, c.alloc);
     c.v[c.n - 1] = NULL;
     qemu_argv_free(c.v);

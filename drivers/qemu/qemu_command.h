@@ -30,6 +30,12 @@ struct qemu_paths {
  * error naming what the QEMU driver cannot apply. */
 char **qemu_build_argv(const struct vm_domain_def *def, const struct qemu_paths *paths);
 
+/* The same from the model qemu_devices_read() made of def (the starter
+ * reads it once, for the taps, firmware and TPM too). */
+struct qemu_devices;
+char **qemu_build_argv_from(const struct vm_domain_def *def, const struct qemu_devices *m,
+                            const struct qemu_paths *paths);
+
 void qemu_argv_free(char **argv);
 
 /* The emulator binary name for def (caller frees). */

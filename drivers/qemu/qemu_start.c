@@ -330,7 +330,7 @@ static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool
     paths.tap_fds = taps;
     paths.ntap_fds = m->nnets;
     paths.tpm_socket = m->tpm_model ? tpm_sock : NULL;
-    if (!(argv = qemu_build_argv(def, &paths)))
+    if (!(argv = qemu_build_argv_from(def, m, &paths)))
         goto error;
     /* the TPM is there before QEMU connects to it */
     if (m->tpm_model && qemu_tpm_start(&p->dirs, name, def->uuid, m->tpm2) < 0)
