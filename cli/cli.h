@@ -12,7 +12,7 @@
 
 #include "virtmon.h"
 
-#define CLI_MAX_OPTS 8
+#define CLI_MAX_OPTS 20
 
 enum cli_opt_type {
     CLI_OPT_BOOL,
@@ -37,6 +37,8 @@ struct cli_cmd {
     const char *arg;            /* positional argument's name ("DOMAIN"), or NULL */
     bool arg_optional;
     bool arg_repeats;           /* DOMAIN... */
+    const char *arg2;           /* a second one ("INTERFACE"), or NULL */
+    bool arg2_optional;
     bool needs_conn;
     int (*handler)(struct cli_ctx *ctx, const struct cli_args *args);
     /* For the simple domain operations: the call and what is printed. */
@@ -48,9 +50,12 @@ struct cli_cmd {
 struct cli_args {
     const struct cli_cmd *cmd;
     const char *opt_value[CLI_MAX_OPTS];  /* "1" for a set boolean */
-    const char **pos;
+    const char **pos;           /* arg (arg_repeats: all of them), then arg2 */
     size_t npos;
 };
+
+/* The second positional argument, NULL when not given. */
+const char *cli_arg2(const struct cli_args *args);
 
 struct cli_ctx {
     const char *uri;            /* -c, or NULL for the default */
@@ -85,6 +90,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "error: PREFIX: <the library's message>", PREFIX formatted. */
 void cli_lib_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One of virsh's "Name:           value" lines (name padded to 15). */
+void cli_field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Informational output: dropped with -q. */
 void cli_info(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

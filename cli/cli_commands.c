@@ -21,13 +21,28 @@
 
 const struct cli_cmd cli_commands[] = {
     {.name = "list", .summary = "list domains",
-     .description = "Lists active domains (with --all, every domain; with --inactive, the "
-                    "shut-off ones) as virsh does: active domains by id, then inactive ones "
-                    "by name.",
+     .description = "Lists active domains (with --all, every domain; with --inactive or "
+                    "--state-shutoff, the shut-off ones) as virsh does: active domains by id, "
+                    "then inactive ones by name.  The filters narrow that down: within each "
+                    "group (state, persistence, autostart, managed save) a domain must match "
+                    "one that is given, and it must pass every group.",
      .opts = {{"all", CLI_OPT_BOOL, "list active and inactive domains", NULL},
               {"inactive", CLI_OPT_BOOL, "list inactive domains only", NULL},
+              {"state-running", CLI_OPT_BOOL, "running domains", NULL},
+              {"state-paused", CLI_OPT_BOOL, "paused domains", NULL},
+              {"state-shutoff", CLI_OPT_BOOL, "shut-off domains", NULL},
+              {"state-other", CLI_OPT_BOOL, "domains in any other state", NULL},
+              {"persistent", CLI_OPT_BOOL, "persistent domains", NULL},
+              {"transient", CLI_OPT_BOOL, "transient domains", NULL},
+              {"autostart", CLI_OPT_BOOL, "domains marked for autostart", NULL},
+              {"no-autostart", CLI_OPT_BOOL, "domains not marked for autostart", NULL},
+              {"with-managed-save", CLI_OPT_BOOL, "domains with a managed-save image", NULL},
+              {"without-managed-save", CLI_OPT_BOOL, "domains without one", NULL},
+              {"managed-save", CLI_OPT_BOOL,
+               "show shut-off domains with a managed-save image as saved", NULL},
               {"name", CLI_OPT_BOOL, "print names only, one per line", NULL},
               {"uuid", CLI_OPT_BOOL, "print UUIDs only, one per line", NULL},
+              {"id", CLI_OPT_BOOL, "print ids of active domains only, one per line", NULL},
               OPT_JSON},
      .needs_conn = true, .handler = cli_cmd_list},
     {.name = "dominfo", .summary = "domain information",
@@ -138,13 +153,66 @@ const struct cli_cmd cli_commands[] = {
      .needs_conn = true, .handler = cli_cmd_autostart},
     {.name = "domstats", .summary = "get statistics about one or multiple domains",
      .description = "Prints state, CPU time (ns), balloon (KiB), vCPU, interface and block "
-                    "counters of the named domains, or of every domain in one bulk call.  "
-                    "Values the hypervisor does not provide are left out (null in JSON).",
+                    "figures of the named domains, or of every domain in one bulk call, with "
+                    "virsh's keys.  The group options pick what is printed (all of it when "
+                    "none is given); the --list-* options pick domains as virsh's do.  Values "
+                    "the hypervisor does not provide are left out (null in JSON).",
      .opts = {OPT_JSON,
+              {"state", CLI_OPT_BOOL, "the state and its reason", NULL},
+              {"cpu-total", CLI_OPT_BOOL, "the CPU time (and utilisation where given)", NULL},
+              {"balloon", CLI_OPT_BOOL, "the balloon's current and maximum size", NULL},
+              {"vcpu", CLI_OPT_BOOL, "the vCPU counts and times", NULL},
+              {"interface", CLI_OPT_BOOL, "the NICs' counters", NULL},
+              {"block", CLI_OPT_BOOL, "the disks' counters", NULL},
               {"guest", CLI_OPT_BOOL,
-               "also ask the guest agents (all at once, within agent_timeout)", NULL}},
+               "also ask the guest agents (all at once, within agent_timeout)", NULL},
+              {"list-active", CLI_OPT_BOOL, "only active domains", NULL},
+              {"list-inactive", CLI_OPT_BOOL, "only inactive domains", NULL},
+              {"list-persistent", CLI_OPT_BOOL, "only persistent domains", NULL},
+              {"list-transient", CLI_OPT_BOOL, "only transient domains", NULL},
+              {"list-running", CLI_OPT_BOOL, "only running domains", NULL},
+              {"list-paused", CLI_OPT_BOOL, "only paused domains", NULL},
+              {"list-shutoff", CLI_OPT_BOOL, "only shut-off domains", NULL},
+              {"list-other", CLI_OPT_BOOL, "only domains in other states", NULL}},
      .arg = "DOMAIN", .arg_optional = true, .arg_repeats = true,
      .needs_conn = true, .handler = cli_cmd_domstats},
+    {.name = "domifstat", .summary = "get network interface stats for a domain",
+     .description = "Prints the counters of a running domain's interface, named by its "
+                    "target device or its MAC, as virsh does: rx_bytes, rx_packets, rx_errs, "
+                    "rx_drop, tx_bytes, tx_packets, tx_errs, tx_drop, as the guest sees them.",
+     .arg = "DOMAIN", .arg2 = "INTERFACE", .needs_conn = true, .handler = cli_cmd_domifstat},
+    {.name = "domblkstat", .summary = "get device block stats for a domain",
+     .description = "Prints the counters of a running domain's disk, named by its target or "
+                    "its source path, or, with no device, summed over its disks, as virsh "
+                    "does: rd_req, rd_bytes, wr_req, wr_bytes, errs and, where the hypervisor "
+                    "gives them, flush_operations and the total times of reads, writes and "
+                    "flushes (ns).",
+     .opts = {{"human", CLI_OPT_BOOL, "say what each figure is", NULL}},
+     .arg = "DOMAIN", .arg2 = "DEVICE", .arg2_optional = true, .needs_conn = true,
+     .handler = cli_cmd_domblkstat},
+    {.name = "dommemstat", .summary = "get memory statistics for a domain",
+     .description = "Prints what a running domain's balloon and host process tell, with "
+                    "virsh's names (actual, swap_in, swap_out, major_fault, minor_fault, "
+                    "unused, available, usable, last_update, disk_caches, hugetlb_pgalloc, "
+                    "hugetlb_pgfail, rss; sizes in KiB), those the source gives.",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_dommemstat},
+    {.name = "vcpuinfo", .summary = "detailed domain vcpu information",
+     .description = "Prints each vCPU's number, the host CPU it last ran on, its state, CPU "
+                    "time and affinity (y for each host CPU it may run on), as virsh does; of "
+                    "a domain that is off, its pinning.",
+     .opts = {{"pretty", CLI_OPT_BOOL, "print the affinity as ranges", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_vcpuinfo},
+    {.name = "vcpucount", .summary = "domain vcpu counts",
+     .description = "Prints the domain's maximum and current vCPU counts of its definition "
+                    "(config) and, while it runs, of the running domain (live); an option "
+                    "picks one count.",
+     .opts = {{"maximum", CLI_OPT_BOOL, "the maximum count", NULL},
+              {"active", CLI_OPT_BOOL, "the current count", NULL},
+              {"live", CLI_OPT_BOOL, "of the running domain", NULL},
+              {"config", CLI_OPT_BOOL, "of the definition used at the next boot", NULL},
+              {"current", CLI_OPT_BOOL, "of the running domain, or the definition when off",
+               NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_vcpucount},
     {.name = "guestinfo", .summary = "what the guest agent tells",
      .description = "Prints what the domain's guest agent reports, with libvirt's keys: "
                     "os.id, os.version-id, hostname, fs.count, fs.N.mountpoint, fs.N.fstype, "
@@ -155,6 +223,15 @@ const struct cli_cmd cli_commands[] = {
     {.name = "nodeinfo", .summary = "node information",
      .description = "Prints the host's CPU model, CPUs, frequency, topology and memory (KiB).",
      .opts = {OPT_JSON}, .needs_conn = true, .handler = cli_cmd_nodeinfo},
+    {.name = "nodecpustats", .summary = "prints cpu stats of the node",
+     .description = "Prints the host's CPU time (ns) in user, system, idle and iowait, of all "
+                    "CPUs or of one; with --percent, shares of one second, as virsh does.",
+     .opts = {{"percent", CLI_OPT_BOOL, "shares of one second, in %", NULL}},
+     .arg = "CPU", .arg_optional = true, .needs_conn = true, .handler = cli_cmd_nodecpustats},
+    {.name = "nodememstats", .summary = "prints memory stats of the node",
+     .description = "Prints the host's memory (KiB): total, free, buffers and cached, of the "
+                    "whole host or of one NUMA cell.",
+     .arg = "CELL", .arg_optional = true, .needs_conn = true, .handler = cli_cmd_nodememstats},
     {.name = "uri", .summary = "print the hypervisor canonical URI",
      .description = "Prints the URI of the connection, as the driver understood it.",
      .needs_conn = true, .handler = cli_cmd_uri},
@@ -212,6 +289,11 @@ static char *synopsis(const struct cli_cmd *c, const char *bold_on, const char *
     if (c->arg) {
         char *n = vm_asprintf(c->arg_optional ? "%s [%s%s]" : "%s %s%s", s, c->arg,
                               c->arg_repeats ? "..." : "");
+        free(s);
+        s = n;
+    }
+    if (c->arg2) {
+        char *n = vm_asprintf(c->arg2_optional ? "%s [%s]" : "%s %s", s, c->arg2);
         free(s);
         s = n;
     }

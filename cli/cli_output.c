@@ -34,6 +34,17 @@ void cli_lib_error(const char *fmt, ...)
     free(prefix);
 }
 
+void cli_field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(ctx->out, "%-15s ", name);
+    va_start(ap, fmt);
+    vfprintf(ctx->out, fmt, ap);
+    va_end(ap);
+    fputc('\n', ctx->out);
+}
+
 void cli_info(struct cli_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;

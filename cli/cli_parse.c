@@ -104,15 +104,31 @@ static int find_opt(const struct cli_cmd *cmd, const char *name, size_t len)
     return -1;
 }
 
+/* "a DOMAIN", "an INTERFACE" */
+static const char *article(const char *word)
+{
+    return strchr("AEIOU", word[0]) ? "an" : "a";
+}
+
+/* Whether --NAME (len bytes) names a positional argument ("DOMAIN"):
+ * virsh accepts them by name too (--domain web1, --interface vnet0). */
+static bool names_arg(const char *arg, const char *name, size_t len)
+{
+    return arg && strlen(arg) == len && strncasecmp(name, arg, len) == 0;
+}
+
 int cli_parse_args(const struct cli_cmd *cmd, char **words, size_t nwords, struct cli_args *args,
                    char **err)
 {
     bool only_pos = false;
-    size_t argname_len = cmd->arg ? strlen(cmd->arg) : 0;
+    const char **free_pos;
+    const char *named[2] = {NULL, NULL};
+    size_t nfree = 0, max_pos = cmd->arg ? (cmd->arg2 ? 2 : 1) : 0;
 
     memset(args, 0, sizeof(*args));
     args->cmd = cmd;
-    VM_NEW_N(args->pos, nwords);
+    VM_NEW_N(args->pos, nwords + 2);
+    VM_NEW_N(free_pos, nwords + 1);
     for (size_t i = 1; i < nwords; i++) {
         const char *w = words[i];
 
@@ -127,20 +143,31 @@ int cli_parse_args(const struct cli_cmd *cmd, char **words, size_t nwords, struc
             int o = find_opt(cmd, name, len);
 
             if (o < 0) {
-                /* virsh accepts the argument by name too: --domain web1 */
-                if (cmd->arg && len == argname_len && strncasecmp(name, cmd->arg, len) == 0) {
-                    const char *v = eq ? eq + 1 : (i + 1 < nwords ? words[++i] : NULL);
-                    if (!v) {
-                        *err = vm_asprintf("command '%s': option --%s needs a value", cmd->name,
-                                           name);
-                        goto error;
-                    }
-                    args->pos[args->npos++] = v;
-                    continue;
+                int which = names_arg(cmd->arg, name, len)    ? 0
+                            : names_arg(cmd->arg2, name, len) ? 1
+                                                              : -1;
+                const char *v;
+                if (which < 0) {
+                    *err = vm_asprintf("command '%s' doesn't support option --%.*s", cmd->name,
+                                       (int)len, name);
+                    goto error;
                 }
-                *err = vm_asprintf("command '%s' doesn't support option --%.*s", cmd->name,
-                                   (int)len, name);
-                goto error;
+                v = eq ? eq + 1 : (i + 1 < nwords ? words[++i] : NULL);
+                if (!v) {
+                    *err = vm_asprintf("command '%s': option --%s needs a value", cmd->name,
+                                       name);
+                    goto error;
+                }
+                if (which == 0 && cmd->arg_repeats) {
+                    free_pos[nfree++] = v;
+                } else if (named[which]) {
+                    *err = vm_asprintf("command '%s': option --%.*s given twice", cmd->name,
+                                       (int)len, name);
+                    goto error;
+                } else {
+                    named[which] = v;
+                }
+                continue;
             }
             if (args->opt_value[o]) {
                 *err = vm_asprintf("command '%s': option --%s given twice", cmd->name,
@@ -165,26 +192,63 @@ int cli_parse_args(const struct cli_cmd *cmd, char **words, size_t nwords, struc
             }
             continue;
         }
-        args->pos[args->npos++] = w;
+        free_pos[nfree++] = w;
     }
-    if (!cmd->arg && args->npos > 0) {
-        *err = vm_asprintf("command '%s' takes no argument, got '%s'", cmd->name, args->pos[0]);
-        goto error;
-    }
-    if (cmd->arg && !cmd->arg_repeats && args->npos > 1) {
-        *err = vm_asprintf("command '%s' takes one %s, got '%s' too", cmd->name, cmd->arg,
-                           args->pos[1]);
-        goto error;
+    /* the named ones take their places; the others fill the rest in order */
+    {
+        size_t next = 0;
+        if (cmd->arg_repeats) {
+            for (; next < nfree; next++)
+                args->pos[args->npos++] = free_pos[next];
+        } else {
+            for (int k = 0; k < 2; k++) {
+                if (named[k])
+                    args->pos[k] = named[k];
+                else if (next < nfree && (size_t)k < max_pos)
+                    args->pos[k] = free_pos[next++];
+            }
+            args->npos = args->pos[1] ? 2 : args->pos[0] ? 1 : 0;
+            if (!args->pos[0] && args->pos[1]) {
+                *err = vm_asprintf("command '%s' requires %s %s argument", cmd->name,
+                                   article(cmd->arg), cmd->arg);
+                goto error;
+            }
+        }
+        if (next < nfree) {
+            if (!cmd->arg)
+                *err = vm_asprintf("command '%s' takes no argument, got '%s'", cmd->name,
+                                   free_pos[next]);
+            else if (cmd->arg2)
+                *err = vm_asprintf("command '%s' takes a %s and a %s, got '%s' too", cmd->name,
+                                   cmd->arg, cmd->arg2, free_pos[next]);
+            else
+                *err = vm_asprintf("command '%s' takes one %s, got '%s' too", cmd->name,
+                                   cmd->arg, free_pos[next]);
+            goto error;
+        }
     }
     if (cmd->arg && !cmd->arg_optional && args->npos == 0) {
-        *err = vm_asprintf("command '%s' requires a %s argument", cmd->name, cmd->arg);
+        *err = vm_asprintf("command '%s' requires %s %s argument", cmd->name, article(cmd->arg),
+                           cmd->arg);
         goto error;
     }
+    if (cmd->arg2 && !cmd->arg2_optional && args->npos < 2) {
+        *err = vm_asprintf("command '%s' requires %s %s argument", cmd->name, article(cmd->arg2),
+                           cmd->arg2);
+        goto error;
+    }
+    free(free_pos);
     return 0;
 error:
+    free(free_pos);
     free(args->pos);
     args->pos = NULL;
     return -1;
+}
+
+const char *cli_arg2(const struct cli_args *args)
+{
+    return args->cmd->arg2 && args->npos > 1 ? args->pos[1] : NULL;
 }
 
 const char *cli_arg(const struct cli_args *args, const char *name)

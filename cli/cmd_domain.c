@@ -156,6 +156,7 @@ int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
 struct list_row {
     const char *name;
     int id, state;
+    bool saved;                 /* shut off with a managed-save image */
     char uuid[VM_UUID_STRING_BUFLEN];
 };
 
@@ -174,6 +175,8 @@ static int list_row_cmp(const void *a, const void *b)
 static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct list_row *rows,
                        size_t n)
 {
+    bool managed = cli_flag(args, "managed-save");
+
     if (cli_flag(args, "json")) {
         json_object *arr = json_object_new_array();
         for (size_t i = 0; i < n; i++) {
@@ -189,10 +192,28 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
         cli_json_print(ctx, arr);
         return;
     }
-    if (cli_flag(args, "name") || cli_flag(args, "uuid")) {
-        for (size_t i = 0; i < n; i++)
-            fprintf(ctx->out, "%s\n",
-                    cli_flag(args, "name") ? rows[i].name : rows[i].uuid);
+    if (cli_flag(args, "name") || cli_flag(args, "uuid") || cli_flag(args, "id")) {
+        /* virsh's columns, in its order: uuid, id, name */
+        for (size_t i = 0; i < n; i++) {
+            const char *sep = "";
+            if (cli_flag(args, "id") && !cli_flag(args, "uuid") && !cli_flag(args, "name") &&
+                rows[i].id < 0)
+                continue;
+            if (cli_flag(args, "uuid")) {
+                fprintf(ctx->out, "%s", rows[i].uuid);
+                sep = " ";
+            }
+            if (cli_flag(args, "id")) {
+                if (rows[i].id >= 0)
+                    fprintf(ctx->out, "%s%d", sep, rows[i].id);
+                else
+                    fprintf(ctx->out, "%s-", sep);
+                sep = " ";
+            }
+            if (cli_flag(args, "name"))
+                fprintf(ctx->out, "%s%s", sep, rows[i].name);
+            fputc('\n', ctx->out);
+        }
         return;
     }
     {
@@ -207,13 +228,30 @@ static void list_print(struct cli_ctx *ctx, const struct cli_args *args, struct 
                 snprintf(id, sizeof(id), "-");
             cells[0] = id;
             cells[1] = rows[i].name;
-            cells[2] = vm_domain_state_name(rows[i].state);
+            cells[2] = managed && rows[i].saved ? "saved" : vm_domain_state_name(rows[i].state);
             cli_table_add_row(t, cells);
         }
         cli_table_print(t, ctx->out, !ctx->quiet);
         cli_table_free(t);
     }
 }
+
+/* virsh's list filters: option, the library's flag */
+static const struct {
+    const char *option;
+    unsigned int flag;
+} list_filters[] = {
+    {"state-running", VM_LIST_RUNNING},
+    {"state-paused", VM_LIST_PAUSED},
+    {"state-shutoff", VM_LIST_SHUTOFF},
+    {"state-other", VM_LIST_OTHER},
+    {"persistent", VM_LIST_PERSISTENT},
+    {"transient", VM_LIST_TRANSIENT},
+    {"autostart", VM_LIST_AUTOSTART},
+    {"no-autostart", VM_LIST_NO_AUTOSTART},
+    {"with-managed-save", VM_LIST_MANAGEDSAVE},
+    {"without-managed-save", VM_LIST_NO_MANAGEDSAVE},
+};
 
 int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
 {
@@ -225,14 +263,22 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
 
     if (!conn)
         return 1;
-    if (cli_flag(args, "name") && cli_flag(args, "uuid")) {
-        cli_error("list: --name and --uuid are mutually exclusive");
+    if (cli_flag(args, "json") &&
+        (cli_flag(args, "name") || cli_flag(args, "uuid") || cli_flag(args, "id"))) {
+        cli_error("list: --json prints whole records; it does not go with --name, --uuid or "
+                  "--id");
         return 1;
     }
+    /* virsh's rule: --inactive and --state-shutoff look at inactive
+     * domains only, --all at every domain, else the active ones */
+    if (cli_flag(args, "inactive") || cli_flag(args, "state-shutoff"))
+        flags = VM_LIST_INACTIVE;
     if (cli_flag(args, "all"))
         flags = VM_LIST_ACTIVE | VM_LIST_INACTIVE;
-    else if (cli_flag(args, "inactive"))
-        flags = VM_LIST_INACTIVE;
+    for (size_t i = 0; i < sizeof(list_filters) / sizeof(list_filters[0]); i++) {
+        if (cli_flag(args, list_filters[i].option))
+            flags |= list_filters[i].flag;
+    }
     /* one bulk call: every domain's state in one pass, so domains whose
      * hypervisor hangs cost one timeout, not one per query */
     if ((n = vm_connect_get_all_domain_stats(conn, &stats, flags)) < 0) {
@@ -244,6 +290,7 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
         rows[i].name = stats[i]->name;
         rows[i].id = stats[i]->id;
         rows[i].state = stats[i]->state;
+        rows[i].saved = stats[i]->state == VM_DOMAIN_SHUTOFF && stats[i]->managed_save;
         vm_uuid_format(stats[i]->uuid, rows[i].uuid);
     }
     qsort(rows, (size_t)n, sizeof(*rows), list_row_cmp);
@@ -251,20 +298,6 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
     free(rows);
     vm_domain_stats_list_free(stats, (size_t)n);
     return 0;
-}
-
-static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void field(struct cli_ctx *ctx, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(ctx->out, "%-15s ", name);
-    va_start(ap, fmt);
-    vfprintf(ctx->out, fmt, ap);
-    va_end(ap);
-    fputc('\n', ctx->out);
 }
 
 int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
@@ -299,27 +332,27 @@ int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
         cli_json_print(ctx, o);
     } else {
         if (st->id >= 0)
-            field(ctx, "Id:", "%d", st->id);
+            cli_field(ctx, "Id:", "%d", st->id);
         else
-            field(ctx, "Id:", "-");
-        field(ctx, "Name:", "%s", st->name);
-        field(ctx, "UUID:", "%s", uuid);
-        field(ctx, "OS Type:", "%s", st->os_type);
-        field(ctx, "State:", "%s", vm_domain_state_name(st->state));
-        field(ctx, "CPU(s):", "%u", st->vcpus);
+            cli_field(ctx, "Id:", "-");
+        cli_field(ctx, "Name:", "%s", st->name);
+        cli_field(ctx, "UUID:", "%s", uuid);
+        cli_field(ctx, "OS Type:", "%s", st->os_type);
+        cli_field(ctx, "State:", "%s", vm_domain_state_name(st->state));
+        cli_field(ctx, "CPU(s):", "%u", st->vcpus);
         if (st->cpu_time_ns != VM_STAT_UNKNOWN)
-            field(ctx, "CPU time:", "%.1fs", (double)st->cpu_time_ns / 1e9);
+            cli_field(ctx, "CPU time:", "%.1fs", (double)st->cpu_time_ns / 1e9);
         if (!isnan(st->cpu_util_pct))
-            field(ctx, "CPU usage:", "%.1f%%", st->cpu_util_pct);
+            cli_field(ctx, "CPU usage:", "%.1f%%", st->cpu_util_pct);
         if (st->mem_max_kib != VM_STAT_UNKNOWN)
-            field(ctx, "Max memory:", "%llu KiB", (unsigned long long)st->mem_max_kib);
+            cli_field(ctx, "Max memory:", "%llu KiB", (unsigned long long)st->mem_max_kib);
         else
-            field(ctx, "Max memory:", "no limit");
+            cli_field(ctx, "Max memory:", "no limit");
         if (st->mem_cur_kib != VM_STAT_UNKNOWN)
-            field(ctx, "Used memory:", "%llu KiB", (unsigned long long)st->mem_cur_kib);
-        field(ctx, "Persistent:", "%s", st->persistent ? "yes" : "no");
-        field(ctx, "Autostart:", "%s", st->autostart ? "enable" : "disable");
-        field(ctx, "Managed save:", "%s", st->managed_save ? "yes" : "no");
+            cli_field(ctx, "Used memory:", "%llu KiB", (unsigned long long)st->mem_cur_kib);
+        cli_field(ctx, "Persistent:", "%s", st->persistent ? "yes" : "no");
+        cli_field(ctx, "Autostart:", "%s", st->autostart ? "enable" : "disable");
+        cli_field(ctx, "Managed save:", "%s", st->managed_save ? "yes" : "no");
     }
     vm_domain_stats_free(st);
     vm_domain_free(dom);
@@ -430,312 +463,6 @@ int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args)
     fprintf(ctx->out, "%s\n", uuid);
     vm_domain_free(dom);
     return 0;
-}
-
-static void u64_field(struct cli_ctx *ctx, const char *prefix, const char *name, uint64_t v)
-{
-    if (v != VM_STAT_UNKNOWN)
-        fprintf(ctx->out, "  %s%s=%llu\n", prefix, name, (unsigned long long)v);
-}
-
-static void rate_field(struct cli_ctx *ctx, const char *prefix, const char *name, double v)
-{
-    if (!isnan(v))
-        fprintf(ctx->out, "  %s%s=%.2f\n", prefix, name, v);
-}
-
-/* virsh's domstats field names; a value the source lacks is left out. */
-/* What an agent told, as libvirt's guest info keys (os.id, fs.N.mountpoint,
- * if.N.addr.M.addr...), one emit() each: guestinfo and domstats --guest
- * print the same fields. */
-static void guest_fields(const struct vm_guest_info *g,
-                         void (*emit)(struct cli_ctx *, const char *, const char *),
-                         struct cli_ctx *ctx)
-{
-    char key[96], val[64];
-
-    if (g->os_id)
-        emit(ctx, "os.id", g->os_id);
-    if (g->os_version_id)
-        emit(ctx, "os.version-id", g->os_version_id);
-    if (g->hostname)
-        emit(ctx, "hostname", g->hostname);
-    snprintf(val, sizeof(val), "%zu", g->nfs);
-    emit(ctx, "fs.count", val);
-    for (size_t i = 0; i < g->nfs; i++) {
-        const struct vm_guest_fs *f = &g->fs[i];
-        snprintf(key, sizeof(key), "fs.%zu.mountpoint", i);
-        if (f->mountpoint)
-            emit(ctx, key, f->mountpoint);
-        snprintf(key, sizeof(key), "fs.%zu.fstype", i);
-        if (f->fstype)
-            emit(ctx, key, f->fstype);
-        snprintf(key, sizeof(key), "fs.%zu.total-bytes", i);
-        snprintf(val, sizeof(val), "%llu", (unsigned long long)f->total_bytes);
-        if (f->total_bytes != VM_STAT_UNKNOWN)
-            emit(ctx, key, val);
-        snprintf(key, sizeof(key), "fs.%zu.used-bytes", i);
-        snprintf(val, sizeof(val), "%llu", (unsigned long long)f->used_bytes);
-        if (f->used_bytes != VM_STAT_UNKNOWN)
-            emit(ctx, key, val);
-    }
-    snprintf(val, sizeof(val), "%zu", g->nifs);
-    emit(ctx, "if.count", val);
-    for (size_t i = 0; i < g->nifs; i++) {
-        const struct vm_guest_if *f = &g->ifs[i];
-        snprintf(key, sizeof(key), "if.%zu.name", i);
-        if (f->name)
-            emit(ctx, key, f->name);
-        snprintf(key, sizeof(key), "if.%zu.hwaddr", i);
-        if (f->hwaddr)
-            emit(ctx, key, f->hwaddr);
-        snprintf(key, sizeof(key), "if.%zu.addr.count", i);
-        snprintf(val, sizeof(val), "%zu", f->naddrs);
-        emit(ctx, key, val);
-        for (size_t k = 0; k < f->naddrs; k++) {
-            const char *slash = strrchr(f->addrs[k], '/');
-            VM_AUTOFREE char *addr = vm_strndup(f->addrs[k], (size_t)(slash - f->addrs[k]));
-            if (f->addr_types[k]) {
-                snprintf(key, sizeof(key), "if.%zu.addr.%zu.type", i, k);
-                emit(ctx, key, f->addr_types[k]);
-            }
-            snprintf(key, sizeof(key), "if.%zu.addr.%zu.addr", i, k);
-            emit(ctx, key, addr);
-            snprintf(key, sizeof(key), "if.%zu.addr.%zu.prefix", i, k);
-            emit(ctx, key, slash + 1);
-        }
-    }
-}
-
-static void emit_guestinfo(struct cli_ctx *ctx, const char *key, const char *value)
-{
-    fprintf(ctx->out, "%-20s: %s\n", key, value);
-}
-
-static void emit_domstats(struct cli_ctx *ctx, const char *key, const char *value)
-{
-    fprintf(ctx->out, "  guest.%s=%s\n", key, value);
-}
-
-int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args)
-{
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
-    struct vm_guest_info *g;
-
-    if (!dom)
-        return 1;
-    if (!(g = vm_domain_get_guest_info(dom, 0))) {
-        cli_lib_error("failed to get the guest info of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
-        return 1;
-    }
-    guest_fields(g, emit_guestinfo, ctx);
-    vm_guest_info_free(g);
-    vm_domain_free(dom);
-    return 0;
-}
-
-static json_object *guest_json(const struct vm_guest_info *g)
-{
-    json_object *o, *fs, *ifs;
-
-    if (!g)
-        return NULL;
-    o = json_object_new_object();
-    fs = json_object_new_array();
-    ifs = json_object_new_array();
-    json_object_object_add(o, "os_id", g->os_id ? json_object_new_string(g->os_id) : NULL);
-    json_object_object_add(o, "os_version",
-                           g->os_version_id ? json_object_new_string(g->os_version_id) : NULL);
-    json_object_object_add(o, "hostname",
-                           g->hostname ? json_object_new_string(g->hostname) : NULL);
-    for (size_t i = 0; i < g->nfs; i++) {
-        json_object *f = json_object_new_object();
-        const struct vm_guest_fs *x = &g->fs[i];
-        json_object_object_add(f, "mountpoint",
-                               x->mountpoint ? json_object_new_string(x->mountpoint) : NULL);
-        json_object_object_add(f, "fstype", x->fstype ? json_object_new_string(x->fstype) : NULL);
-        json_object_object_add(f, "total_bytes", cli_json_u64(x->total_bytes));
-        json_object_object_add(f, "used_bytes", cli_json_u64(x->used_bytes));
-        json_object_array_add(fs, f);
-    }
-    for (size_t i = 0; i < g->nifs; i++) {
-        json_object *f = json_object_new_object(), *addrs = json_object_new_array();
-        const struct vm_guest_if *x = &g->ifs[i];
-        json_object_object_add(f, "name", x->name ? json_object_new_string(x->name) : NULL);
-        json_object_object_add(f, "mac", x->hwaddr ? json_object_new_string(x->hwaddr) : NULL);
-        for (size_t k = 0; k < x->naddrs; k++)
-            json_object_array_add(addrs, json_object_new_string(x->addrs[k]));
-        json_object_object_add(f, "addresses", addrs);
-        json_object_array_add(ifs, f);
-    }
-    json_object_object_add(o, "fs", fs);
-    json_object_object_add(o, "interfaces", ifs);
-    return o;
-}
-
-static void stats_print_text(struct cli_ctx *ctx, const struct vm_domain_stats *st)
-{
-    fprintf(ctx->out, "Domain: '%s'\n", st->name);
-    fprintf(ctx->out, "  state.state=%d\n  state.reason=%d\n", st->state, st->reason);
-    /* groups the source's stats did not report are left out, as virsh
-     * does, even where another call filled the value in (dominfo shows it) */
-    if (!(st->missing & VM_STATS_MISSING_CPU))
-        u64_field(ctx, "", "cpu.time", st->cpu_time_ns);
-    rate_field(ctx, "", "cpu.utilization", st->cpu_util_pct);
-    if (!(st->missing & VM_STATS_MISSING_BALLOON)) {
-        u64_field(ctx, "", "balloon.current", st->mem_cur_kib);
-        u64_field(ctx, "", "balloon.maximum", st->mem_max_kib);
-    }
-    if (!(st->missing & VM_STATS_MISSING_VCPU))
-        fprintf(ctx->out, "  vcpu.current=%u\n  vcpu.maximum=%u\n", st->vcpus, st->vcpus);
-    for (size_t i = 0; i < st->nvcpu_times; i++) {
-        char prefix[32];
-        snprintf(prefix, sizeof(prefix), "vcpu.%zu.", i);
-        u64_field(ctx, prefix, "time", st->vcpu_time_ns[i]);
-    }
-    if (!(st->missing & VM_STATS_MISSING_NET))
-        fprintf(ctx->out, "  net.count=%zu\n", st->nnet);
-    for (size_t i = 0; i < st->nnet; i++) {
-        const struct vm_net_stats *n = &st->net[i];
-        char prefix[32];
-        snprintf(prefix, sizeof(prefix), "net.%zu.", i);
-        if (n->name)
-            fprintf(ctx->out, "  %sname=%s\n", prefix, n->name);
-        u64_field(ctx, prefix, "rx.bytes", n->rx_bytes);
-        rate_field(ctx, prefix, "rx.bytes.rate", n->rx_bytes_rate);
-        u64_field(ctx, prefix, "rx.pkts", n->rx_pkts);
-        u64_field(ctx, prefix, "rx.errs", n->rx_errs);
-        u64_field(ctx, prefix, "rx.drop", n->rx_drop);
-        u64_field(ctx, prefix, "tx.bytes", n->tx_bytes);
-        rate_field(ctx, prefix, "tx.bytes.rate", n->tx_bytes_rate);
-        u64_field(ctx, prefix, "tx.pkts", n->tx_pkts);
-        u64_field(ctx, prefix, "tx.errs", n->tx_errs);
-        u64_field(ctx, prefix, "tx.drop", n->tx_drop);
-    }
-    if (!(st->missing & VM_STATS_MISSING_BLOCK))
-        fprintf(ctx->out, "  block.count=%zu\n", st->nblock);
-    for (size_t i = 0; i < st->nblock; i++) {
-        const struct vm_block_stats *b = &st->block[i];
-        char prefix[32];
-        snprintf(prefix, sizeof(prefix), "block.%zu.", i);
-        fprintf(ctx->out, "  %sname=%s\n", prefix, b->name);
-        if (b->source)
-            fprintf(ctx->out, "  %spath=%s\n", prefix, b->source);
-        u64_field(ctx, prefix, "rd.reqs", b->rd_reqs);
-        u64_field(ctx, prefix, "rd.bytes", b->rd_bytes);
-        rate_field(ctx, prefix, "rd.bytes.rate", b->rd_bytes_rate);
-        u64_field(ctx, prefix, "wr.reqs", b->wr_reqs);
-        u64_field(ctx, prefix, "wr.bytes", b->wr_bytes);
-        rate_field(ctx, prefix, "wr.bytes.rate", b->wr_bytes_rate);
-    }
-    if (st->guest)
-        guest_fields(st->guest, emit_domstats, ctx);
-    fputc('\n', ctx->out);
-}
-
-static json_object *stats_json(const struct vm_domain_stats *st)
-{
-    json_object *o = json_object_new_object();
-    json_object *blocks = json_object_new_array();
-    json_object *nets = json_object_new_array();
-    char uuid[VM_UUID_STRING_BUFLEN];
-
-    vm_uuid_format(st->uuid, uuid);
-    json_object_object_add(o, "name", json_object_new_string(st->name));
-    json_object_object_add(o, "uuid", json_object_new_string(uuid));
-    json_object_object_add(o, "state", json_object_new_string(vm_domain_state_name(st->state)));
-    json_object_object_add(o, "control",
-                           json_object_new_string(st->control == VM_DOMAIN_CONTROL_OK
-                                                      ? "ok"
-                                                      : "unresponsive"));
-    json_object_object_add(o, "cpu_time_ns", cli_json_u64(st->cpu_time_ns));
-    /* null unless --guest asked the agent and it answered */
-    json_object_object_add(o, "guest", guest_json(st->guest));
-    json_object_object_add(o, "vcpus", json_object_new_int64(st->vcpus));
-    json_object_object_add(o, "balloon_current_kib", cli_json_u64(st->mem_cur_kib));
-    json_object_object_add(o, "balloon_maximum_kib", cli_json_u64(st->mem_max_kib));
-    for (size_t i = 0; i < st->nblock; i++) {
-        const struct vm_block_stats *b = &st->block[i];
-        json_object *bo = json_object_new_object();
-        json_object_object_add(bo, "name", json_object_new_string(b->name));
-        json_object_object_add(bo, "rd_reqs", cli_json_u64(b->rd_reqs));
-        json_object_object_add(bo, "rd_bytes", cli_json_u64(b->rd_bytes));
-        json_object_object_add(bo, "wr_reqs", cli_json_u64(b->wr_reqs));
-        json_object_object_add(bo, "wr_bytes", cli_json_u64(b->wr_bytes));
-        json_object_array_add(blocks, bo);
-    }
-    json_object_object_add(o, "block", blocks);
-    for (size_t i = 0; i < st->nnet; i++) {
-        const struct vm_net_stats *n = &st->net[i];
-        json_object *no = json_object_new_object();
-        json_object_object_add(no, "name", n->name ? json_object_new_string(n->name) : NULL);
-        json_object_object_add(no, "rx_bytes", cli_json_u64(n->rx_bytes));
-        json_object_object_add(no, "rx_pkts", cli_json_u64(n->rx_pkts));
-        json_object_object_add(no, "rx_errs", cli_json_u64(n->rx_errs));
-        json_object_object_add(no, "rx_drop", cli_json_u64(n->rx_drop));
-        json_object_object_add(no, "tx_bytes", cli_json_u64(n->tx_bytes));
-        json_object_object_add(no, "tx_pkts", cli_json_u64(n->tx_pkts));
-        json_object_object_add(no, "tx_errs", cli_json_u64(n->tx_errs));
-        json_object_object_add(no, "tx_drop", cli_json_u64(n->tx_drop));
-        json_object_array_add(nets, no);
-    }
-    json_object_object_add(o, "net", nets);
-    return o;
-}
-
-int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
-{
-    struct vm_connect *conn = cli_conn(ctx);
-    struct vm_domain_stats **stats = NULL;
-    size_t n = 0;
-    int ret = 0;
-    bool guest = cli_flag(args, "guest");
-
-    if (!conn)
-        return 1;
-    if (args->npos == 0) {
-        int r = vm_connect_get_all_domain_stats(conn, &stats, guest ? VM_STATS_GUEST : 0);
-        if (r < 0) {
-            cli_lib_error("failed to get domain stats");
-            return 1;
-        }
-        n = (size_t)r;
-    } else {
-        VM_NEW_N(stats, args->npos);
-        for (size_t i = 0; i < args->npos; i++) {
-            struct vm_domain *dom = cli_arg_domain(ctx, args->pos[i]);
-            if (!dom) {
-                ret = 1;
-                continue;
-            }
-            if (!(stats[n] = vm_domain_get_stats(dom, 0))) {
-                cli_lib_error("failed to get stats of domain '%s'", vm_domain_get_name(dom));
-                ret = 1;
-            } else {
-                /* one named domain's agent: bounded by agent_timeout; none
-                 * answering is null, not a failure */
-                if (guest && stats[n]->id >= 0)
-                    stats[n]->guest = vm_domain_get_guest_info(dom, 0);
-                vm_error_reset();
-                n++;
-            }
-            vm_domain_free(dom);
-        }
-    }
-    if (cli_flag(args, "json")) {
-        json_object *arr = json_object_new_array();
-        for (size_t i = 0; i < n; i++)
-            json_object_array_add(arr, stats_json(stats[i]));
-        cli_json_print(ctx, arr);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            stats_print_text(ctx, stats[i]);
-        /* stats_print_text ends each domain with virsh's blank line */
-        ctx->no_trailer = true;
-    }
-    vm_domain_stats_list_free(stats, n);
-    return ret;
 }
 
 /* The whole of FILE ("-": standard input); NULL after printing the error. */

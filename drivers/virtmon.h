@@ -169,6 +169,9 @@ struct vm_block_stats {
     uint64_t allocation_bytes; /* host space used, VM_STAT_UNKNOWN when unknown */
     uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes;
     double rd_bytes_rate, wr_bytes_rate; /* bytes/s, NaN when not a rate source */
+    /* what some sources add (VM_STAT_UNKNOWN otherwise): failed requests,
+     * flushes, and the time spent in reads, writes and flushes */
+    uint64_t errs, flush_reqs, rd_total_ns, wr_total_ns, flush_total_ns;
 };
 
 struct vm_net_stats {
@@ -236,7 +239,8 @@ struct vm_domain_stats {
     int control;               /* enum vm_domain_control */
     unsigned int missing;      /* enum vm_stats_missing bits; 0 for most drivers */
     bool persistent, autostart, managed_save;
-    unsigned int vcpus;
+    unsigned int vcpus;        /* online */
+    unsigned int vcpus_max;    /* the most it may have; 0 when unknown */
     uint64_t cpu_time_ns;
     uint64_t *vcpu_time_ns;    /* per vCPU, nvcpu_times of them; NULL when unknown */
     size_t nvcpu_times;
@@ -263,6 +267,72 @@ struct vm_node_info {
 
 /* Frees what vm_node_get_info() put into *info (not info itself). */
 void vm_node_info_clear(struct vm_node_info *info);
+
+/* The host's CPU time in ns since boot (VM_STAT_UNKNOWN where the source
+ * lacks a figure), or, from sources that only give it (Xen), utilisation. */
+struct vm_node_cpu_stats {
+    uint64_t user_ns, kernel_ns, idle_ns, iowait_ns;
+    double utilization_pct;    /* NaN unless the source gives only this */
+};
+
+/* The host's memory in KiB (VM_STAT_UNKNOWN where the source lacks it). */
+struct vm_node_memory_stats {
+    uint64_t total_kib, free_kib, buffers_kib, cached_kib;
+};
+
+/* A vCPU's state (libvirt's numbering). */
+enum vm_vcpu_state {
+    VM_VCPU_OFFLINE = 0,
+    VM_VCPU_RUNNING = 1,
+    VM_VCPU_BLOCKED = 2,
+};
+
+/* One vCPU: where it runs and may run. */
+struct vm_vcpu_info {
+    unsigned int number;
+    int state;                 /* enum vm_vcpu_state; -1 when the domain is off */
+    int cpu;                   /* host CPU it last ran on; -1 when unknown */
+    uint64_t cpu_time_ns;      /* VM_STAT_UNKNOWN when unknown */
+    unsigned char *cpumap;     /* affinity: bit c%8 of byte c/8 set when it may
+                                * run on host CPU c (host_cpus bits) */
+};
+
+struct vm_vcpu_list {
+    unsigned int host_cpus;    /* host CPUs the driver maps (each cpumap's width) */
+    size_t n;
+    struct vm_vcpu_info *vcpus;
+};
+
+/* Frees a vCPU list and everything in it (NULL-safe). */
+void vm_vcpu_list_free(struct vm_vcpu_list *list);
+
+/* The memory statistics a guest's balloon and its host process give
+ * (libvirt's tags and numbering; sizes in KiB). */
+enum vm_memory_stat_tag {
+    VM_MEMORY_STAT_SWAP_IN = 0,      /* KiB read from swap */
+    VM_MEMORY_STAT_SWAP_OUT = 1,     /* KiB written to swap */
+    VM_MEMORY_STAT_MAJOR_FAULT = 2,
+    VM_MEMORY_STAT_MINOR_FAULT = 3,
+    VM_MEMORY_STAT_UNUSED = 4,       /* free in the guest */
+    VM_MEMORY_STAT_AVAILABLE = 5,    /* what the guest sees in total */
+    VM_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VM_MEMORY_STAT_RSS = 7,          /* resident on the host */
+    VM_MEMORY_STAT_USABLE = 8,       /* reclaimable without swapping */
+    VM_MEMORY_STAT_LAST_UPDATE = 9,  /* seconds since the epoch */
+    VM_MEMORY_STAT_DISK_CACHES = 10,
+    VM_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VM_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VM_MEMORY_STAT_NR = 13,
+};
+
+struct vm_memory_stat {
+    int tag;                   /* enum vm_memory_stat_tag */
+    uint64_t val;
+};
+
+/* virsh dommemstat's name of a tag ("actual", "swap_in", ...), NULL for
+ * an unknown one. */
+const char *vm_memory_stat_name(int tag);
 
 /* ------------------------------------------------------------- connections */
 
@@ -348,13 +418,43 @@ int vm_connect_is_read_only(struct vm_connect *conn);
 /* Fills *info about the host; clear it with vm_node_info_clear(). */
 int vm_node_get_info(struct vm_connect *conn, struct vm_node_info *info, unsigned int flags);
 
+/* Which CPU or NUMA cell the node calls ask about: all of them. */
+#define VM_NODE_ALL (-1)
+
+/* The host's CPU times, of one CPU (0-based) or of VM_NODE_ALL. */
+int vm_node_get_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *stats,
+                          unsigned int flags);
+
+/* The host's memory, of one NUMA cell or of VM_NODE_ALL. */
+int vm_node_get_memory_stats(struct vm_connect *conn, int cell,
+                             struct vm_node_memory_stats *stats, unsigned int flags);
+
+/* Which domains the list and bulk stats calls return: within each group of
+ * filters a domain must match one that is given (none given: all match),
+ * and it must pass every group (libvirt's rule). */
 enum vm_list_flags {
     VM_LIST_ACTIVE = 1 << 0,
-    VM_LIST_INACTIVE = 1 << 1,  /* neither or both: all domains */
+    VM_LIST_INACTIVE = 1 << 1,
     /* stats only: also ask the guests' agents, all at once under one
      * deadline (agent_timeout in virtmon.conf) */
     VM_STATS_GUEST = 1 << 2,
+    VM_LIST_PERSISTENT = 1 << 3,
+    VM_LIST_TRANSIENT = 1 << 4,
+    VM_LIST_RUNNING = 1 << 5,
+    VM_LIST_PAUSED = 1 << 6,
+    VM_LIST_SHUTOFF = 1 << 7,
+    VM_LIST_OTHER = 1 << 8,         /* any state but those three */
+    VM_LIST_AUTOSTART = 1 << 9,
+    VM_LIST_NO_AUTOSTART = 1 << 10,
+    VM_LIST_MANAGEDSAVE = 1 << 11,
+    VM_LIST_NO_MANAGEDSAVE = 1 << 12,
 };
+
+/* Every filter flag above. */
+#define VM_LIST_FILTERS                                                                   \
+    (VM_LIST_ACTIVE | VM_LIST_INACTIVE | VM_LIST_PERSISTENT | VM_LIST_TRANSIENT |         \
+     VM_LIST_RUNNING | VM_LIST_PAUSED | VM_LIST_SHUTOFF | VM_LIST_OTHER | VM_LIST_AUTOSTART | \
+     VM_LIST_NO_AUTOSTART | VM_LIST_MANAGEDSAVE | VM_LIST_NO_MANAGEDSAVE)
 
 /* Lists domains into a new array *domains; returns how many, or -1.  Free with
  * vm_domain_list_free(). */
@@ -451,6 +551,45 @@ int vm_domain_get_control(struct vm_domain *dom, int *control, unsigned int flag
 
 /* One domain's stats in a new record; free with vm_domain_stats_free(). */
 struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int flags);
+
+/* The NIC of a stats record whose target device or MAC is iface, as virsh
+ * domifstat finds it; NULL with an invalid-arg error when none is.  Points
+ * into st. */
+const struct vm_net_stats *vm_domain_stats_find_net(const struct vm_domain_stats *st,
+                                                    const char *iface);
+
+/* The disk whose target ("vda") or source path is dev, as virsh
+ * domblkstat finds it; NULL with an invalid-arg error.  Points into st. */
+const struct vm_block_stats *vm_domain_stats_find_block(const struct vm_domain_stats *st,
+                                                        const char *dev);
+
+/* Which side of a domain a call reads or changes (libvirt's flags): the
+ * running domain (LIVE), its persistent definition (CONFIG), or CURRENT
+ * (0): live when it runs, else the definition. */
+enum vm_domain_affect_flags {
+    VM_DOMAIN_AFFECT_CURRENT = 0,
+    VM_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VM_DOMAIN_AFFECT_CONFIG = 1 << 1,
+    /* vm_domain_get_vcpu_count(): the maximum, not the current count */
+    VM_DOMAIN_VCPU_MAXIMUM = 1 << 2,
+};
+
+/* A domain's vCPU count (libvirt's virDomainGetVcpusFlags): current or,
+ * with VM_DOMAIN_VCPU_MAXIMUM, maximum; of the live domain or of its
+ * definition as the affect flags say.  LIVE of a domain that is off, or
+ * CONFIG of a transient one, is an operation-invalid error. */
+int vm_domain_get_vcpu_count(struct vm_domain *dom, unsigned int flags);
+
+/* Where each online vCPU runs and may run; of a domain that is off, the
+ * definition's vCPUs with state -1 and their pinning.  Free with
+ * vm_vcpu_list_free(). */
+struct vm_vcpu_list *vm_domain_get_vcpus(struct vm_domain *dom, unsigned int flags);
+
+/* Up to nr memory statistics of a running domain into stats, in the order
+ * the source gives them; returns how many (0 when it has no balloon to
+ * ask), -1 on error. */
+int vm_domain_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats, unsigned int nr,
+                           unsigned int flags);
 
 enum vm_domain_xml_flags {
     VM_DOMAIN_XML_INACTIVE = 1 << 0, /* the persistent definition, not the live one */

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdatomic.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -230,6 +231,34 @@ int vm_node_get_info(struct vm_connect *conn, struct vm_node_info *info, unsigne
     return conn->driver->node_get_info(conn, info, flags);
 }
 
+int vm_node_get_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *stats,
+                          unsigned int flags)
+{
+    CONN_CHECK(conn, "nodecpustats", false, node_get_cpu_stats, -1);
+    if (!stats || cpu < VM_NODE_ALL) {
+        vm_report_error(VM_ERR_INVALID_ARG, "nodecpustats: %s",
+                        stats ? "a CPU number is 0 or more" : "no result pointer given");
+        return -1;
+    }
+    stats->user_ns = stats->kernel_ns = stats->idle_ns = stats->iowait_ns = VM_STAT_UNKNOWN;
+    stats->utilization_pct = NAN;
+    return conn->driver->node_get_cpu_stats(conn, cpu, stats, flags);
+}
+
+int vm_node_get_memory_stats(struct vm_connect *conn, int cell,
+                             struct vm_node_memory_stats *stats, unsigned int flags)
+{
+    CONN_CHECK(conn, "nodememstats", false, node_get_memory_stats, -1);
+    if (!stats || cell < VM_NODE_ALL) {
+        vm_report_error(VM_ERR_INVALID_ARG, "nodememstats: %s",
+                        stats ? "a cell number is 0 or more" : "no result pointer given");
+        return -1;
+    }
+    stats->total_kib = stats->free_kib = stats->buffers_kib = stats->cached_kib =
+        VM_STAT_UNKNOWN;
+    return conn->driver->node_get_memory_stats(conn, cell, stats, flags);
+}
+
 int vm_connect_list_domains(struct vm_connect *conn, struct vm_domain ***domains,
                             unsigned int flags)
 {
@@ -242,16 +271,81 @@ int vm_connect_list_domains(struct vm_connect *conn, struct vm_domain ***domains
     return conn->driver->connect_list_domains(conn, domains, flags);
 }
 
+#define ACTIVITY (VM_LIST_ACTIVE | VM_LIST_INACTIVE)
+#define STATES (VM_LIST_RUNNING | VM_LIST_PAUSED | VM_LIST_SHUTOFF | VM_LIST_OTHER)
+
+/* What the driver is asked for: active/inactive (narrowed to the active
+ * domains when the state filters exclude shut-off ones) and the agents. */
+static unsigned int driver_flags(unsigned int flags)
+{
+    unsigned int f = flags & (ACTIVITY | VM_STATS_GUEST);
+
+    if ((flags & STATES) && !(flags & VM_LIST_SHUTOFF) && !(flags & ACTIVITY))
+        f |= VM_LIST_ACTIVE;
+    return f;
+}
+
+/* One group of filters: true when none of its flags is given or st has the
+ * property of one that is. */
+static bool group_ok(unsigned int flags, unsigned int yes, unsigned int no, bool has)
+{
+    if (!(flags & (yes | no)) || (flags & (yes | no)) == (yes | no))
+        return true;
+    return (flags & yes) ? has : !has;
+}
+
+static bool stats_match(const struct vm_domain_stats *st, unsigned int flags)
+{
+    bool running = st->state == VM_DOMAIN_RUNNING, paused = st->state == VM_DOMAIN_PAUSED;
+    bool shutoff = st->state == VM_DOMAIN_SHUTOFF;
+
+    if (!group_ok(flags, VM_LIST_ACTIVE, VM_LIST_INACTIVE, st->id >= 0) ||
+        !group_ok(flags, VM_LIST_PERSISTENT, VM_LIST_TRANSIENT, st->persistent) ||
+        !group_ok(flags, VM_LIST_AUTOSTART, VM_LIST_NO_AUTOSTART, st->autostart) ||
+        !group_ok(flags, VM_LIST_MANAGEDSAVE, VM_LIST_NO_MANAGEDSAVE, st->managed_save))
+        return false;
+    if (!(flags & STATES))
+        return true;
+    return ((flags & VM_LIST_RUNNING) && running) || ((flags & VM_LIST_PAUSED) && paused) ||
+           ((flags & VM_LIST_SHUTOFF) && shutoff) ||
+           ((flags & VM_LIST_OTHER) && !running && !paused && !shutoff);
+}
+
+/* Keeps the records that pass every filter group, in order; frees the
+ * others.  Returns how many are kept. */
+static size_t filter_stats(struct vm_domain_stats **stats, size_t n, unsigned int flags)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (stats_match(stats[i], flags))
+            stats[kept++] = stats[i];
+        else
+            vm_domain_stats_free(stats[i]);
+    }
+    return kept;
+}
+
 int vm_connect_get_all_domain_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
                                     unsigned int flags)
 {
+    int n;
+
     CONN_CHECK(conn, "domstats", false, connect_get_all_domain_stats, -1);
     if (!stats) {
         vm_report_error(VM_ERR_INVALID_ARG, "domstats: no result pointer given");
         return -1;
     }
     *stats = NULL;
-    return conn->driver->connect_get_all_domain_stats(conn, stats, flags);
+    if (flags & ~(VM_LIST_FILTERS | VM_STATS_GUEST)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "domstats: unsupported flags (0x%x)",
+                        flags & ~(VM_LIST_FILTERS | VM_STATS_GUEST));
+        return -1;
+    }
+    n = conn->driver->connect_get_all_domain_stats(conn, stats, driver_flags(flags));
+    if (n > 0 && (flags & VM_LIST_FILTERS & ~ACTIVITY))
+        n = (int)filter_stats(*stats, (size_t)n, flags);
+    return n;
 }
 
 int vm_connect_domain_event_register(struct vm_connect *conn, vm_domain_event_cb cb,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "conf/domain_conf.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_units.h"
@@ -275,6 +276,63 @@ struct vm_domain_stats *vm_domain_get_stats(struct vm_domain *dom, unsigned int 
 {
     DOM_CHECK(dom, "domstats", false, domain_get_stats, NULL);
     return DRV(dom)->domain_get_stats(dom, flags);
+}
+
+int vm_domain_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
+{
+    DOM_CHECK(dom, "vcpucount", false, domain_get_vcpu_count, -1);
+    if ((flags & VM_DOMAIN_AFFECT_LIVE) && (flags & VM_DOMAIN_AFFECT_CONFIG)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "vcpucount: live and config are exclusive");
+        return -1;
+    }
+    return DRV(dom)->domain_get_vcpu_count(dom, flags);
+}
+
+struct vm_vcpu_list *vm_domain_get_vcpus(struct vm_domain *dom, unsigned int flags)
+{
+    DOM_CHECK(dom, "vcpuinfo", false, domain_get_vcpus, NULL);
+    return DRV(dom)->domain_get_vcpus(dom, flags);
+}
+
+int vm_domain_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats, unsigned int nr,
+                           unsigned int flags)
+{
+    DOM_CHECK(dom, "dommemstat", false, domain_memory_stats, -1);
+    if (!stats && nr) {
+        vm_report_error(VM_ERR_INVALID_ARG, "dommemstat: no result array given");
+        return -1;
+    }
+    return DRV(dom)->domain_memory_stats(dom, stats, nr, flags);
+}
+
+const struct vm_net_stats *vm_domain_stats_find_net(const struct vm_domain_stats *st,
+                                                    const char *iface)
+{
+    unsigned char want[6], mac[6];
+    bool is_mac = iface && vm_mac_parse(iface, want) == 0;
+
+    vm_error_reset();
+    for (size_t i = 0; st && iface && i < st->nnet; i++) {
+        const struct vm_net_stats *n = &st->net[i];
+        if ((n->name && strcmp(n->name, iface) == 0) ||
+            (is_mac && n->mac && vm_mac_parse(n->mac, mac) == 0 && memcmp(mac, want, 6) == 0))
+            return n;
+    }
+    vm_report_error(VM_ERR_INVALID_ARG, "'%s' is not a known interface", iface ? iface : "");
+    return NULL;
+}
+
+const struct vm_block_stats *vm_domain_stats_find_block(const struct vm_domain_stats *st,
+                                                        const char *dev)
+{
+    vm_error_reset();
+    for (size_t i = 0; st && dev && i < st->nblock; i++) {
+        const struct vm_block_stats *b = &st->block[i];
+        if ((b->name && strcmp(b->name, dev) == 0) || (b->source && strcmp(b->source, dev) == 0))
+            return b;
+    }
+    vm_report_error(VM_ERR_INVALID_ARG, "invalid path: %s", dev ? dev : "");
+    return NULL;
 }
 
 char *vm_domain_get_xml(struct vm_domain *dom, unsigned int flags)

@@ -28,6 +28,8 @@ struct vm_driver {
     enum vm_drv_open_result (*connect_open)(struct vm_connect *conn, const struct vm_uri *uri,
                                             unsigned int flags);
     int (*connect_close)(struct vm_connect *conn);
+    /* connect_get_all_domain_stats gets only VM_LIST_ACTIVE, _INACTIVE and
+     * VM_STATS_GUEST: the core applies the other filters */
     /* optional: the hypervisor behind the connection, when not the static
      * name above (owned by the connection) */
     const char *(*connect_get_type)(struct vm_connect *conn);
@@ -36,6 +38,10 @@ struct vm_driver {
     char *(*connect_get_hostname)(struct vm_connect *conn, unsigned int flags);
     int (*connect_is_alive)(struct vm_connect *conn);
     int (*node_get_info)(struct vm_connect *conn, struct vm_node_info *info, unsigned int flags);
+    int (*node_get_cpu_stats)(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *stats,
+                              unsigned int flags);
+    int (*node_get_memory_stats)(struct vm_connect *conn, int cell,
+                                 struct vm_node_memory_stats *stats, unsigned int flags);
     int (*connect_list_domains)(struct vm_connect *conn, struct vm_domain ***domains,
                                 unsigned int flags);
     int (*connect_get_all_domain_stats)(struct vm_connect *conn, struct vm_domain_stats ***stats,
@@ -58,6 +64,10 @@ struct vm_driver {
     char *(*domain_get_display)(struct vm_domain *dom, unsigned int flags);
     struct vm_guest_info *(*domain_get_guest_info)(struct vm_domain *dom, unsigned int flags);
     struct vm_domain_stats *(*domain_get_stats)(struct vm_domain *dom, unsigned int flags);
+    int (*domain_get_vcpu_count)(struct vm_domain *dom, unsigned int flags);
+    struct vm_vcpu_list *(*domain_get_vcpus)(struct vm_domain *dom, unsigned int flags);
+    int (*domain_memory_stats)(struct vm_domain *dom, struct vm_memory_stat *stats,
+                               unsigned int nr, unsigned int flags);
     char *(*domain_get_xml)(struct vm_domain *dom, unsigned int flags);
     struct vm_domain *(*domain_define_xml)(struct vm_connect *conn, const char *xml,
                                            unsigned int flags);

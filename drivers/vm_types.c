@@ -146,3 +146,34 @@ void vm_node_info_clear(struct vm_node_info *info)
     free(info->cpu_model);
     info->cpu_model = NULL;
 }
+
+void vm_vcpu_list_free(struct vm_vcpu_list *list)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < list->n; i++)
+        free(list->vcpus[i].cpumap);
+    free(list->vcpus);
+    free(list);
+}
+
+const char *vm_memory_stat_name(int tag)
+{
+    static const char *const names[VM_MEMORY_STAT_NR] = {
+        [VM_MEMORY_STAT_SWAP_IN] = "swap_in",
+        [VM_MEMORY_STAT_SWAP_OUT] = "swap_out",
+        [VM_MEMORY_STAT_MAJOR_FAULT] = "major_fault",
+        [VM_MEMORY_STAT_MINOR_FAULT] = "minor_fault",
+        [VM_MEMORY_STAT_UNUSED] = "unused",
+        [VM_MEMORY_STAT_AVAILABLE] = "available",
+        [VM_MEMORY_STAT_ACTUAL_BALLOON] = "actual",
+        [VM_MEMORY_STAT_RSS] = "rss",
+        [VM_MEMORY_STAT_USABLE] = "usable",
+        [VM_MEMORY_STAT_LAST_UPDATE] = "last_update",
+        [VM_MEMORY_STAT_DISK_CACHES] = "disk_caches",
+        [VM_MEMORY_STAT_HUGETLB_PGALLOC] = "hugetlb_pgalloc",
+        [VM_MEMORY_STAT_HUGETLB_PGFAIL] = "hugetlb_pgfail",
+    };
+
+    return tag >= 0 && tag < VM_MEMORY_STAT_NR ? names[tag] : NULL;
+}

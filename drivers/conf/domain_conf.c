@@ -96,6 +96,7 @@ void vm_domain_def_free(struct vm_domain_def *def)
         return;
     free(def->name);
     free(def->description);
+    free(def->vcpu_cpuset);
     free(def->os_type);
     free(def->os_arch);
     free(def->os_machine);
@@ -147,6 +148,7 @@ struct vm_domain_def *vm_domain_def_copy(const struct vm_domain_def *src)
     *def = *src;
     def->name = vm_strdup(src->name);
     def->description = vm_strdup(src->description);
+    def->vcpu_cpuset = vm_strdup(src->vcpu_cpuset);
     def->os_type = vm_strdup(src->os_type);
     def->os_arch = vm_strdup(src->os_arch);
     def->os_machine = vm_strdup(src->os_machine);
@@ -307,6 +309,59 @@ static int read_uint(const struct reader *r, xmlNodePtr node, unsigned int min,
     }
     *out = (unsigned int)v;
     return 0;
+}
+
+int vm_cpuset_parse(const char *s, unsigned char *map, unsigned int ncpus)
+{
+    const char *p = s;
+
+    if (!s || !*s)
+        return -1;
+    memset(map, 0, (ncpus + 7) / 8);
+    for (;;) {
+        bool neg = *p == '^';
+        unsigned long lo, hi;
+        char *end;
+
+        p += neg;
+        if (*p < '0' || *p > '9')
+            return -1;
+        lo = hi = strtoul(p, &end, 10);
+        p = end;
+        if (*p == '-' && !neg) {
+            if (p[1] < '0' || p[1] > '9')
+                return -1;
+            hi = strtoul(p + 1, &end, 10);
+            p = end;
+        }
+        if (lo > hi || hi > 0xffff)
+            return -1;
+        for (unsigned long c = lo; c <= hi && c < ncpus; c++) {
+            if (neg)
+                map[c / 8] &= (unsigned char)~(1u << (c % 8));
+            else
+                map[c / 8] |= (unsigned char)(1u << (c % 8));
+        }
+        if (!*p)
+            return 0;
+        if (*p++ != ',')
+            return -1;
+    }
+}
+
+/* A cpuset that parses and names at least one CPU (one naming none would
+ * pin the vCPUs nowhere). */
+static bool cpuset_ok(const char *s)
+{
+    unsigned char map[65536 / 8];
+
+    if (vm_cpuset_parse(s, map, 65536) < 0)
+        return false;
+    for (size_t i = 0; i < sizeof(map); i++) {
+        if (map[i])
+            return true;
+    }
+    return false;
 }
 
 int vm_mac_parse(const char *s, unsigned char mac[6])
@@ -750,14 +805,26 @@ static struct vm_domain_def *read_domain(const struct reader *r, xmlNodePtr node
     }
     if ((n = vm_xml_child(node, "vcpu"))) {
         VM_AUTOFREE char *placement = vm_xml_prop(n, "placement");
+        VM_AUTOFREE char *current = vm_xml_prop(n, "current");
+        uint64_t cur = 0;
         /* static is what QEMU does anyway; written back as given */
         def->vcpu_placement_static = placement != NULL;
+        def->vcpu_cpuset = vm_xml_prop(n, "cpuset");
         if (check_enum(r, n, "placement", placement, static_only, 1) < 0 ||
             read_uint(r, n, 1, &def->vcpus) < 0)
             skip(n);
         else if (def->vcpus > VM_DOMAIN_VCPUS_MAX && !(flags & VM_DOMAIN_PARSE_LEGACY_NAME))
             vm_xml_problem(r->ps, xmlGetLineNo(n), "<vcpu> %u is more than %d vCPUs",
                            def->vcpus, VM_DOMAIN_VCPUS_MAX);
+        if (current && (vm_parse_u64(current, &cur) < 0 || cur < 1 || cur > def->vcpus))
+            refuse(r, n, "<vcpu current='%s'> must be a whole number from 1 to %u", current,
+                   def->vcpus);
+        def->vcpus_current = cur ? (unsigned int)cur : def->vcpus;
+        if (def->vcpu_cpuset && !cpuset_ok(def->vcpu_cpuset))
+            refuse(r, n, "<vcpu cpuset='%s'> is not a set of host CPUs (such as 0-3,^2)",
+                   def->vcpu_cpuset);
+    } else {
+        def->vcpus_current = def->vcpus;
     }
     if ((n = vm_xml_child(node, "os")))
         read_os(r, n, def);

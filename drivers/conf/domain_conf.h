@@ -83,7 +83,9 @@ struct vm_domain_def {
     char *description;
     uint64_t memory_kib;            /* <memory> */
     uint64_t cur_memory_kib;        /* <currentMemory> (= memory when absent) */
-    unsigned int vcpus;
+    unsigned int vcpus;             /* the maximum */
+    unsigned int vcpus_current;     /* <vcpu current>: online at boot (= vcpus when absent) */
+    char *vcpu_cpuset;              /* <vcpu cpuset>: host CPUs they may run on, or NULL */
     bool vcpu_placement_static;     /* <vcpu placement='static'> as written */
     char *os_type;                  /* "hvm", "linux", "xen" */
     char *os_arch;
@@ -175,6 +177,11 @@ int vm_domain_schema_validate(xmlDocPtr doc, const char *what);
 
 /* "52:54:00:12:34:56" into mac; -1 when s is NULL or not such a MAC. */
 int vm_mac_parse(const char *s, unsigned char mac[6]);
+
+/* Parses libvirt's cpuset syntax ("0-3,^2,6") into map, ncpus bits wide
+ * (zeroed first; CPUs at or past ncpus are left out).  0, or -1 when s is
+ * not a cpuset (no error is reported). */
+int vm_cpuset_parse(const char *s, unsigned char *map, unsigned int ncpus);
 
 /* Random bytes for UUIDs and MACs; -1 with a system error. */
 int vm_random_bytes(unsigned char *buf, size_t len);

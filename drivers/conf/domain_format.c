@@ -167,8 +167,15 @@ char *vm_domain_def_format(const struct vm_domain_def *def, unsigned int flags)
                      (unsigned long long)def->memory_kib);
     vm_buf_addf_line(&b, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
                      (unsigned long long)def->cur_memory_kib);
-    vm_buf_addf_line(&b, "<vcpu%s>%u</vcpu>\n",
-                     def->vcpu_placement_static ? " placement='static'" : "", def->vcpus);
+    vm_buf_addf_line(&b, "<vcpu");
+    if (def->vcpu_placement_static)
+        vm_buf_add(&b, " placement='static'");
+    if (def->vcpu_cpuset)
+        attr(&b, "cpuset", def->vcpu_cpuset);
+    /* libvirt writes current only when some vCPUs start offline */
+    if (def->vcpus_current && def->vcpus_current != def->vcpus)
+        vm_buf_addf(&b, " current='%u'", def->vcpus_current);
+    vm_buf_addf(&b, ">%u</vcpu>\n", def->vcpus);
     format_os(&b, def);
     vm_buf_addf_line(&b, "<on_poweroff>%s</on_poweroff>\n", actions[def->on_poweroff]);
     vm_buf_addf_line(&b, "<on_reboot>%s</on_reboot>\n", actions[def->on_reboot]);

@@ -39,6 +39,8 @@ void vm_domain_def_fill_devices(const struct vm_domain_def *def, struct vm_domai
             b->allocation_bytes = (uint64_t)sb.st_blocks * 512;
         }
         b->rd_bytes_rate = b->wr_bytes_rate = NAN;
+        b->errs = b->flush_reqs = b->rd_total_ns = b->wr_total_ns = b->flush_total_ns =
+            VM_STAT_UNKNOWN;
     }
     st->nnet = def->nnets;
     VM_NEW_N(st->net, def->nnets);

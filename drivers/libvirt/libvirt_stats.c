@@ -121,6 +121,11 @@ static const struct field block_fields[] = {
     {"wr.bytes", offsetof(struct vm_block_stats, wr_bytes)},
     {"capacity", offsetof(struct vm_block_stats, capacity_bytes)},
     {"allocation", offsetof(struct vm_block_stats, allocation_bytes)},
+    {"errs", offsetof(struct vm_block_stats, errs)},
+    {"fl.reqs", offsetof(struct vm_block_stats, flush_reqs)},
+    {"rd.times", offsetof(struct vm_block_stats, rd_total_ns)},
+    {"wr.times", offsetof(struct vm_block_stats, wr_total_ns)},
+    {"fl.times", offsetof(struct vm_block_stats, flush_total_ns)},
 };
 
 /* libvirt reports the guest's view of a NIC already: nothing is swapped */

@@ -104,6 +104,20 @@ int qemu_save_reconcile(struct qemu_conn *p, struct qemu_look *l);
 /* qemu_stats.c: the figures of a looked-at domain (one QMP session). */
 struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l);
 
+/* The looked-at domain's vCPU count: of def (its definition, live or
+ * persistent), or, for the live current count, what its QEMU runs (its
+ * monitor open).  -1 with an error. */
+int qemu_vcpu_count_of(struct qemu_look *l, const struct vm_domain_def *def, bool live,
+                       bool maximum);
+
+/* Where the looked-at domain's vCPUs run (monitor open when active), or
+ * its definition's pinning when off.  NULL with an error. */
+struct vm_vcpu_list *qemu_vcpus_of(struct qemu_look *l);
+
+/* Up to nr memory statistics of the looked-at running domain (monitor
+ * open); how many, or -1 with an error. */
+int qemu_memory_stats_of(struct qemu_look *l, struct vm_memory_stat *stats, unsigned int nr);
+
 /* qemu_stats.c: the driver's bulk stats call. */
 int qemu_get_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
                        unsigned int flags);

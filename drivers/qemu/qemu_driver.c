@@ -368,6 +368,85 @@ static struct vm_domain_stats *qemu_get_stats(struct vm_domain *dom, unsigned in
     return st;
 }
 
+static int qemu_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
+{
+    struct qemu_conn *p = priv_of(dom->conn);
+    struct qemu_look l;
+    bool live;
+    int n = -1;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+        return -1;
+    live = (flags & VM_DOMAIN_AFFECT_LIVE) || (!(flags & VM_DOMAIN_AFFECT_CONFIG) && l.active);
+    if (live && !l.active) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
+    } else if (!live && !l.persistent) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "transient domains do not have any persistent config");
+    } else if (!live && l.active) {
+        /* the definition the next boot uses, not the running one */
+        VM_AUTOFREE char *cfg = qemu_file(&p->dirs, QEMU_FILE_DEF, l.def->name, NULL);
+        struct vm_domain_def *def = qemu_def_read(cfg);
+        if (def)
+            n = qemu_vcpu_count_of(&l, def, false, flags & VM_DOMAIN_VCPU_MAXIMUM);
+        vm_domain_def_free(def);
+    } else if (live && l.unresponsive && !(flags & VM_DOMAIN_VCPU_MAXIMUM)) {
+        vm_report_error(VM_ERR_TIMEOUT, "domain '%s': monitor not responding", dom->name);
+    } else {
+        n = qemu_vcpu_count_of(&l, l.def, live, flags & VM_DOMAIN_VCPU_MAXIMUM);
+    }
+    qemu_look_release(&l);
+    return n;
+}
+
+static struct vm_vcpu_list *qemu_get_vcpus(struct vm_domain *dom, unsigned int flags)
+{
+    struct qemu_look l;
+    struct vm_vcpu_list *list = NULL;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+        return NULL;
+    if (l.active && l.unresponsive)
+        vm_report_error(VM_ERR_TIMEOUT, "domain '%s': monitor not responding", dom->name);
+    else
+        list = qemu_vcpus_of(&l);
+    qemu_look_release(&l);
+    return list;
+}
+
+static int qemu_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats, unsigned int nr,
+                             unsigned int flags)
+{
+    struct qemu_look l;
+    int n;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (look_active(dom, true, &l) < 0)
+        return -1;
+    n = qemu_memory_stats_of(&l, stats, nr);
+    qemu_look_release(&l);
+    return n;
+}
+
+static int qemu_node_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *st,
+                               unsigned int flags)
+{
+    (void)conn;
+    VM_CHECK_FLAGS(flags, 0, -1);
+    return vm_host_cpu_stats(cpu, st);
+}
+
+static int qemu_node_memory_stats(struct vm_connect *conn, int cell,
+                                  struct vm_node_memory_stats *st, unsigned int flags)
+{
+    (void)conn;
+    VM_CHECK_FLAGS(flags, 0, -1);
+    return vm_host_memory_stats(cell, st);
+}
+
 static int qemu_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsigned int flags)
 {
     struct vm_domain_stats *st = qemu_get_stats(dom, flags);
@@ -857,6 +936,8 @@ const struct vm_driver vm_qemu_driver = {
     .connect_get_hostname = qemu_get_hostname,
     .connect_is_alive = qemu_is_alive,
     .node_get_info = qemu_node_info,
+    .node_get_cpu_stats = qemu_node_cpu_stats,
+    .node_get_memory_stats = qemu_node_memory_stats,
     .connect_list_domains = qemu_list_domains,
     .connect_get_all_domain_stats = qemu_get_all_stats,
     .domain_lookup_by_name = qemu_lookup_by_name,
@@ -868,6 +949,9 @@ const struct vm_driver vm_qemu_driver = {
     .domain_get_control = qemu_get_control,
     .domain_get_display = qemu_get_display,
     .domain_get_guest_info = qemu_get_guest_info,
+    .domain_get_vcpu_count = qemu_get_vcpu_count,
+    .domain_get_vcpus = qemu_get_vcpus,
+    .domain_memory_stats = qemu_memory_stats,
     .domain_get_stats = qemu_get_stats,
     .domain_get_xml = qemu_get_xml,
     .domain_define_xml = qemu_define,

@@ -500,6 +500,14 @@ int qemu_monitor_read_blockstats(json_object *ret, struct qemu_blockstat **stats
             return protocol_error("query-blockstats", "an entry without device or counters");
         }
         s[i].device = vm_strdup(json_object_get_string(dev));
+        if (get_u64(st, "flush_operations", &s[i].flush_reqs) < 0)
+            s[i].flush_reqs = VM_STAT_UNKNOWN;
+        if (get_u64(st, "rd_total_time_ns", &s[i].rd_total_ns) < 0)
+            s[i].rd_total_ns = VM_STAT_UNKNOWN;
+        if (get_u64(st, "wr_total_time_ns", &s[i].wr_total_ns) < 0)
+            s[i].wr_total_ns = VM_STAT_UNKNOWN;
+        if (get_u64(st, "flush_total_time_ns", &s[i].flush_total_ns) < 0)
+            s[i].flush_total_ns = VM_STAT_UNKNOWN;
     }
     *stats = s;
     *np = n;

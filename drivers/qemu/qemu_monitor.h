@@ -65,6 +65,8 @@ int qemu_monitor_read_balloon(json_object *ret, uint64_t *kib);
 struct qemu_blockstat {
     char *device;           /* the format node, e.g. "drive-vda" */
     uint64_t rd_reqs, rd_bytes, wr_reqs, wr_bytes;
+    /* VM_STAT_UNKNOWN when QEMU leaves them out */
+    uint64_t flush_reqs, rd_total_ns, wr_total_ns, flush_total_ns;
 };
 
 /* query-blockstats -> per-drive counters (free with qemu_blockstats_free). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -486,6 +487,74 @@ uint64_t qemu_process_thread_ns(pid_t pid, int tid)
     r = fscanf(f, "%llu", &ns);
     fclose(f);
     return r == 1 ? ns : VM_STAT_UNKNOWN;
+}
+
+int qemu_process_thread_cpu(pid_t pid, int tid)
+{
+    char path[96], buf[4096];
+    const char *p;
+    FILE *f;
+    size_t n;
+    int field = 2, cpu = -1;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, tid);
+    if (!(f = fopen(path, "r")))
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* the name may hold spaces and parentheses: count fields after the last
+     * ')', which ends field 2; "processor" is field 39 */
+    if (!(p = strrchr(buf, ')')))
+        return -1;
+    for (p++; *p && field < 39; p++) {
+        if (*p == ' ')
+            field++;
+    }
+    if (field == 39 && sscanf(p, "%d", &cpu) != 1)
+        cpu = -1;
+    return cpu;
+}
+
+int qemu_process_thread_affinity(int tid, unsigned char *map, unsigned int ncpus)
+{
+    cpu_set_t *set = CPU_ALLOC(ncpus);
+    size_t size = CPU_ALLOC_SIZE(ncpus);
+    int r = -1;
+
+    memset(map, 0, (ncpus + 7) / 8);
+    if (!set)
+        return -1;
+    CPU_ZERO_S(size, set);
+    if (sched_getaffinity(tid, size, set) == 0) {
+        for (unsigned int c = 0; c < ncpus; c++) {
+            if (CPU_ISSET_S(c, size, set))
+                map[c / 8] |= (unsigned char)(1u << (c % 8));
+        }
+        r = 0;
+    }
+    CPU_FREE(set);
+    return r;
+}
+
+uint64_t qemu_process_rss_kib(pid_t pid)
+{
+    char path[64], line[256];
+    unsigned long long kib;
+    uint64_t v = VM_STAT_UNKNOWN;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if (!(f = fopen(path, "r")))
+        return VM_STAT_UNKNOWN;
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "VmRSS: %llu kB", &kib) == 1) {
+            v = kib;
+            break;
+        }
+    }
+    fclose(f);
+    return v;
 }
 
 static uint64_t sysfs_counter(const char *dev, const char *name)

@@ -72,6 +72,16 @@ uint64_t qemu_process_cpu_ns(pid_t pid);
 /* CPU time of one thread (schedstat's first field), in ns. */
 uint64_t qemu_process_thread_ns(pid_t pid, int tid);
 
+/* The host CPU a thread of pid last ran on; -1 when unknown. */
+int qemu_process_thread_cpu(pid_t pid, int tid);
+
+/* The host CPUs thread tid may run on, into map (ncpus bits, zeroed
+ * first); -1 when the kernel does not say. */
+int qemu_process_thread_affinity(int tid, unsigned char *map, unsigned int ncpus);
+
+/* pid's resident memory in KiB; VM_STAT_UNKNOWN when unknown. */
+uint64_t qemu_process_rss_kib(pid_t pid);
+
 /* Host-side counters of a tap device: *rx_* is what the host received (the
  * guest sent).  -1 (no error) when the device has none. */
 int qemu_tap_counters(const char *dev, uint64_t *rx_bytes, uint64_t *rx_pkts, uint64_t *rx_errs,

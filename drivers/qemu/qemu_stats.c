@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "qemu_agent.h"
 #include "qemu_devices.h"
@@ -42,7 +43,8 @@ struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
         st->autostart = l->persistent && qemu_file_exists(flag);
         st->managed_save = qemu_file_exists(save);
     }
-    st->vcpus = def->vcpus;
+    st->vcpus = def->vcpus_current;
+    st->vcpus_max = def->vcpus;
     st->cpu_util_pct = NAN;
     st->mem_max_kib = def->memory_kib;
     st->mem_cur_kib = def->cur_memory_kib;
@@ -63,6 +65,7 @@ struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
             qemu_monitor_read_cpus(ret, &tids, &ntids) == 0 && ntids > 0) {
             VM_NEW_N(st->vcpu_time_ns, ntids);
             st->nvcpu_times = ntids;
+            st->vcpus = (unsigned int)ntids;   /* online now, as QEMU says */
             for (size_t i = 0; i < ntids; i++)
                 st->vcpu_time_ns[i] = qemu_process_thread_ns(l->pid, tids[i]);
         }
@@ -90,6 +93,10 @@ struct vm_domain_stats *qemu_stats_of(struct qemu_conn *p, struct qemu_look *l)
                 b->rd_bytes = bs[k].rd_bytes;
                 b->wr_reqs = bs[k].wr_reqs;
                 b->wr_bytes = bs[k].wr_bytes;
+                b->flush_reqs = bs[k].flush_reqs;
+                b->rd_total_ns = bs[k].rd_total_ns;
+                b->wr_total_ns = bs[k].wr_total_ns;
+                b->flush_total_ns = bs[k].flush_total_ns;
             }
         }
     }
@@ -142,6 +149,166 @@ struct guest_query {
     long long deadline;
     struct vm_guest_info *info;
 };
+
+/* The vCPU threads of an answering domain's QEMU; -1 (error reported)
+ * when it does not say. */
+static int vcpu_threads(struct qemu_look *l, int **tids, size_t *n)
+{
+    json_object *ret = NULL;
+    int r = -1;
+
+    *tids = NULL;
+    *n = 0;
+    if (!l->mon) {
+        vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s' does not answer", l->def->name);
+        return -1;
+    }
+    if (qemu_monitor_command(l->mon, "query-cpus-fast", NULL, &ret) == 0)
+        r = qemu_monitor_read_cpus(ret, tids, n);
+    json_object_put(ret);
+    return r;
+}
+
+int qemu_vcpu_count_of(struct qemu_look *l, const struct vm_domain_def *def, bool live,
+                       bool maximum)
+{
+    int *tids;
+    size_t n;
+
+    if (maximum || !live)
+        return (int)(maximum ? def->vcpus : def->vcpus_current);
+    /* online now: what QEMU runs, which hotplug may have changed */
+    if (vcpu_threads(l, &tids, &n) < 0)
+        return -1;
+    free(tids);
+    return (int)n;
+}
+
+/* The host CPUs a vCPU map covers: every CPU the kernel may bring up. */
+static unsigned int host_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_CONF);
+
+    return n > 0 && n <= 65536 ? (unsigned int)n : 1;
+}
+
+/* Sets every CPU of map the definition's cpuset allows (all without one). */
+static void def_cpumap(const struct vm_domain_def *def, unsigned char *map, unsigned int ncpus)
+{
+    if (!def->vcpu_cpuset || vm_cpuset_parse(def->vcpu_cpuset, map, ncpus) < 0) {
+        for (unsigned int c = 0; c < ncpus; c++)
+            map[c / 8] |= (unsigned char)(1u << (c % 8));
+    }
+}
+
+struct vm_vcpu_list *qemu_vcpus_of(struct qemu_look *l)
+{
+    struct vm_vcpu_list *list;
+    unsigned int ncpus = host_cpus();
+    size_t maplen = (ncpus + 7) / 8;
+    int *tids = NULL;
+    size_t n = 0;
+
+    if (l->active && vcpu_threads(l, &tids, &n) < 0)
+        return NULL;
+    VM_NEW(list);
+    list->host_cpus = ncpus;
+    list->n = l->active ? n : l->def->vcpus_current;
+    VM_NEW_N(list->vcpus, list->n ? list->n : 1);
+    for (size_t i = 0; i < list->n; i++) {
+        struct vm_vcpu_info *v = &list->vcpus[i];
+        VM_NEW_N(v->cpumap, maplen);
+        v->number = (unsigned int)i;
+        v->state = -1;
+        v->cpu = -1;
+        v->cpu_time_ns = VM_STAT_UNKNOWN;
+        if (!l->active) {
+            def_cpumap(l->def, v->cpumap, ncpus);
+            continue;
+        }
+        v->state = VM_VCPU_RUNNING;
+        v->cpu = qemu_process_thread_cpu(l->pid, tids[i]);
+        v->cpu_time_ns = qemu_process_thread_ns(l->pid, tids[i]);
+        if (qemu_process_thread_affinity(tids[i], v->cpumap, ncpus) < 0)
+            def_cpumap(l->def, v->cpumap, ncpus);
+    }
+    free(tids);
+    return list;
+}
+
+/* What query-balloon and the balloon's guest-stats (when the guest
+ * reports them) tell, then the process's resident size: libvirt's order. */
+int qemu_memory_stats_of(struct qemu_look *l, struct vm_memory_stat *stats, unsigned int nr)
+{
+    static const struct {
+        const char *key;
+        int tag;
+        bool bytes;
+    } guest[] = {
+        {"stat-swap-in", VM_MEMORY_STAT_SWAP_IN, true},
+        {"stat-swap-out", VM_MEMORY_STAT_SWAP_OUT, true},
+        {"stat-major-faults", VM_MEMORY_STAT_MAJOR_FAULT, false},
+        {"stat-minor-faults", VM_MEMORY_STAT_MINOR_FAULT, false},
+        {"stat-free-memory", VM_MEMORY_STAT_UNUSED, true},
+        {"stat-total-memory", VM_MEMORY_STAT_AVAILABLE, true},
+        {"stat-available-memory", VM_MEMORY_STAT_USABLE, true},
+        {"stat-disk-caches", VM_MEMORY_STAT_DISK_CACHES, true},
+        {"stat-htlb-pgalloc", VM_MEMORY_STAT_HUGETLB_PGALLOC, false},
+        {"stat-htlb-pgfail", VM_MEMORY_STAT_HUGETLB_PGFAIL, false},
+    };
+    struct vm_memory_stat all[VM_MEMORY_STAT_NR];
+    unsigned int n = 0;
+    json_object *ret = NULL, *args, *v, *st, *upd;
+    uint64_t kib;
+
+    if (!l->active) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (!l->mon) {
+        vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s' does not answer", l->def->name);
+        return -1;
+    }
+    if (qemu_monitor_command(l->mon, "query-balloon", NULL, &ret) == 0 &&
+        qemu_monitor_read_balloon(ret, &kib) == 0) {
+        all[n].tag = VM_MEMORY_STAT_ACTUAL_BALLOON;
+        all[n++].val = kib;
+    }
+    json_object_put(ret);
+    ret = NULL;
+    args = json_object_new_object();
+    json_object_object_add(args, "path", json_object_new_string("/machine/peripheral/balloon0"));
+    json_object_object_add(args, "property", json_object_new_string("guest-stats"));
+    /* a guest that never reported (no polling interval set) has
+     * last-update 0: its figures would be zeros, not facts */
+    if (n && qemu_monitor_command(l->mon, "qom-get", args, &ret) == 0 &&
+        json_object_object_get_ex(ret, "stats", &st) &&
+        json_object_object_get_ex(ret, "last-update", &upd) && json_object_get_int64(upd) > 0) {
+        for (size_t i = 0; i < sizeof(guest) / sizeof(guest[0]); i++) {
+            int64_t x;
+            if (!json_object_object_get_ex(st, guest[i].key, &v) ||
+                !json_object_is_type(v, json_type_int) || (x = json_object_get_int64(v)) < 0)
+                continue;
+            all[n].tag = guest[i].tag;
+            all[n++].val = guest[i].bytes ? (uint64_t)x / 1024 : (uint64_t)x;
+            if (guest[i].tag == VM_MEMORY_STAT_USABLE) {
+                all[n].tag = VM_MEMORY_STAT_LAST_UPDATE;
+                all[n++].val = (uint64_t)json_object_get_int64(upd);
+            }
+        }
+    }
+    json_object_put(args);
+    json_object_put(ret);
+    vm_error_reset();
+    if ((kib = qemu_process_rss_kib(l->pid)) != VM_STAT_UNKNOWN) {
+        all[n].tag = VM_MEMORY_STAT_RSS;
+        all[n++].val = kib;
+    }
+    if (n > nr)
+        n = nr;
+    memcpy(stats, all, n * sizeof(*stats));
+    return (int)n;
+}
 
 static void *ask_guest(void *opaque)
 {

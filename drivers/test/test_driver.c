@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
 #include "test_driver.h"
 #include "util/vm_alloc.h"
 #include "util/vm_file.h"
@@ -334,9 +337,10 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
     st->persistent = d->persistent;
     st->autostart = d->autostart;
     st->managed_save = d->managed_save;
-    st->vcpus = d->def->vcpus;
-    st->cpu_time_ns = run * d->def->vcpus / TEST_CPU_SHARE_DIV;
-    st->nvcpu_times = d->def->vcpus;
+    st->vcpus = d->def->vcpus_current;
+    st->vcpus_max = d->def->vcpus;
+    st->cpu_time_ns = run * d->def->vcpus_current / TEST_CPU_SHARE_DIV;
+    st->nvcpu_times = d->def->vcpus_current;
     VM_NEW_N(st->vcpu_time_ns, st->nvcpu_times);
     for (size_t i = 0; i < st->nvcpu_times; i++)
         st->vcpu_time_ns[i] = run / TEST_CPU_SHARE_DIV;
@@ -350,6 +354,7 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
         b->wr_bytes = scaled(run, TEST_DISK_WR_BPS);
         b->rd_reqs = b->rd_bytes / TEST_DISK_REQ_BYTES;
         b->wr_reqs = b->wr_bytes / TEST_DISK_REQ_BYTES;
+        b->errs = 0;
     }
     for (size_t i = 0; i < st->nnet; i++) {
         struct vm_net_stats *n = &st->net[i];
@@ -371,10 +376,10 @@ static int test_get_info(struct vm_domain *dom, struct vm_domain_info *info, uns
     if (!(d = dom_get(dom, &priv)))
         return -1;
     info->state = d->state;
-    info->vcpus = d->def->vcpus;
+    info->vcpus = d->def->vcpus_current;
     info->max_mem_kib = d->def->memory_kib;
     info->cur_mem_kib = d->def->cur_memory_kib;
-    info->cpu_time_ns = running_ns(d) * d->def->vcpus / TEST_CPU_SHARE_DIV;
+    info->cpu_time_ns = running_ns(d) * d->def->vcpus_current / TEST_CPU_SHARE_DIV;
     pthread_mutex_unlock(&priv->lock);
     return 0;
 }
@@ -403,6 +408,175 @@ static int test_get_control(struct vm_domain *dom, int *control, unsigned int fl
     /* in memory: it always answers */
     *control = VM_DOMAIN_CONTROL_OK;
     pthread_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+/* The live or persistent side a vCPU count reads (libvirt's rules), -1
+ * with the error when the domain has no such side. */
+static int affected(const struct test_dom *d, unsigned int flags, bool *live)
+{
+    *live = (flags & VM_DOMAIN_AFFECT_LIVE) ||
+            (!(flags & VM_DOMAIN_AFFECT_CONFIG) && dom_is_active(d));
+    if (*live && !dom_is_active(d)) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (!*live && !d->persistent) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "transient domains do not have any persistent config");
+        return -1;
+    }
+    return 0;
+}
+
+static int test_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    bool live;
+    int n = -1;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    /* one definition serves both sides until vCPUs can be changed live */
+    if (affected(d, flags, &live) == 0)
+        n = (int)((flags & VM_DOMAIN_VCPU_MAXIMUM) ? d->def->vcpus : d->def->vcpus_current);
+    pthread_mutex_unlock(&priv->lock);
+    return n;
+}
+
+/* libvirt's test driver maps 8 host CPUs (its virNodeGetCPUMap), whatever
+ * the fixture's node says; its vCPUs may run on every CPU of the node (or
+ * the definition's cpuset) and report the last of them as where they run. */
+#define TEST_CPUMAP_CPUS 8
+
+static struct vm_vcpu_list *test_get_vcpus(struct vm_domain *dom, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct vm_vcpu_list *l;
+    unsigned int host = 0;
+    unsigned char *all;
+    int last = -1;
+    uint64_t run;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(d = dom_get(dom, &priv)))
+        return NULL;
+    host = priv->node.numa_cells * priv->node.sockets * priv->node.cores * priv->node.threads;
+    if (!host)
+        host = priv->node.cpus ? priv->node.cpus : 1;
+    VM_NEW_N(all, (host + 7) / 8);
+    if (!d->def->vcpu_cpuset || vm_cpuset_parse(d->def->vcpu_cpuset, all, host) < 0) {
+        for (unsigned int c = 0; c < host; c++)
+            all[c / 8] |= (unsigned char)(1u << (c % 8));
+    }
+    for (unsigned int c = 0; c < host; c++) {
+        if (all[c / 8] & (1u << (c % 8)))
+            last = (int)c;
+    }
+    run = running_ns(d);
+    VM_NEW(l);
+    l->host_cpus = TEST_CPUMAP_CPUS;
+    l->n = d->def->vcpus_current;
+    VM_NEW_N(l->vcpus, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        struct vm_vcpu_info *v = &l->vcpus[i];
+        v->number = (unsigned int)i;
+        v->state = dom_is_active(d) ? VM_VCPU_RUNNING : -1;
+        v->cpu = dom_is_active(d) ? last : -1;
+        v->cpu_time_ns = dom_is_active(d) ? run / TEST_CPU_SHARE_DIV : VM_STAT_UNKNOWN;
+        VM_NEW_N(v->cpumap, 1);
+        v->cpumap[0] = all[0];
+    }
+    free(all);
+    pthread_mutex_unlock(&priv->lock);
+    return l;
+}
+
+/* Whether the definition has a virtio balloon (which libvirt's test driver
+ * answers memory statistics for): asked of its XML, where the balloon is
+ * kept content. */
+static bool has_virtio_balloon(const struct vm_domain_def *def)
+{
+    VM_AUTOFREE char *xml = vm_domain_def_format(def, VM_DOMAIN_FORMAT_INACTIVE);
+    xmlDocPtr doc = xml ? xmlReadMemory(xml, (int)strlen(xml), "domain.xml", NULL,
+                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+                        : NULL;
+    xmlXPathContextPtr ctx = doc ? xmlXPathNewContext(doc) : NULL;
+    xmlXPathObjectPtr res = ctx ? xmlXPathEvalExpression(
+                                      BAD_CAST "boolean(/domain/devices/memballoon"
+                                               "[starts-with(@model, 'virtio')])",
+                                      ctx)
+                                : NULL;
+    bool yes = res && res->type == XPATH_BOOLEAN && res->boolval;
+
+    xmlXPathFreeObject(res);
+    xmlXPathFreeContext(ctx);
+    xmlFreeDoc(doc);
+    return yes;
+}
+
+static int test_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats, unsigned int nr,
+                             unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    uint64_t cur;
+    unsigned int n = 0;
+    /* libvirt's test driver's figures: fixed shares of the current memory,
+     * and a fixed last_update */
+    struct vm_memory_stat all[VM_MEMORY_STAT_NR];
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (!dom_is_active(d)) {
+        pthread_mutex_unlock(&priv->lock);
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    cur = d->def->cur_memory_kib;
+    if (has_virtio_balloon(d->def)) {
+        static const int order[] = {
+            VM_MEMORY_STAT_ACTUAL_BALLOON, VM_MEMORY_STAT_SWAP_IN,     VM_MEMORY_STAT_SWAP_OUT,
+            VM_MEMORY_STAT_MAJOR_FAULT,    VM_MEMORY_STAT_MINOR_FAULT, VM_MEMORY_STAT_UNUSED,
+            VM_MEMORY_STAT_AVAILABLE,      VM_MEMORY_STAT_USABLE,      VM_MEMORY_STAT_LAST_UPDATE,
+            VM_MEMORY_STAT_DISK_CACHES,    VM_MEMORY_STAT_HUGETLB_PGALLOC,
+            VM_MEMORY_STAT_HUGETLB_PGFAIL, VM_MEMORY_STAT_RSS,
+        };
+        uint64_t val[VM_MEMORY_STAT_NR] = {
+            [VM_MEMORY_STAT_ACTUAL_BALLOON] = cur, [VM_MEMORY_STAT_UNUSED] = cur / 2,
+            [VM_MEMORY_STAT_AVAILABLE] = cur,      [VM_MEMORY_STAT_USABLE] = cur / 2,
+            [VM_MEMORY_STAT_LAST_UPDATE] = 627319920, [VM_MEMORY_STAT_DISK_CACHES] = cur / 8,
+            [VM_MEMORY_STAT_RSS] = cur / 2,
+        };
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+            all[i].tag = order[i];
+            all[i].val = val[order[i]];
+        }
+        n = sizeof(order) / sizeof(order[0]);
+    }
+    pthread_mutex_unlock(&priv->lock);
+    if (n > nr)
+        n = nr;
+    memcpy(stats, all, n * sizeof(*stats));
+    return (int)n;
+}
+
+/* libvirt's test driver's node CPU times: fixed, for any CPU. */
+static int test_node_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *st,
+                               unsigned int flags)
+{
+    (void)conn;
+    (void)cpu;
+    VM_CHECK_FLAGS(flags, 0, -1);
+    st->user_ns = 9797400000ULL;
+    st->kernel_ns = 34678723400000ULL;
+    st->idle_ns = 87264900000ULL;
+    st->iowait_ns = 763600000ULL;
     return 0;
 }
 
@@ -838,6 +1012,7 @@ const struct vm_driver vm_test_driver = {
     .connect_get_hostname = test_get_hostname,
     .connect_is_alive = test_is_alive,
     .node_get_info = test_node_get_info,
+    .node_get_cpu_stats = test_node_cpu_stats,
     .connect_list_domains = test_list_domains,
     .connect_get_all_domain_stats = test_get_all_stats,
     .connect_domain_event_register = test_event_register,
@@ -850,6 +1025,9 @@ const struct vm_driver vm_test_driver = {
     .domain_get_state = test_get_state,
     .domain_get_control = test_get_control,
     .domain_get_stats = test_get_stats,
+    .domain_get_vcpu_count = test_get_vcpu_count,
+    .domain_get_vcpus = test_get_vcpus,
+    .domain_memory_stats = test_memory_stats,
     .domain_get_xml = test_get_xml,
     .domain_define_xml = test_define,
     .domain_create_xml = test_create,

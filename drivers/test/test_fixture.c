@@ -14,7 +14,7 @@
 #include "util/vm_units.h"
 #include "util/vm_xml.h"
 
-/* `test` is libvirt's own default domain (same UUID, disk and MAC), so virsh
+/* `test` is libvirt's own default domain (same UUID, disk, MAC and balloon), so virsh
  * -c test:///default is an oracle for it. */
 const char test_fixture_default_xml[] =
     "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
@@ -26,7 +26,7 @@ const char test_fixture_default_xml[] =
     "    <os><type arch='x86_64'>hvm</type></os><devices>\n"
     "      <disk type='file'><source file='/guest/diskimage1'/><target dev='vda' bus='virtio'/></disk>\n"
     "      <interface type='network'><mac address='aa:bb:cc:dd:ee:ff'/><source network='default'/>\n"
-    "        <target dev='vnet0'/></interface></devices>\n"
+    "        <target dev='vnet0'/></interface><memballoon model='virtio'/></devices>\n"
     "    <test:runstate>1</test:runstate></domain>\n"
     "  <domain type='test'><name>web1</name><uuid>7ef7ac1c-0e3c-4f5f-9b0e-3e1a2f5d6b01</uuid>\n"
     "    <memory>4194304</memory><vcpu>4</vcpu><devices>\n"

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -149,5 +150,95 @@ int vm_host_node_info(struct vm_node_info *info)
     free(mhz);
     free(total);
     free(avail);
+    return 0;
+}
+
+int vm_host_cpu_stats(int cpu, struct vm_node_cpu_stats *st)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    char line[512], want[32];
+    long hz = sysconf(_SC_CLK_TCK);
+    int found = 0;
+
+    if (!f) {
+        vm_report_system_error(errno, "cannot read /proc/stat");
+        return -1;
+    }
+    if (cpu == VM_NODE_ALL)
+        snprintf(want, sizeof(want), "cpu ");
+    else
+        snprintf(want, sizeof(want), "cpu%d ", cpu);
+    while (!found && fgets(line, sizeof(line), f)) {
+        unsigned long long usr, nice, sys, idle, iowait, irq, softirq;
+        uint64_t tick;
+        if (strncmp(line, want, strlen(want)) != 0)
+            continue;
+        found = -1;
+        if (hz <= 0 || sscanf(line + strlen(want), "%llu %llu %llu %llu %llu %llu %llu", &usr,
+                              &nice, &sys, &idle, &iowait, &irq, &softirq) != 7)
+            break;
+        /* libvirt's grouping: nice time is user time, interrupts are the
+         * kernel's */
+        tick = 1000000000ULL / (uint64_t)hz;
+        st->user_ns = (usr + nice) * tick;
+        st->kernel_ns = (sys + irq + softirq) * tick;
+        st->idle_ns = idle * tick;
+        st->iowait_ns = iowait * tick;
+        found = 1;
+    }
+    fclose(f);
+    if (found == 1)
+        return 0;
+    if (found == 0)
+        vm_report_error(VM_ERR_INVALID_ARG, "this host has no CPU %d", cpu);
+    else
+        vm_report_error(VM_ERR_SYSTEM, "cannot parse /proc/stat");
+    return -1;
+}
+
+int vm_host_memory_stats(int cell, struct vm_node_memory_stats *st)
+{
+    static const char *const keys[] = {"MemTotal", "MemFree", "Buffers", "Cached"};
+    uint64_t *dst[] = {&st->total_kib, &st->free_kib, &st->buffers_kib, &st->cached_kib};
+    char path[96], line[256];
+    FILE *f;
+    bool any = false;
+
+    if (cell == VM_NODE_ALL)
+        snprintf(path, sizeof(path), "/proc/meminfo");
+    else
+        snprintf(path, sizeof(path), "/sys/devices/system/node/node%d/meminfo", cell);
+    if (!(f = fopen(path, "r"))) {
+        if (cell != VM_NODE_ALL && errno == ENOENT)
+            vm_report_error(VM_ERR_INVALID_ARG, "this host has no NUMA cell %d", cell);
+        else
+            vm_report_system_error(errno, "cannot read %s", path);
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        /* a cell's lines begin "Node N " */
+        char *p = line;
+        if (cell != VM_NODE_ALL && strncmp(p, "Node ", 5) == 0) {
+            p += 5;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            while (*p == ' ')
+                p++;
+        }
+        for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+            size_t n = strlen(keys[i]);
+            unsigned long long kib;
+            if (strncmp(p, keys[i], n) == 0 && p[n] == ':' &&
+                sscanf(p + n + 1, "%llu kB", &kib) == 1) {
+                *dst[i] = kib;
+                any = true;
+            }
+        }
+    }
+    fclose(f);
+    if (!any) {
+        vm_report_error(VM_ERR_SYSTEM, "%s has no memory figures", path);
+        return -1;
+    }
     return 0;
 }

@@ -557,6 +557,8 @@ static struct vm_domain_stats *stats_of(const struct xa_vm *v, const struct devm
                                                          : VM_BLOCK_MEDIA_DISK;
         b->capacity_bytes = b->allocation_bytes = VM_STAT_UNKNOWN;
         b->rd_reqs = b->rd_bytes = b->wr_reqs = b->wr_bytes = VM_STAT_UNKNOWN;
+        b->errs = b->flush_reqs = b->rd_total_ns = b->wr_total_ns = b->flush_total_ns =
+            VM_STAT_UNKNOWN;
         dev_rates(v, e, ne, "vbd", d, "read", "write", &b->rd_bytes_rate, &b->wr_bytes_rate);
     }
     ndev = devmap_find(vifs, v->ref, &dev);

@@ -15,7 +15,9 @@ mask() {
     sed -E \
         -e 's/^(CPU time: +)[0-9]+\.[0-9]s$/\1N.Ns/' \
         -e 's/^(  (cpu\.time|vcpu\.[0-9]+\.time|(net|block)\.[0-9]+\.(rx|tx|rd|wr)\.(bytes|pkts|reqs))=)[0-9]+$/\1N/' \
-        -e 's/("(cpu_time_ns|rd_reqs|rd_bytes|wr_reqs|wr_bytes|rx_bytes|rx_pkts|tx_bytes|tx_pkts)": )[0-9]+/\1N/'
+        -e 's/("(cpu_time_ns|rd_reqs|rd_bytes|wr_reqs|wr_bytes|rx_bytes|rx_pkts|tx_bytes|tx_pkts)": )[0-9]+/\1N/' \
+        -e 's/^([^ ]* ?(rd_req|rd_bytes|wr_req|wr_bytes|rx_bytes|rx_packets|tx_bytes|tx_packets) )[0-9]+$/\1N/' \
+        -e 's/^( number of (read|write) operations: +| number of bytes (read|written): +)[0-9]+$/\1N/'
 }
 
 for args_file in "$data"/*.args; do

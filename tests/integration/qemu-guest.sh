@@ -33,7 +33,7 @@ guest_xml() {  # guest_xml NAME NETWORK > file
 <domain type='$type'>
   <name>$1</name>
   <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
+  <vcpu current='1'>2</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$GUEST/vmlinuz</kernel>
@@ -94,6 +94,10 @@ figure() {  # figure KEY: from domstats
 }
 rd0=$(figure block.0.rd.bytes)
 tx0=$(figure net.0.tx.bytes)
+blk() {  # blk FIELD [DEV]: from domblkstat
+    $V domblkstat tg ${2:-vda} | sed -n "s/^${2:-vda} $1 //p"
+}
+brd0=$(blk rd_bytes)
 like "$rd0:$tx0" '^[0-9]+:[0-9]+$' "domstats has the disk's and the NIC's counters ($rd0, $tx0)"
 is "$(figure net.0.name)" "$(echo $taps | cut -d' ' -f1)" "the NIC's counters are its tap's"
 python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" "virtmon-guest: read done" read > "$VM_TMP/console" 2>&1
@@ -106,6 +110,68 @@ tx1=$(figure net.0.tx.bytes)
 ok $? "block.0.rd.bytes grew by the disk's 64 MiB ($rd0 -> $rd1)"
 [ "$tx1" -ge $((tx0 + 200 * 1000)) ]
 ok $? "net.0.tx.bytes grew by 200 frames of 1000 bytes ($tx0 -> $tx1)"
+brd1=$(blk rd_bytes)
+[ "$brd1" -ge $((brd0 + 60 * 1024 * 1024)) ]
+ok $? "domblkstat: rd_bytes grew while it read ($brd0 -> $brd1)"
+numbers() { printf '%s\n' "$OUT" | sed -E 's/ [0-9]+(\.[0-9]+)?/ N/g'; }
+vm_run $V domblkstat tg vda
+is "$(numbers)" "vda rd_req N
+vda rd_bytes N
+vda wr_req N
+vda wr_bytes N
+vda flush_operations N
+vda rd_total_times N
+vda wr_total_times N
+vda flush_total_times N" "domblkstat has QEMU's figures in virsh's order"
+vm_run $V domblkstat tg "$VM_TMP/tg.qcow2" --human
+like "$OUT" "^Device: $VM_TMP/tg.qcow2
+ number of read operations: +[0-9]+" "domblkstat finds the disk by its path, and says what each figure is"
+vm_run $V domblkstat tg
+like "$OUT" "^ rd_bytes $brd1\$" "domblkstat without a device sums the disks (one here)"
+tap0=$(echo $taps | cut -d' ' -f1)
+mac0=$(ip -o link show "$tap0" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+vm_run $V domifstat tg "$tap0"
+is "$(numbers)" "$tap0 rx_bytes N
+$tap0 rx_packets N
+$tap0 rx_errs N
+$tap0 rx_drop N
+$tap0 tx_bytes N
+$tap0 tx_packets N
+$tap0 tx_errs N
+$tap0 tx_drop N" "domifstat has the tap's counters in virsh's order"
+txs=$($V domifstat tg "$tap0" | sed -n "s/^$tap0 tx_bytes //p")
+[ "$txs" -ge "$tx1" ]
+ok $? "and the guest's 200 frames ($tx1 <= $txs)"
+gmac=$($V domiflist tg | awk '$2 == "bridge" { print $5 }')
+vm_run $V domifstat tg "$gmac"
+like "$OUT" "^$gmac tx_bytes [0-9]+\$" "domifstat finds the NIC by the guest's MAC ($gmac)"
+
+# its vCPUs (one of two online) and memory, as virsh shows them
+vm_run $V vcpucount tg
+is "$OUT" "maximum      config         2
+maximum      live           2
+current      config         1
+current      live           1" "vcpucount: one of its two vCPUs is online, live and in the definition"
+vm_run $V vcpuinfo tg
+ncpu=$(getconf _NPROCESSORS_CONF)
+is "$(numbers | sed -E 's/^(CPU Affinity: +)[-y]+$/\1MAP/')" "VCPU:           N
+CPU:            N
+State:          running
+CPU time:       Ns
+CPU Affinity:   MAP" "vcpuinfo: its vCPU, the host CPU it ran on, its time and affinity"
+aff=$(printf '%s\n' "$OUT" | sed -n 's/^CPU Affinity: *//p')
+is "${#aff}" "$ncpu" "the affinity has a y or - for each of the host's $ncpu CPUs ($aff)"
+vm_run $V vcpuinfo --pretty tg
+like "$OUT" "CPU Affinity: +0(-$((ncpu - 1)))? \(out of $ncpu\)\$" "vcpuinfo --pretty: the affinity as ranges"
+vm_run $V dommemstat tg
+is "$(printf '%s\n' "$OUT" | sed -n '1p;$p')" "actual 262144
+$(printf '%s\n' "$OUT" | grep '^rss [0-9]*$')" "dommemstat: the balloon's size first, QEMU's resident memory last"
+like "$(printf '%s\n' "$OUT" | sed -n 2p)" '^swap_in [0-9]+$' "and, as the guest's balloon driver reports them, the guest's own figures"
+rss=$(printf '%s\n' "$OUT" | sed -n 's/^rss //p')
+[ "$rss" -gt 10000 ] && [ "$rss" -lt 2000000 ]
+ok $? "rss is QEMU's ($rss KiB)"
+vm_run $V domcontrol tg
+is "$RC:$OUT" "0:ok" "domcontrol: ok"
 
 # its device lists, as virsh prints them
 vm_run $V domblklist tg
