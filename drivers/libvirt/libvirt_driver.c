@@ -567,6 +567,161 @@ static struct vm_domain_stats *lv_get_stats(struct vm_domain *dom, unsigned int 
     return st;
 }
 
+static int lv_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
+{
+    virDomainPtr d;
+    unsigned int lf = 0;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (!(d = lv_dom(dom)))
+        return -1;
+    if (flags & VM_DOMAIN_AFFECT_LIVE)
+        lf |= VIR_DOMAIN_AFFECT_LIVE;
+    if (flags & VM_DOMAIN_AFFECT_CONFIG)
+        lf |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (flags & VM_DOMAIN_VCPU_MAXIMUM)
+        lf |= VIR_DOMAIN_VCPU_MAXIMUM;
+    return call_done(d, virDomainGetVcpusFlags(d, lf), "cannot get the vCPU count");
+}
+
+/* What virsh vcpuinfo asks: where each vCPU runs (virDomainGetVcpus), or,
+ * of a domain that is off, its pinning (virDomainGetVcpuPinInfo). */
+static struct vm_vcpu_list *lv_get_vcpus(struct vm_domain *dom, unsigned int flags)
+{
+    virDomainPtr d;
+    virDomainInfo di;
+    virVcpuInfoPtr info = NULL;
+    unsigned char *maps = NULL;
+    struct vm_vcpu_list *l = NULL;
+    int ncpus, n = -1, maplen;
+    bool active;
+
+    VM_CHECK_FLAGS(flags, 0, NULL);
+    if (!(d = lv_dom(dom)))
+        return NULL;
+    if ((ncpus = virNodeGetCPUMap(lv_of(dom->conn)->conn, NULL, NULL, 0)) <= 0 ||
+        virDomainGetInfo(d, &di) < 0) {
+        call_done(d, -1, "cannot get the vCPUs");
+        return NULL;
+    }
+    maplen = VIR_CPU_MAPLEN(ncpus);
+    active = virDomainIsActive(d) == 1;
+    VM_NEW_N(maps, (size_t)di.nrVirtCpu * (size_t)maplen + 1);
+    if (active) {
+        VM_NEW_N(info, di.nrVirtCpu + 1);
+        n = virDomainGetVcpus(d, info, (int)di.nrVirtCpu, maps, maplen);
+    } else {
+        n = virDomainGetVcpuPinInfo(d, (int)di.nrVirtCpu, maps, maplen, VIR_DOMAIN_AFFECT_CONFIG);
+    }
+    if (call_done(d, n, "cannot get the vCPUs") >= 0) {
+        VM_NEW(l);
+        l->host_cpus = (unsigned int)ncpus;
+        l->n = (size_t)n;
+        VM_NEW_N(l->vcpus, l->n + 1);
+        for (int i = 0; i < n; i++) {
+            struct vm_vcpu_info *v = &l->vcpus[i];
+            v->number = active ? info[i].number : (unsigned int)i;
+            v->state = active ? info[i].state : -1;
+            v->cpu = active ? info[i].cpu : -1;
+            v->cpu_time_ns = active ? info[i].cpuTime : VM_STAT_UNKNOWN;
+            VM_NEW_N(v->cpumap, (size_t)maplen);
+            memcpy(v->cpumap, VIR_GET_CPUMAP(maps, maplen, i), (size_t)maplen);
+        }
+    }
+    free(info);
+    free(maps);
+    return l;
+}
+
+static int lv_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats, unsigned int nr,
+                           unsigned int flags)
+{
+    virDomainPtr d;
+    virDomainMemoryStatStruct got[VIR_DOMAIN_MEMORY_STAT_NR];
+    int n;
+    unsigned int k = 0;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = lv_dom(dom)))
+        return -1;
+    if ((n = call_done(d, virDomainMemoryStats(d, got, VIR_DOMAIN_MEMORY_STAT_NR, 0),
+                       "cannot get memory statistics")) < 0)
+        return -1;
+    /* libvirt's tags are ours; newer ones than we know are left out */
+    for (int i = 0; i < n && k < nr; i++) {
+        if (got[i].tag < VM_MEMORY_STAT_NR) {
+            stats[k].tag = got[i].tag;
+            stats[k++].val = got[i].val;
+        }
+    }
+    return (int)k;
+}
+
+static int lv_node_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *st,
+                             unsigned int flags)
+{
+    virConnectPtr c = lv_of(conn)->conn;
+    virNodeCPUStatsPtr params;
+    int n = 0;
+    int c_cpu = cpu == VM_NODE_ALL ? VIR_NODE_CPU_STATS_ALL_CPUS : cpu;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (virNodeGetCPUStats(c, c_cpu, NULL, &n, 0) < 0 || n <= 0 || n > 64)
+        return lv_error("cannot get node CPU stats");
+    VM_NEW_N(params, (size_t)n);
+    if (virNodeGetCPUStats(c, c_cpu, params, &n, 0) < 0) {
+        free(params);
+        return lv_error("cannot get node CPU stats");
+    }
+    for (int i = 0; i < n; i++) {
+        const char *f = params[i].field;
+        if (strcmp(f, VIR_NODE_CPU_STATS_USER) == 0)
+            st->user_ns = params[i].value;
+        else if (strcmp(f, VIR_NODE_CPU_STATS_KERNEL) == 0)
+            st->kernel_ns = params[i].value;
+        else if (strcmp(f, VIR_NODE_CPU_STATS_IDLE) == 0)
+            st->idle_ns = params[i].value;
+        else if (strcmp(f, VIR_NODE_CPU_STATS_IOWAIT) == 0)
+            st->iowait_ns = params[i].value;
+        else if (strcmp(f, VIR_NODE_CPU_STATS_UTILIZATION) == 0)
+            st->utilization_pct = (double)params[i].value;
+    }
+    free(params);
+    return 0;
+}
+
+static int lv_node_memory_stats(struct vm_connect *conn, int cell,
+                                struct vm_node_memory_stats *st, unsigned int flags)
+{
+    virConnectPtr c = lv_of(conn)->conn;
+    virNodeMemoryStatsPtr params;
+    int n = 0;
+    int c_cell = cell == VM_NODE_ALL ? VIR_NODE_MEMORY_STATS_ALL_CELLS : cell;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (virNodeGetMemoryStats(c, c_cell, NULL, &n, 0) < 0 || n <= 0 || n > 64)
+        return lv_error("cannot get node memory stats");
+    VM_NEW_N(params, (size_t)n);
+    if (virNodeGetMemoryStats(c, c_cell, params, &n, 0) < 0) {
+        free(params);
+        return lv_error("cannot get node memory stats");
+    }
+    for (int i = 0; i < n; i++) {
+        const char *f = params[i].field;
+        if (strcmp(f, VIR_NODE_MEMORY_STATS_TOTAL) == 0)
+            st->total_kib = params[i].value;
+        else if (strcmp(f, VIR_NODE_MEMORY_STATS_FREE) == 0)
+            st->free_kib = params[i].value;
+        else if (strcmp(f, VIR_NODE_MEMORY_STATS_BUFFERS) == 0)
+            st->buffers_kib = params[i].value;
+        else if (strcmp(f, VIR_NODE_MEMORY_STATS_CACHED) == 0)
+            st->cached_kib = params[i].value;
+    }
+    free(params);
+    return 0;
+}
+
 static char *lv_get_xml(struct vm_domain *dom, unsigned int flags)
 {
     virDomainPtr d;
@@ -734,6 +889,8 @@ const struct vm_driver vm_libvirt_driver = {
     .connect_get_hostname = lv_get_hostname,
     .connect_is_alive = lv_is_alive,
     .node_get_info = lv_node_info,
+    .node_get_cpu_stats = lv_node_cpu_stats,
+    .node_get_memory_stats = lv_node_memory_stats,
     .connect_list_domains = lv_list,
     .connect_get_all_domain_stats = lv_all_stats,
     .connect_domain_event_register = lv_event_register,
@@ -746,6 +903,9 @@ const struct vm_driver vm_libvirt_driver = {
     .domain_get_state = lv_get_state,
     .domain_get_control = lv_get_control,
     .domain_get_stats = lv_get_stats,
+    .domain_get_vcpu_count = lv_get_vcpu_count,
+    .domain_get_vcpus = lv_get_vcpus,
+    .domain_memory_stats = lv_memory_stats,
     .domain_get_xml = lv_get_xml,
     .domain_define_xml = lv_define,
     .domain_create_xml = lv_create,

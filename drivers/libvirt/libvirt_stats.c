@@ -295,6 +295,8 @@ static struct vm_domain_stats *convert(struct vm_connect *conn, const virDomainS
     st->managed_save = in_set(managed_save, st->uuid);
     v = value_of(sc[S_VCPU_CUR]);
     st->vcpus = v == VM_STAT_UNKNOWN ? 0 : (unsigned int)v;
+    v = value_of(sc[S_VCPU_MAX]);
+    st->vcpus_max = v == VM_STAT_UNKNOWN || v > 0x7fffffff ? 0 : (unsigned int)v;
     if (v == VM_STAT_UNKNOWN)
         st->missing |= VM_STATS_MISSING_VCPU;
     if (!sc[S_NET_COUNT])

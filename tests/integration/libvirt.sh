@@ -59,6 +59,24 @@ for uri in "$U" "test://$lt"; do
         done
     done
 done
+# CLI II through libvirt's API: what libvirt's test driver answers
+# deterministically is virsh's, byte for byte, on libvirt's own test node
+# (vCPUs, a balloon, a shut-off domain)
+for d in $(virsh -c "test://$lt" list --all --name); do
+    cmd="vcpucount $d; vcpucount --maximum $d; vcpuinfo --pretty $d"
+    virsh -c "test://$lt" list --name | grep -qx "$d" && cmd="$cmd; dommemstat $d"
+    vm_run "$VIRTMON" -c "libvirt:test://$lt" "$cmd"
+    is "$(printf '%s\n' "$OUT" | sed 's/^CPU time:.*//')" \
+        "$(virsh -c "test://$lt" "$cmd" | sed 's/^CPU time:.*//')" "'$cmd' through libvirt: is virsh's"
+done
+vm_run "$VIRTMON" -c "libvirt:$U" "nodecpustats; nodecpustats 1; list --state-shutoff; list --persistent --all"
+is "$OUT" "$(virsh -c "$U" "nodecpustats; nodecpustats 1; list --state-shutoff; list --persistent --all")" \
+    "nodecpustats and list filters through libvirt: are virsh's"
+vm_run "$VIRTMON" -c "libvirt:$U" "vcpuinfo vm-00002"
+is "$(printf '%s\n' "$OUT" | sed 's/^CPU time:.*//')" \
+    "$(virsh -c "$U" "vcpuinfo vm-00002" | sed 's/^CPU time:.*//')" "vcpuinfo through libvirt: virsh's placement"
+vm_run "$VIRTMON" -c "libvirt:$U" nodememstats
+like "$RC:$ERR" "^1:error: .*not supported" "nodememstats through libvirt: its test driver's not-supported"
 
 # the life cycle, in one connection
 cat > "$VM_TMP/new.xml" <<XMLEOF

@@ -202,4 +202,30 @@ like "$OUT" "Domain 'a1' started" "start --all-autostart starts autostart domain
 is "$(state a1)" "running (booted)" "a1 runs"
 vm_run $V "destroy a1; autostart --disable a1; undefine a1"
 
+# the host's figures, as libvirt's Linux host code reads them
+vm_run $V nodememstats
+total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+is "$(printf '%s\n' "$OUT" | sed -E 's/: +[0-9]+ KiB$/: N KiB/')" "total  : N KiB
+free   : N KiB
+buffers: N KiB
+cached : N KiB" "nodememstats: virsh's fields (and its layout: 20 columns)"
+like "$OUT" "^free   : [ 0-9]{20} KiB" "nodememstats: the figures in virsh's 20 columns"
+like "$OUT" "^total  : +$total KiB" "nodememstats: the total is /proc/meminfo's ($total KiB)"
+vm_run $V nodememstats 0
+like "$RC:$OUT" "^0:total  : +$(sed -n 's/^Node 0 MemTotal: *\([0-9]*\) kB/\1/p' /sys/devices/system/node/node0/meminfo) KiB" \
+    "nodememstats 0: NUMA cell 0's total"
+vm_run $V nodememstats 4096
+like "$RC:$ERR" "^1:error: .*no NUMA cell 4096" "nodememstats of a cell the host lacks: an error"
+vm_run $V nodecpustats
+is "$(printf '%s\n' "$OUT" | sed -E 's/ +[0-9]+$/ N/')" "user: N
+system: N
+idle: N
+iowait: N" "nodecpustats: virsh's fields"
+idle=$(printf '%s\n' "$OUT" | sed -n 's/^idle: *//p')
+[ "$idle" -ge 1000000000 ]
+ok $? "and idle time in ns ($idle)"
+vm_run $V nodecpustats --percent
+like "$RC:$(printf '%s\n' "$OUT" | head -n 1)" '^0:usage: +[0-9]+\.[0-9]%$' "nodecpustats --percent: usage of the last second"
+vm_run $V nodecpustats 60000
+like "$RC:$ERR" "^1:error: .*no CPU 60000" "nodecpustats of a CPU the host lacks: an error"
 done_testing
