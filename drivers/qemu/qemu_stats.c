@@ -258,7 +258,7 @@ int qemu_memory_stats_of(struct qemu_look *l, struct vm_memory_stat *stats, unsi
     };
     struct vm_memory_stat all[VM_MEMORY_STAT_NR];
     unsigned int n = 0;
-    json_object *ret = NULL, *args, *v, *st, *upd;
+    json_object *ret = NULL, *args = NULL, *v, *st, *upd;
     uint64_t kib;
 
     if (!l->active) {
@@ -276,9 +276,13 @@ int qemu_memory_stats_of(struct qemu_look *l, struct vm_memory_stat *stats, unsi
     }
     json_object_put(ret);
     ret = NULL;
-    args = json_object_new_object();
-    json_object_object_add(args, "path", json_object_new_string("/machine/peripheral/balloon0"));
-    json_object_object_add(args, "property", json_object_new_string("guest-stats"));
+    if (n) {
+        /* the monitor takes args */
+        args = json_object_new_object();
+        json_object_object_add(args, "path",
+                               json_object_new_string("/machine/peripheral/balloon0"));
+        json_object_object_add(args, "property", json_object_new_string("guest-stats"));
+    }
     /* a guest that never reported (no polling interval set) has
      * last-update 0: its figures would be zeros, not facts */
     if (n && qemu_monitor_command(l->mon, "qom-get", args, &ret) == 0 &&
@@ -297,7 +301,6 @@ int qemu_memory_stats_of(struct qemu_look *l, struct vm_memory_stat *stats, unsi
             }
         }
     }
-    json_object_put(args);
     json_object_put(ret);
     vm_error_reset();
     if ((kib = qemu_process_rss_kib(l->pid)) != VM_STAT_UNKNOWN) {

@@ -164,6 +164,7 @@ is "${#aff}" "$ncpu" "the affinity has a y or - for each of the host's $ncpu CPU
 vm_run $V vcpuinfo --pretty tg
 like "$OUT" "CPU Affinity: +0(-$((ncpu - 1)))? \(out of $ncpu\)\$" "vcpuinfo --pretty: the affinity as ranges"
 vm_run $V dommemstat tg
+[ -n "$ERR" ] && printf '%s\n' "$ERR" | head -n 20 | sed 's/^/# stderr: /'
 is "$(printf '%s\n' "$OUT" | sed -n '1p;$p')" "actual 262144
 $(printf '%s\n' "$OUT" | grep '^rss [0-9]*$')" "dommemstat: the balloon's size first, QEMU's resident memory last"
 like "$(printf '%s\n' "$OUT" | sed -n 2p)" '^swap_in [0-9]+$' "and, as the guest's balloon driver reports them, the guest's own figures"
