@@ -59,6 +59,7 @@ const char *cli_arg2(const struct cli_args *args);
 
 struct cli_ctx {
     const char *uri;            /* -c, or NULL for the default */
+    char *uri_owned;            /* what `connect` named (uri points at it) */
     bool readonly, quiet;
     struct vm_connect *conn;    /* opened by the first command that needs it */
     FILE *out;

@@ -106,7 +106,8 @@ const struct cli_cmd cli_commands[] = {
      .description = "Starts a shut-off domain, restoring its managed-save image when it has "
                     "one.  With --all-autostart, starts every shut-off domain marked for "
                     "autostart (what the shipped systemd unit runs at boot).",
-     .opts = {{"all-autostart", CLI_OPT_BOOL, "start every autostart domain that is off", NULL}},
+     .opts = {{"all-autostart", CLI_OPT_BOOL, "start every autostart domain that is off", NULL},
+              {"paused", CLI_OPT_BOOL, "leave its vCPUs paused (resume starts them)", NULL}},
      .arg = "DOMAIN", .arg_optional = true, .needs_conn = true, .handler = cli_cmd_start,
      .domain_op = vm_domain_start, .done_what = "started", .fail_verb = "start"},
     {.name = "shutdown", .summary = "gracefully shut down a domain",
@@ -116,9 +117,13 @@ const struct cli_cmd cli_commands[] = {
      .opts = {{"mode", CLI_OPT_STRING, "acpi or agent", "MODE"}}, .arg = "DOMAIN",
      .needs_conn = true, .handler = cli_cmd_domain_op, .domain_op = vm_domain_shutdown,
      .done_what = "is being shutdown", .fail_verb = "shut down"},
-    DOMAIN_OP("destroy", vm_domain_destroy, "destroy (stop) a domain",
-              "Forces the domain off at once, like pulling the power cord.",
-              "destroyed", "destroy"),
+    {.name = "destroy", .summary = "destroy (stop) a domain",
+     .description = "Forces the domain off at once, like pulling the power cord.  With "
+                    "--graceful its hypervisor process is asked to stop (SIGTERM) and given "
+                    "time to, and never killed: if it does not stop, that is an error.",
+     .opts = {{"graceful", CLI_OPT_BOOL, "ask the process to stop; do not kill it", NULL}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_domain_op,
+     .domain_op = vm_domain_destroy, .done_what = "destroyed", .fail_verb = "destroy"},
     DOMAIN_OP("suspend", vm_domain_suspend, "suspend a domain",
               "Pauses the domain's vCPUs; memory stays allocated.", "suspended",
               "suspend"),
@@ -138,6 +143,55 @@ const struct cli_cmd cli_commands[] = {
               "Saves the running domain's state to an image the hypervisor manages and stops "
               "it; the next start restores it.",
               "state saved by virtmon", "save the state of"),
+    {.name = "save", .summary = "save a domain state to a file",
+     .description = "Saves the running domain's memory and device state, with its "
+                    "definition, to FILE (created or replaced, mode 0600) and stops it; "
+                    "restore brings it back.",
+     .arg = "DOMAIN", .arg2 = "FILE", .needs_conn = true, .handler = cli_cmd_save},
+    {.name = "restore", .summary = "restore a domain from a saved state in a file",
+     .description = "Starts the domain saved in FILE from its saved state: a defined domain "
+                    "of that UUID runs it and keeps its definition for the next boot; "
+                    "otherwise it runs as a transient domain.",
+     .arg = "FILE", .needs_conn = true, .handler = cli_cmd_restore},
+    {.name = "setmem", .summary = "change memory allocation",
+     .description = "Sets the domain's current memory (the balloon's target), at most its "
+                    "maximum: SIZE in KiB unless a unit follows (512M, 2G).  Without an "
+                    "option, of the running domain, as virsh.",
+     .opts = {{"live", CLI_OPT_BOOL, "of the running domain", NULL},
+              {"config", CLI_OPT_BOOL, "of its definition (the next boot)", NULL},
+              {"current", CLI_OPT_BOOL, "of the running domain, or the definition when off",
+               NULL}},
+     .arg = "DOMAIN", .arg2 = "SIZE", .needs_conn = true, .handler = cli_cmd_setmem},
+    {.name = "setmaxmem", .summary = "change maximum memory limit",
+     .description = "Sets the domain's maximum memory in its definition (a running domain's "
+                    "cannot change): SIZE in KiB unless a unit follows; a current memory "
+                    "above it comes down to it.",
+     .opts = {{"live", CLI_OPT_BOOL, "of the running domain (refused)", NULL},
+              {"config", CLI_OPT_BOOL, "of its definition", NULL},
+              {"current", CLI_OPT_BOOL, "of the running domain, or the definition when off",
+               NULL}},
+     .arg = "DOMAIN", .arg2 = "SIZE", .needs_conn = true, .handler = cli_cmd_setmaxmem},
+    {.name = "setvcpus", .summary = "change number of virtual CPUs",
+     .description = "Sets how many vCPUs the domain has online, at most its maximum: of the "
+                    "running domain through vCPU hotplug where its machine allows it, or of "
+                    "its definition; with --maximum --config, the definition's maximum.",
+     .opts = {{"maximum", CLI_OPT_BOOL, "the maximum (with --config)", NULL},
+              {"live", CLI_OPT_BOOL, "of the running domain", NULL},
+              {"config", CLI_OPT_BOOL, "of its definition (the next boot)", NULL},
+              {"current", CLI_OPT_BOOL, "of the running domain, or the definition when off",
+               NULL}},
+     .arg = "DOMAIN", .arg2 = "COUNT", .needs_conn = true, .handler = cli_cmd_setvcpus},
+    {.name = "edit", .summary = "edit XML configuration for a domain",
+     .description = "Opens the domain's definition in $VISUAL or $EDITOR (vi without either) "
+                    "and defines what is saved; an unchanged file changes nothing.  When the "
+                    "edited definition is refused, offers (on a terminal) to edit it again.",
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_edit},
+    {.name = "console", .summary = "connect to the guest console",
+     .description = "Attaches the terminal to the guest's serial console (raw mode); Ctrl+] "
+                    "leaves.  One console at a time: a second is refused while one is "
+                    "attached.",
+     .opts = {{"devname", CLI_OPT_STRING, "the console's alias (serial0, ...)", "ALIAS"}},
+     .arg = "DOMAIN", .needs_conn = true, .handler = cli_cmd_console},
     {.name = "undefine", .summary = "undefine a domain",
      .description = "Removes the domain's persistent definition; a running domain goes on as "
                     "a transient one.  A domain with a managed-save image is refused unless "
@@ -258,6 +312,11 @@ const struct cli_cmd cli_commands[] = {
      .opts = {{"pki", CLI_OPT_STRING, "the PKI directory", "DIR"},
               {"yes", CLI_OPT_BOOL, "trust without asking", NULL}},
      .arg = "HOST[:PORT]", .handler = cli_cmd_pki_trust},
+    {.name = "connect", .summary = "(re)connect to hypervisor",
+     .description = "Closes the connection and opens one to URI (the default URI without "
+                    "one), read-only with --readonly: the commands after it use the new one.",
+     .opts = {{"readonly", CLI_OPT_BOOL, "open it read-only", NULL}},
+     .arg = "URI", .arg_optional = true, .handler = cli_cmd_connect},
     {.name = "help", .summary = "print help",
      .description = "Lists the commands, or describes one.", .arg = "COMMAND",
      .arg_optional = true, .handler = cli_cmd_help},

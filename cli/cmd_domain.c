@@ -44,6 +44,10 @@ int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
         cli_error("invalid value '%s' for --mode (acpi or agent)", mode);
         return 1;
     }
+    if (cli_flag(args, "paused"))
+        flags |= VM_DOMAIN_START_PAUSED;
+    if (cli_flag(args, "graceful"))
+        flags |= VM_DOMAIN_DESTROY_GRACEFUL;
     if (!(dom = cli_arg_domain(ctx, args->pos[0])))
         return 1;
     if (cmd->domain_op(dom, flags) < 0) {

@@ -146,5 +146,6 @@ int main(int argc, char **argv)
     }
     if (ctx.conn)
         vm_connect_close(ctx.conn);
+    free(ctx.uri_owned);
     return ret;
 }

@@ -574,6 +574,37 @@ enum vm_domain_affect_flags {
     VM_DOMAIN_VCPU_MAXIMUM = 1 << 2,
 };
 
+/* vm_domain_set_memory(): the maximum, not the current size. */
+#define VM_DOMAIN_MEM_MAXIMUM (1 << 3)
+
+/* Sets a domain's memory in KiB (libvirt's virDomainSetMemoryFlags): the
+ * current size (the balloon, at most the maximum) or, with
+ * VM_DOMAIN_MEM_MAXIMUM, the maximum (of the definition only); of the
+ * running domain, its definition or both as the affect flags say. */
+int vm_domain_set_memory(struct vm_domain *dom, uint64_t kib, unsigned int flags);
+
+/* Sets a domain's vCPU count (libvirt's virDomainSetVcpusFlags): online
+ * vCPUs (at most the maximum; live through hotplug where the machine
+ * allows it) or, with VM_DOMAIN_VCPU_MAXIMUM, the definition's maximum. */
+int vm_domain_set_vcpus(struct vm_domain *dom, unsigned int count, unsigned int flags);
+
+/* Saves a running domain's state, with its definition, to the file path
+ * (the caller's, created or replaced) and stops it; vm_domain_restore()
+ * brings it back.  A transient domain is gone until then. */
+int vm_domain_save(struct vm_domain *dom, const char *path, unsigned int flags);
+
+/* Starts the domain a vm_domain_save() file holds, from its saved state: a
+ * defined domain of that UUID runs it (keeping its definition for the next
+ * boot), else it runs as a transient domain.  Refused while that domain
+ * is active. */
+int vm_domain_restore(struct vm_connect *conn, const char *path, unsigned int flags);
+
+/* The guest's serial console (dev: its alias, such as "serial0", or NULL
+ * for the first), opened for reading and writing and held exclusively: a
+ * second open while this one is held is refused.  Returns the descriptor
+ * (close it to let go), -1 with an error. */
+int vm_domain_open_console(struct vm_domain *dom, const char *dev, unsigned int flags);
+
 /* A domain's vCPU count (libvirt's virDomainGetVcpusFlags): current or,
  * with VM_DOMAIN_VCPU_MAXIMUM, maximum; of the live domain or of its
  * definition as the affect flags say.  LIVE of a domain that is off, or
@@ -605,11 +636,21 @@ struct vm_domain *vm_domain_define_xml(struct vm_connect *conn, const char *xml,
 /* Creates and starts a transient domain from XML; returns its handle. */
 struct vm_domain *vm_domain_create_xml(struct vm_connect *conn, const char *xml, unsigned int flags);
 
+enum vm_domain_start_flags {
+    VM_DOMAIN_START_PAUSED = 1 << 0, /* with its vCPUs paused */
+};
+
 /* Starts a defined, shut-off domain (restoring a managed-save image). */
 int vm_domain_start(struct vm_domain *dom, unsigned int flags);
 
 /* Asks the guest to shut down (it may ignore the request). */
 int vm_domain_shutdown(struct vm_domain *dom, unsigned int flags);
+
+enum vm_domain_destroy_flags {
+    /* ask its process to stop (SIGTERM) and wait, never kill it: an error
+     * when it does not stop in time */
+    VM_DOMAIN_DESTROY_GRACEFUL = 1 << 0,
+};
 
 /* Forces the domain off at once. */
 int vm_domain_destroy(struct vm_domain *dom, unsigned int flags);

@@ -288,6 +288,60 @@ int vm_domain_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
     return DRV(dom)->domain_get_vcpu_count(dom, flags);
 }
 
+int vm_domain_set_memory(struct vm_domain *dom, uint64_t kib, unsigned int flags)
+{
+    DOM_CHECK(dom, "setmem", true, domain_set_memory, -1);
+    if (kib == 0 || kib == VM_STAT_UNKNOWN) {
+        vm_report_error(VM_ERR_INVALID_ARG, "memory must be at least 1 KiB");
+        return -1;
+    }
+    return DRV(dom)->domain_set_memory(dom, kib, flags);
+}
+
+int vm_domain_set_vcpus(struct vm_domain *dom, unsigned int count, unsigned int flags)
+{
+    DOM_CHECK(dom, "setvcpus", true, domain_set_vcpus, -1);
+    if (count == 0 || count > VM_DOMAIN_VCPUS_MAX) {
+        vm_report_error(VM_ERR_INVALID_ARG, "a domain has 1 to %d vCPUs, not %u",
+                        VM_DOMAIN_VCPUS_MAX, count);
+        return -1;
+    }
+    if ((flags & VM_DOMAIN_VCPU_MAXIMUM) && (flags & VM_DOMAIN_AFFECT_LIVE)) {
+        vm_report_error(VM_ERR_INVALID_ARG,
+                        "the maximum vCPUs of a running domain cannot change: set it in its "
+                        "definition (config)");
+        return -1;
+    }
+    return DRV(dom)->domain_set_vcpus(dom, count, flags);
+}
+
+int vm_domain_save(struct vm_domain *dom, const char *path, unsigned int flags)
+{
+    DOM_CHECK(dom, "save", true, domain_save, -1);
+    if (!path || !*path) {
+        vm_report_error(VM_ERR_INVALID_ARG, "save: no file given");
+        return -1;
+    }
+    return DRV(dom)->domain_save(dom, path, flags);
+}
+
+int vm_domain_restore(struct vm_connect *conn, const char *path, unsigned int flags)
+{
+    if (vm_api_check_conn(conn, "restore", true, conn && conn->driver->domain_restore) < 0)
+        return -1;
+    if (!path || !*path) {
+        vm_report_error(VM_ERR_INVALID_ARG, "restore: no file given");
+        return -1;
+    }
+    return conn->driver->domain_restore(conn, path, flags);
+}
+
+int vm_domain_open_console(struct vm_domain *dom, const char *dev, unsigned int flags)
+{
+    DOM_CHECK(dom, "console", true, domain_open_console, -1);
+    return DRV(dom)->domain_open_console(dom, dev, flags);
+}
+
 struct vm_vcpu_list *vm_domain_get_vcpus(struct vm_domain *dom, unsigned int flags)
 {
     DOM_CHECK(dom, "vcpuinfo", false, domain_get_vcpus, NULL);

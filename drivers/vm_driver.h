@@ -65,6 +65,11 @@ struct vm_driver {
     struct vm_guest_info *(*domain_get_guest_info)(struct vm_domain *dom, unsigned int flags);
     struct vm_domain_stats *(*domain_get_stats)(struct vm_domain *dom, unsigned int flags);
     int (*domain_get_vcpu_count)(struct vm_domain *dom, unsigned int flags);
+    int (*domain_set_memory)(struct vm_domain *dom, uint64_t kib, unsigned int flags);
+    int (*domain_set_vcpus)(struct vm_domain *dom, unsigned int count, unsigned int flags);
+    int (*domain_save)(struct vm_domain *dom, const char *path, unsigned int flags);
+    int (*domain_restore)(struct vm_connect *conn, const char *path, unsigned int flags);
+    int (*domain_open_console)(struct vm_domain *dom, const char *dev, unsigned int flags);
     struct vm_vcpu_list *(*domain_get_vcpus)(struct vm_domain *dom, unsigned int flags);
     int (*domain_memory_stats)(struct vm_domain *dom, struct vm_memory_stat *stats,
                                unsigned int nr, unsigned int flags);

@@ -349,6 +349,28 @@ int vm_cpuset_parse(const char *s, unsigned char *map, unsigned int ncpus)
     }
 }
 
+void vm_domain_def_set_memory(struct vm_domain_def *def, uint64_t kib, bool maximum)
+{
+    if (!maximum) {
+        def->cur_memory_kib = kib;
+        return;
+    }
+    def->memory_kib = kib;
+    if (def->cur_memory_kib > kib)
+        def->cur_memory_kib = kib;
+}
+
+void vm_domain_def_set_vcpus(struct vm_domain_def *def, unsigned int count, bool maximum)
+{
+    if (!maximum) {
+        def->vcpus_current = count;
+        return;
+    }
+    def->vcpus = count;
+    if (def->vcpus_current > count)
+        def->vcpus_current = count;
+}
+
 /* A cpuset that parses and names at least one CPU (one naming none would
  * pin the vCPUs nowhere). */
 static bool cpuset_ok(const char *s)

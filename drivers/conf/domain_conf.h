@@ -178,6 +178,14 @@ int vm_domain_schema_validate(xmlDocPtr doc, const char *what);
 /* "52:54:00:12:34:56" into mac; -1 when s is NULL or not such a MAC. */
 int vm_mac_parse(const char *s, unsigned char mac[6]);
 
+/* Sets def's current memory or, when maximum, its maximum (a current
+ * memory above it comes down to it).  The caller checked kib. */
+void vm_domain_def_set_memory(struct vm_domain_def *def, uint64_t kib, bool maximum);
+
+/* Sets def's online vCPUs or, when maximum, its maximum (online vCPUs
+ * above it come down to it).  The caller checked count. */
+void vm_domain_def_set_vcpus(struct vm_domain_def *def, unsigned int count, bool maximum);
+
 /* Parses libvirt's cpuset syntax ("0-3,^2,6") into map, ncpus bits wide
  * (zeroed first; CPUs at or past ncpus are left out).  0, or -1 when s is
  * not a cpuset (no error is reported). */

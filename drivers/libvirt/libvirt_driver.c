@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -762,21 +763,29 @@ static struct vm_domain *lv_create(struct vm_connect *conn, const char *xml, uns
 /* The operations that are one libvirt call on the domain; those that
  * change it also mark the cached persistent/autostart/managed-save sets
  * (and identities) stale. */
-#define LV_CALL(fname, changes, call, what)                                 \
+#define LV_CALL_FLAGS(fname, known, changes, call, what)                    \
     static int fname(struct vm_domain *dom, unsigned int flags)             \
     {                                                                       \
         virDomainPtr d;                                                     \
-        VM_CHECK_FLAGS(flags, 0, -1);                                       \
+        VM_CHECK_FLAGS(flags, known, -1);                                   \
         if (!(d = lv_dom(dom)))                                             \
             return -1;                                                      \
         if (changes)                                                        \
             sets_mark_stale(lv_of(dom->conn));                              \
         return call_done(d, call, what);                                    \
     }
+#define LV_CALL(fname, changes, call, what) LV_CALL_FLAGS(fname, 0, changes, call, what)
 
-LV_CALL(lv_start, true, virDomainCreate(d), "cannot start the domain")
+LV_CALL_FLAGS(lv_start, VM_DOMAIN_START_PAUSED, true,
+              virDomainCreateWithFlags(d, flags & VM_DOMAIN_START_PAUSED ? VIR_DOMAIN_START_PAUSED
+                                                                         : 0),
+              "cannot start the domain")
 LV_CALL(lv_shutdown, true, virDomainShutdown(d), "cannot shut the domain down")
-LV_CALL(lv_destroy, true, virDomainDestroy(d), "cannot destroy the domain")
+LV_CALL_FLAGS(lv_destroy, VM_DOMAIN_DESTROY_GRACEFUL, true,
+              virDomainDestroyFlags(d, flags & VM_DOMAIN_DESTROY_GRACEFUL
+                                           ? VIR_DOMAIN_DESTROY_GRACEFUL
+                                           : 0),
+              "cannot destroy the domain")
 LV_CALL(lv_suspend, false, virDomainSuspend(d), "cannot suspend the domain")
 LV_CALL(lv_resume, false, virDomainResume(d), "cannot resume the domain")
 LV_CALL(lv_reboot, false, virDomainReboot(d, 0), "cannot reboot the domain")
@@ -784,6 +793,71 @@ LV_CALL(lv_reset, false, virDomainReset(d, 0), "cannot reset the domain")
 LV_CALL(lv_managed_save, true, virDomainManagedSave(d, 0), "cannot save the domain")
 LV_CALL(lv_has_managed_save, false, virDomainHasManagedSaveImage(d, 0),
         "cannot tell whether the domain has a managed-save image")
+
+/* libvirt's affect flags for ours (the same meaning, spelled out) */
+static unsigned int lv_affect(unsigned int flags)
+{
+    return (flags & VM_DOMAIN_AFFECT_LIVE ? VIR_DOMAIN_AFFECT_LIVE : 0) |
+           (flags & VM_DOMAIN_AFFECT_CONFIG ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+}
+
+static int lv_set_memory(struct vm_domain *dom, uint64_t kib, unsigned int flags)
+{
+    virDomainPtr d;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_MEM_MAXIMUM,
+                   -1);
+    if (kib > ULONG_MAX) {
+        vm_report_error(VM_ERR_INVALID_ARG, "%llu KiB is more than libvirt takes",
+                        (unsigned long long)kib);
+        return -1;
+    }
+    if (!(d = lv_dom(dom)))
+        return -1;
+    return call_done(d,
+                     virDomainSetMemoryFlags(d, (unsigned long)kib,
+                                             lv_affect(flags) | (flags & VM_DOMAIN_MEM_MAXIMUM
+                                                                     ? VIR_DOMAIN_MEM_MAXIMUM
+                                                                     : 0)),
+                     "cannot change the memory");
+}
+
+static int lv_set_vcpus(struct vm_domain *dom, unsigned int count, unsigned int flags)
+{
+    virDomainPtr d;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (!(d = lv_dom(dom)))
+        return -1;
+    return call_done(d,
+                     virDomainSetVcpusFlags(d, count,
+                                            lv_affect(flags) | (flags & VM_DOMAIN_VCPU_MAXIMUM
+                                                                    ? VIR_DOMAIN_VCPU_MAXIMUM
+                                                                    : 0)),
+                     "cannot change the vCPUs");
+}
+
+/* save and restore: the path is libvirtd's (a remote daemon's file) */
+static int lv_save(struct vm_domain *dom, const char *path, unsigned int flags)
+{
+    virDomainPtr d;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = lv_dom(dom)))
+        return -1;
+    sets_mark_stale(lv_of(dom->conn));
+    return call_done(d, virDomainSave(d, path), "cannot save the domain");
+}
+
+static int lv_restore(struct vm_connect *conn, const char *path, unsigned int flags)
+{
+    VM_CHECK_FLAGS(flags, 0, -1);
+    sets_mark_stale(lv_of(conn));
+    if (virDomainRestore(lv_of(conn)->conn, path) < 0)
+        return lv_error("cannot restore the domain");
+    return 0;
+}
 
 static int lv_undefine(struct vm_domain *dom, unsigned int flags)
 {
@@ -904,6 +978,10 @@ const struct vm_driver vm_libvirt_driver = {
     .domain_get_control = lv_get_control,
     .domain_get_stats = lv_get_stats,
     .domain_get_vcpu_count = lv_get_vcpu_count,
+    .domain_set_memory = lv_set_memory,
+    .domain_set_vcpus = lv_set_vcpus,
+    .domain_save = lv_save,
+    .domain_restore = lv_restore,
     .domain_get_vcpus = lv_get_vcpus,
     .domain_memory_stats = lv_memory_stats,
     .domain_get_xml = lv_get_xml,

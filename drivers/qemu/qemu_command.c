@@ -1389,6 +1389,8 @@ char **qemu_build_argv_from(const struct vm_domain_def *def, const struct qemu_d
         add(&c, "-incoming");
         add(&c, "defer");
     }
+    if (paths->paused)
+        add(&c, "-S");
     /* what a guest escaping into QEMU may not do; QEMU runs in the
      * foreground of its own session, since -daemonize forks and spawn=deny
      * forbids that */

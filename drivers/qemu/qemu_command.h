@@ -10,7 +10,7 @@
 struct qemu_paths {
     const char *qmp;        /* QMP UNIX socket */
     const char *pidfile;
-    const char *incoming;   /* a managed-save image to restore, or NULL */
+    const char *incoming;   /* a save image to restore, or NULL */
     const char *channels;   /* RUNTIME/qemu/UUID: unix channels without a path are
                              * its .channelN sockets */
     int spice_port;         /* the port of a SPICE display with autoport */
@@ -22,6 +22,7 @@ struct qemu_paths {
                              * made and attached for a bridge or network
                              * interface, -1 for the others */
     size_t ntap_fds;
+    bool paused;            /* -S: the vCPUs wait for cont */
 };
 
 /* The argv (NULL-terminated; free with qemu_argv_free()) that starts def

@@ -18,6 +18,7 @@
 #define LOCK_TIMEOUT_MS 30000   /* another process's operation on the domain */
 #define START_TIMEOUT_MS 30000  /* QEMU started until its monitor answers */
 #define DESTROY_GRACE_MS 3000   /* SIGTERM until SIGKILL */
+#define DESTROY_GRACEFUL_MS 10000 /* destroy --graceful: SIGTERM, no SIGKILL */
 #define SAVE_TIMEOUT_MS 120000  /* a managed save or restore */
 
 struct qemu_conn {
@@ -90,12 +91,37 @@ size_t qemu_for_each_domain(struct vm_connect *conn, unsigned int list_flags,
 /* Waits (bounded) until QEMU reports status want. */
 int qemu_wait_status(struct qemu_monitor *mon, const char *want, int timeout_ms);
 
-/* qemu_start.c: starts def as the domain (lock held, domain inactive). */
+/* How a start goes beyond booting def. */
+struct qemu_start_opts {
+    bool paused;            /* its vCPUs stay paused (-S) until resume */
+    const char *image;      /* a vm_domain_save() file to restore (NULL: the managed
+                             * save, when there is one) */
+    long long image_offset; /* where the image's migration stream starts */
+};
+
+/* qemu_start.c: starts def as the domain (lock held, domain inactive);
+ * opts may be NULL. */
 int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
-                       int *id, int *reason);
+                       const struct qemu_start_opts *opts, int *id, int *reason);
+
+/* vm_domain_save() of the looked-at running domain (monitor open) to the
+ * caller's file path (a header with its definition, then QEMU's
+ * migration stream), then stops it. */
+int qemu_save_to_file(struct qemu_conn *p, struct qemu_look *l, const char *path);
+
+/* Reads a vm_domain_save() file's header: its definition (caller frees),
+ * where the stream starts and whether it was saved paused.  NULL with an
+ * error. */
+struct vm_domain_def *qemu_save_file_read(const char *path, long long *offset, bool *paused);
 
 /* qemu_start.c: the managed save of a looked-at running domain. */
 int qemu_save_process(struct qemu_conn *p, struct qemu_look *l);
+
+/* The image a save of the looked-at domain writes (partial until
+ * complete) and what it becomes: the caller's file for vm_domain_save(),
+ * else the managed save.  Caller frees both. */
+void qemu_save_files(struct qemu_conn *p, const struct qemu_look *l, char **partial,
+                     char **final);
 
 /* qemu_start.c: finishes or undoes a managed save whose process died
  * (looked at with the monitor, phase saving). */
@@ -113,6 +139,18 @@ int qemu_vcpu_count_of(struct qemu_look *l, const struct vm_domain_def *def, boo
 /* Where the looked-at domain's vCPUs run (monitor open when active), or
  * its definition's pinning when off.  NULL with an error. */
 struct vm_vcpu_list *qemu_vcpus_of(struct qemu_look *l);
+
+/* vm_domain_set_memory() and vm_domain_set_vcpus() of the looked-at domain
+ * (monitor open when active): the balloon and vCPU hotplug live, the
+ * definition file for the next boot.  -1 with an error. */
+int qemu_set_memory(struct qemu_conn *p, struct qemu_look *l, uint64_t kib, unsigned int flags);
+int qemu_set_vcpus(struct qemu_conn *p, struct qemu_look *l, unsigned int count,
+                   unsigned int flags);
+
+/* The looked-at domain's serial console pty (dev: an alias such as
+ * "serial0", NULL for the first), opened and locked; -1 with an error
+ * (operation-invalid when another session holds it). */
+int qemu_open_console(struct qemu_look *l, const char *dev);
 
 /* Up to nr memory statistics of the looked-at running domain (monitor
  * open); how many, or -1 with an error. */

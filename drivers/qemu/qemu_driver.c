@@ -401,6 +401,48 @@ static int qemu_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
     return n;
 }
 
+static int qemu_set_memory_op(struct vm_domain *dom, uint64_t kib, unsigned int flags)
+{
+    struct qemu_look l;
+    int r;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_MEM_MAXIMUM,
+                   -1);
+    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+        return -1;
+    r = qemu_set_memory(priv_of(dom->conn), &l, kib, flags);
+    qemu_look_release(&l);
+    return r;
+}
+
+static int qemu_set_vcpus_op(struct vm_domain *dom, unsigned int count, unsigned int flags)
+{
+    struct qemu_look l;
+    int r;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
+        return -1;
+    r = qemu_set_vcpus(priv_of(dom->conn), &l, count, flags);
+    qemu_look_release(&l);
+    return r;
+}
+
+static int qemu_open_console_op(struct vm_domain *dom, const char *dev, unsigned int flags)
+{
+    struct qemu_look l;
+    int fd;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    /* the pty is on record: the monitor is not needed */
+    if (look_dom(dom, 0, &l) < 0)
+        return -1;
+    fd = qemu_open_console(&l, dev);
+    qemu_look_release(&l);
+    return fd;
+}
+
 static struct vm_vcpu_list *qemu_get_vcpus(struct vm_domain *dom, unsigned int flags)
 {
     struct qemu_look l;
@@ -498,7 +540,7 @@ static int qemu_start(struct vm_domain *dom, unsigned int flags)
     VM_AUTOFREE char *cfg = NULL;
     int id, reason, r;
 
-    VM_CHECK_FLAGS(flags, 0, -1);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_START_PAUSED, -1);
     if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
         return -1;
     if (l.active) {
@@ -516,7 +558,10 @@ static int qemu_start(struct vm_domain *dom, unsigned int flags)
         qemu_look_release(&l);
         return -1;
     }
-    r = qemu_start_process(p, def, false, &id, &reason);
+    {
+        struct qemu_start_opts opts = {.paused = flags & VM_DOMAIN_START_PAUSED};
+        r = qemu_start_process(p, def, false, &opts, &id, &reason);
+    }
     vm_domain_def_free(def);
     qemu_look_release(&l);
     if (r == 0)
@@ -651,23 +696,28 @@ static int qemu_destroy(struct vm_domain *dom, unsigned int flags)
     struct qemu_conn *p = priv_of(dom->conn);
     struct qemu_look l;
     struct qemu_ident id;
-    int r = -1;
+    bool graceful = flags & VM_DOMAIN_DESTROY_GRACEFUL;
+    VM_AUTOFREE char *partial = NULL;
 
-    VM_CHECK_FLAGS(flags, 0, -1);
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_DESTROY_GRACEFUL, -1);
     /* signals to the verified process: a hung monitor cannot stop it */
     if (look_active(dom, false, &l) < 0)
         return -1;
     id = qemu_look_ident(&l);
-    if (qemu_process_kill(l.pid, &id, DESTROY_GRACE_MS) == 0) {
-        VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, dom->name, NULL);
-        /* a save it was in the middle of is void */
-        if (l.live.phase == QEMU_PHASE_SAVING)
-            unlink(partial);
-        qemu_finish_stop(p, &l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_DESTROYED);
-        r = 0;
+    if ((graceful ? qemu_process_term(l.pid, &id, DESTROY_GRACEFUL_MS)
+                  : qemu_process_kill(l.pid, &id, DESTROY_GRACE_MS)) < 0) {
+        qemu_look_release(&l);
+        return -1;
     }
+    /* a save it was in the middle of is void */
+    if (l.live.phase == QEMU_PHASE_SAVING) {
+        VM_AUTOFREE char *final = NULL;
+        qemu_save_files(p, &l, &partial, &final);
+        unlink(partial);
+    }
+    qemu_finish_stop(p, &l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_DESTROYED);
     qemu_look_release(&l);
-    return r;
+    return 0;
 }
 
 static int qemu_managed_save(struct vm_domain *dom, unsigned int flags)
@@ -684,6 +734,58 @@ static int qemu_managed_save(struct vm_domain *dom, unsigned int flags)
     else
         r = qemu_save_process(priv_of(dom->conn), &l);
     qemu_look_release(&l);
+    return r;
+}
+
+static int qemu_save(struct vm_domain *dom, const char *path, unsigned int flags)
+{
+    struct qemu_look l;
+    int r;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (look_active(dom, true, &l) < 0)
+        return -1;
+    r = qemu_save_to_file(priv_of(dom->conn), &l, path);
+    qemu_look_release(&l);
+    return r;
+}
+
+static int check_clash(struct qemu_conn *p, const struct vm_domain_def *def, bool *same);
+
+static int qemu_restore(struct vm_connect *conn, const char *path, unsigned int flags)
+{
+    struct qemu_conn *p = priv_of(conn);
+    struct qemu_start_opts opts = {.image = path};
+    struct vm_domain_def *def;
+    struct qemu_look l;
+    bool same;
+    int r = -1, id, reason;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(def = qemu_save_file_read(path, &opts.image_offset, &opts.paused)))
+        return -1;
+    if (check_clash(p, def, &same) < 0)
+        goto out;
+    if (same) {
+        /* a domain of that name and UUID: it runs what was saved and keeps
+         * its definition for the next boot */
+        if (qemu_look(p, def->name, 0, NULL, &l) < 0)
+            goto out;
+        if (l.active)
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already active",
+                            def->name);
+        else
+            r = qemu_start_process(p, def, !l.persistent, &opts, &id, &reason);
+        qemu_look_release(&l);
+    } else {
+        int lock = qemu_lock(&p->dirs, def->name, LOCK_TIMEOUT_MS);
+        if (lock < 0)
+            goto out;
+        r = qemu_start_process(p, def, true, &opts, &id, &reason);
+        qemu_unlock(lock);
+    }
+out:
+    vm_domain_def_free(def);
     return r;
 }
 
@@ -798,7 +900,7 @@ static struct vm_domain *qemu_create(struct vm_connect *conn, const char *xml, u
     if (qemu_file_exists(cfg) || qemu_file_exists(state) || owner) {
         vm_report_error(VM_ERR_DOMAIN_EXISTS, "domain '%s' already exists",
                         owner ? owner : def->name);
-    } else if (qemu_start_process(p, def, true, &id, &reason) == 0) {
+    } else if (qemu_start_process(p, def, true, NULL, &id, &reason) == 0) {
         dom = vm_domain_new(conn, def->name, def->uuid, id);
     }
     qemu_unlock(lock);
@@ -950,6 +1052,11 @@ const struct vm_driver vm_qemu_driver = {
     .domain_get_display = qemu_get_display,
     .domain_get_guest_info = qemu_get_guest_info,
     .domain_get_vcpu_count = qemu_get_vcpu_count,
+    .domain_set_memory = qemu_set_memory_op,
+    .domain_save = qemu_save,
+    .domain_restore = qemu_restore,
+    .domain_set_vcpus = qemu_set_vcpus_op,
+    .domain_open_console = qemu_open_console_op,
     .domain_get_vcpus = qemu_get_vcpus,
     .domain_memory_stats = qemu_memory_stats,
     .domain_get_stats = qemu_get_stats,

@@ -199,8 +199,9 @@ static int look_stopped(struct qemu_conn *p, const char *name, struct qemu_look 
         /* the saver died after QEMU quit: a complete image (renamed from
          * .partial only once complete) is a managed save; without one,
          * QEMU died during the save */
-        VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, name, NULL);
-        VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, name, NULL);
+        VM_AUTOFREE char *save = NULL;
+        VM_AUTOFREE char *partial = NULL;
+        qemu_save_files(p, l, &partial, &save);
         unlink(partial);
         if (qemu_file_exists(save)) {
             qemu_finish_stop(p, l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_SAVED);
@@ -314,6 +315,9 @@ static int look_running(struct qemu_conn *p, const char *name, unsigned int flag
     }
     if (l->state == VM_DOMAIN_RUNNING)
         l->reason = l->live.start_reason;
+    /* started paused on request (-S: QEMU says prelaunch) */
+    if (l->state == VM_DOMAIN_PAUSED && l->reason == VM_PAUSED_UNKNOWN && l->live.start_paused)
+        l->reason = VM_PAUSED_USER;
     if (l->live.phase == QEMU_PHASE_SAVING)
         return qemu_save_reconcile(p, l);
     if (l->state == VM_DOMAIN_SHUTDOWN && powered_off(p, l) < 0)

@@ -353,6 +353,21 @@ int qemu_process_kill(pid_t pid, const struct qemu_ident *id, int grace_ms)
     return -1;
 }
 
+int qemu_process_term(pid_t pid, const struct qemu_ident *id, int timeout_ms)
+{
+    if (!qemu_process_is(pid, id))
+        return 0;
+    kill(pid, SIGTERM);
+    kill(pid, SIGCONT);
+    if (qemu_process_wait_gone(pid, id, timeout_ms))
+        return 0;
+    vm_report_error(VM_ERR_OPERATION_FAILED,
+                    "QEMU process %d did not stop within %d s of SIGTERM (left running; "
+                    "destroy without --graceful kills it)",
+                    (int)pid, timeout_ms / 1000);
+    return -1;
+}
+
 char *qemu_process_output(char **argv, size_t max, int timeout_ms)
 {
     int pipefd[2];

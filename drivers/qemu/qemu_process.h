@@ -72,6 +72,10 @@ uint64_t qemu_process_cpu_ns(pid_t pid);
 /* CPU time of one thread (schedstat's first field), in ns. */
 uint64_t qemu_process_thread_ns(pid_t pid, int tid);
 
+/* Asks the identified process to stop (SIGTERM) and waits up to
+ * timeout_ms, never killing it: 0 when it is gone, -1 (error) when not. */
+int qemu_process_term(pid_t pid, const struct qemu_ident *id, int timeout_ms);
+
 /* The host CPU a thread of pid last ran on; -1 when unknown. */
 int qemu_process_thread_cpu(pid_t pid, int tid);
 

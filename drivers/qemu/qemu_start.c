@@ -248,8 +248,10 @@ static struct qemu_monitor *await_monitor(const char *qmp, pid_t pid, const char
     return NULL;
 }
 
-/* Hands QEMU the image to restore, through a descriptor. */
-static int restore_image(struct qemu_monitor *mon, const char *save)
+/* Hands QEMU the image to restore, through a descriptor at the stream's
+ * offset, and waits for it to run (or, started paused, to be ready). */
+static int restore_image(struct qemu_monitor *mon, const char *save, long long offset,
+                         bool paused)
 {
     json_object *args;
     int fd = open(save, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -257,6 +259,11 @@ static int restore_image(struct qemu_monitor *mon, const char *save)
 
     if (fd < 0) {
         vm_report_system_error(errno, "cannot open save image '%s'", save);
+        return -1;
+    }
+    if (offset && lseek(fd, (off_t)offset, SEEK_SET) != (off_t)offset) {
+        vm_report_system_error(errno, "cannot seek in save image '%s'", save);
+        close(fd);
         return -1;
     }
     r = qemu_monitor_pass_fd(mon, fd, "incoming");
@@ -267,13 +274,14 @@ static int restore_image(struct qemu_monitor *mon, const char *save)
     json_object_object_add(args, "uri", json_object_new_string("fd:incoming"));
     if (qemu_monitor_command(mon, "migrate-incoming", args, NULL) < 0)
         return -1;
-    return qemu_wait_status(mon, "running", SAVE_TIMEOUT_MS);
+    return qemu_wait_status(mon, paused ? "paused" : "running", SAVE_TIMEOUT_MS);
 }
 
 /* One try at starting def's QEMU; a SPICE display with autoport gets the
  * first free port from spice_from (*spice_used: the one it got). */
 static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
-                      int *id_out, int *reason_out, int spice_from, int *spice_used)
+                      const struct qemu_start_opts *opts, int *id_out, int *reason_out,
+                      int spice_from, int *spice_used)
 {
     const char *name = def->name;
     VM_AUTOFREE char *qmp = qemu_file(&p->dirs, QEMU_FILE_QMP, name, def->uuid);
@@ -285,17 +293,21 @@ static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool
     VM_AUTOFREE char *exe = NULL;
     char uuid[VM_UUID_STRING_BUFLEN];
     struct qemu_ident ident = {uuid, pidfile};
-    bool restore = !transient && qemu_file_exists(save);
+    /* a file the caller names, else the managed save */
+    const char *image = opts->image ? opts->image : !transient && qemu_file_exists(save) ? save
+                                                                                        : NULL;
+    bool restore = image != NULL;
     VM_AUTOFREE char *channels = NULL;
     VM_AUTOFREE char *tpm_sock = qemu_file(&p->dirs, QEMU_FILE_TPM_SOCK, name, def->uuid);
-    struct qemu_paths paths = {qmp, pidfile, restore ? save : NULL, NULL, 0, NULL, NULL, false,
-                               NULL, NULL, 0};
+    struct qemu_paths paths = {qmp, pidfile, image, NULL, 0, NULL, NULL, false, NULL, NULL, 0,
+                               opts->paused};
     struct qemu_firmware fw = {0};
     VM_AUTOFREE char *nvram = NULL;
     struct qemu_live live = {.transient = transient,
                              .start_reason = restore ? VM_RUNNING_RESTORED : VM_RUNNING_BOOTED,
+                             .start_paused = opts->paused,
                              .phase = QEMU_PHASE_STARTING,
-                             .state = VM_DOMAIN_RUNNING};
+                             .state = opts->paused ? VM_DOMAIN_PAUSED : VM_DOMAIN_RUNNING};
     struct qemu_monitor *mon = NULL;
     struct qemu_devices *m = NULL;
     int taps[QEMU_LIVE_DEVS];
@@ -338,7 +350,7 @@ static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool
     unlink(qmp);
     unlink(pidfile);
     /* what is about to start is on record before it starts */
-    live.reason = live.start_reason;
+    live.reason = opts->paused ? VM_PAUSED_USER : live.start_reason;
     if (qemu_def_write(livexml, def) < 0 || (live.id = qemu_next_id(&p->dirs)) < 0 ||
         qemu_live_write(&p->dirs, name, &live) < 0)
         goto error;
@@ -357,7 +369,8 @@ static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool
         if (qemu_monitor_command(mon, "balloon", args, NULL) < 0)
             goto kill;
     }
-    if (restore && restore_image(mon, save) < 0)
+    if (restore && restore_image(mon, image, opts->image ? opts->image_offset : 0,
+                                 opts->paused) < 0)
         goto kill;
     if (after_start(mon, m, &live) < 0)
         goto kill;
@@ -365,8 +378,9 @@ static int start_once(struct qemu_conn *p, const struct vm_domain_def *def, bool
     live.phase = QEMU_PHASE_RUNNING;
     if (qemu_live_write(&p->dirs, name, &live) < 0)
         goto kill;
-    /* the image is spent once the guest runs from it */
-    if (restore)
+    /* the managed image is spent once the guest runs from it (a file the
+     * caller named stays theirs) */
+    if (restore && !opts->image)
         unlink(save);
     qemu_monitor_close(mon);
     unlink(stop);
@@ -394,16 +408,20 @@ error:
 }
 
 int qemu_start_process(struct qemu_conn *p, const struct vm_domain_def *def, bool transient,
-                       int *id_out, int *reason_out)
+                       const struct qemu_start_opts *opts, int *id_out, int *reason_out)
 {
+    static const struct qemu_start_opts boot = {0};
     int from = 5900;
+
+    if (!opts)
+        opts = &boot;
 
     /* A SPICE port found free can be taken before QEMU binds it (another
      * start, another program): then QEMU stops at once, and the start
      * tries the next free port, a few times. */
     for (int tries = 0;; tries++) {
         int used = 0;
-        if (start_once(p, def, transient, id_out, reason_out, from, &used) == 0)
+        if (start_once(p, def, transient, opts, id_out, reason_out, from, &used) == 0)
             return 0;
         if (used <= 0 || tries >= 4 || !strstr(vm_error_message(), "Failed to open SPICE sockets"))
             return -1;
@@ -461,6 +479,7 @@ static int save_undo(struct qemu_conn *p, struct qemu_look *l, const char *parti
     if (stopped_by_us && qemu_monitor_command(l->mon, "cont", NULL, NULL) < 0)
         return -1;
     l->live.phase = QEMU_PHASE_RUNNING;
+    l->live.save_to[0] = '\0';
     if (qemu_live_write(&p->dirs, l->def->name, &l->live) < 0)
         return -1;
     ret = NULL;
@@ -486,11 +505,25 @@ static int save_finish(struct qemu_conn *p, struct qemu_look *l, const char *par
     return qemu_quit_and_finish(p, l, VM_DOMAIN_SHUTOFF, VM_SHUTOFF_SAVED);
 }
 
+void qemu_save_files(struct qemu_conn *p, const struct qemu_look *l, char **partial,
+                     char **final)
+{
+    if (l->live.save_to[0]) {
+        *final = vm_strdup(l->live.save_to);
+        *partial = vm_asprintf("%s.partial", l->live.save_to);
+    } else {
+        *final = qemu_file(&p->dirs, QEMU_FILE_SAVE, l->def->name, NULL);
+        *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, l->def->name, NULL);
+    }
+}
+
 int qemu_save_reconcile(struct qemu_conn *p, struct qemu_look *l)
 {
-    VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, l->def->name, NULL);
-    VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, l->def->name, NULL);
+    VM_AUTOFREE char *save = NULL;
+    VM_AUTOFREE char *partial = NULL;
     char status[32];
+
+    qemu_save_files(p, l, &partial, &save);
 
     if (migrate_status(l->mon, status, sizeof(status)) < 0)
         return -1;
@@ -505,15 +538,110 @@ int qemu_save_reconcile(struct qemu_conn *p, struct qemu_look *l)
     return save_undo(p, l, partial);
 }
 
+/* A save file's first line: what it is, the state it was saved in, and
+ * the length of the definition after it; QEMU's stream follows that. */
+#define SAVE_FILE_MAGIC "virtmon-save 1"
+
+/* Writes the header of a save file (the definition, secrets too: the file
+ * is the caller's, 0600). */
+static int write_save_header(int fd, const struct qemu_look *l, const char *path)
+{
+    VM_AUTOFREE char *xml = vm_domain_def_format(l->def, VM_DOMAIN_FORMAT_INACTIVE |
+                                                             VM_DOMAIN_FORMAT_SECURE);
+    VM_AUTOFREE char *head = NULL;
+    size_t len, off = 0;
+
+    if (!xml)
+        return -1;
+    head = vm_asprintf("%s %s %zu\n%s", SAVE_FILE_MAGIC,
+                       l->state == VM_DOMAIN_PAUSED ? "paused" : "running", strlen(xml), xml);
+    len = strlen(head);
+    while (off < len) {
+        ssize_t w = write(fd, head + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            vm_report_system_error(errno, "cannot write save image '%s'", path);
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+struct vm_domain_def *qemu_save_file_read(const char *path, long long *offset, bool *paused)
+{
+    char line[128];
+    char state[16];
+    unsigned long long xmllen;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+    char *nl;
+    VM_AUTOFREE char *xml = NULL;
+    struct vm_domain_def *def;
+
+    if (fd < 0) {
+        vm_report_system_error(errno, "cannot read domain image '%s'", path);
+        return NULL;
+    }
+    n = read(fd, line, sizeof(line) - 1);
+    line[n > 0 ? n : 0] = '\0';
+    if (n <= 0 || !(nl = strchr(line, '\n')) ||
+        sscanf(line, SAVE_FILE_MAGIC " %15s %llu", state, &xmllen) != 2 ||
+        (strcmp(state, "running") != 0 && strcmp(state, "paused") != 0) || xmllen == 0 ||
+        xmllen > VM_FILE_MAX_XML) {
+        close(fd);
+        vm_report_error(VM_ERR_INVALID_ARG, "'%s' is not a save image of virtmon's QEMU driver",
+                        path);
+        return NULL;
+    }
+    *offset = (long long)(nl - line + 1) + (long long)xmllen;
+    VM_NEW_N(xml, xmllen + 1);
+    if (pread(fd, xml, xmllen, nl - line + 1) != (ssize_t)xmllen) {
+        close(fd);
+        vm_report_error(VM_ERR_INVALID_ARG, "save image '%s' is cut short", path);
+        return NULL;
+    }
+    close(fd);
+    *paused = strcmp(state, "paused") == 0;
+    def = vm_domain_def_parse_string(xml, 0);
+    return def;
+}
+
+int qemu_save_to_file(struct qemu_conn *p, struct qemu_look *l, const char *path)
+{
+    VM_AUTOFREE char *dir = NULL;
+    VM_AUTOFREE char *real = NULL;
+    VM_AUTOFREE char *abs = NULL;
+    const char *slash = strrchr(path, '/');
+
+    /* the path goes on record for whoever finds an interrupted save: an
+     * absolute one, whatever the caller's directory */
+    dir = slash ? vm_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : vm_strdup(".");
+    if (!(real = realpath(dir, NULL))) {
+        vm_report_system_error(errno, "cannot save to '%s'", path);
+        return -1;
+    }
+    abs = vm_asprintf("%s/%s", real, slash ? slash + 1 : path);
+    if (strlen(abs) + 9 > sizeof(l->live.save_to) || !*(slash ? slash + 1 : path)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "cannot save to '%s': %s", path,
+                        *(slash ? slash + 1 : path) ? "the path is too long" : "not a file name");
+        return -1;
+    }
+    snprintf(l->live.save_to, sizeof(l->live.save_to), "%s", abs);
+    return qemu_save_process(p, l);
+}
+
 int qemu_save_process(struct qemu_conn *p, struct qemu_look *l)
 {
     const char *name = l->def->name;
-    VM_AUTOFREE char *save = qemu_file(&p->dirs, QEMU_FILE_SAVE, name, NULL);
-    VM_AUTOFREE char *partial = qemu_file(&p->dirs, QEMU_FILE_SAVE_PARTIAL, name, NULL);
+    VM_AUTOFREE char *save = NULL;
+    VM_AUTOFREE char *partial = NULL;
     json_object *args;
     char status[32];
     int fd, r;
 
+    qemu_save_files(p, l, &partial, &save);
     /* on record first: a saver killed from here on is set right by the
      * next look */
     l->live.phase = QEMU_PHASE_SAVING;
@@ -521,6 +649,10 @@ int qemu_save_process(struct qemu_conn *p, struct qemu_look *l)
         return -1;
     if ((fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
         vm_report_system_error(errno, "cannot create save image '%s'", partial);
+        goto undo;
+    }
+    if (l->live.save_to[0] && write_save_header(fd, l, partial) < 0) {
+        close(fd);
         goto undo;
     }
     /* QEMU writes into a descriptor we opened: no shell, no path in a URI */

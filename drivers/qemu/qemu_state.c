@@ -197,6 +197,9 @@ int qemu_live_read(const struct qemu_dirs *dirs, const char *name, struct qemu_l
     live->transient = get_int(obj, "transient", 0) != 0;
     live->reboot = get_int(obj, "reboot", 0) != 0;
     live->start_reason = get_int(obj, "start_reason", VM_RUNNING_BOOTED);
+    live->start_paused = get_int(obj, "start_paused", 0) != 0;
+    if (json_object_object_get_ex(obj, "save_to", &v) && json_object_is_type(v, json_type_string))
+        snprintf(live->save_to, sizeof(live->save_to), "%s", json_object_get_string(v));
     live->phase = get_int(obj, "phase", QEMU_PHASE_RUNNING);
     live->state = get_int(obj, "state", VM_DOMAIN_RUNNING);
     live->reason = get_int(obj, "reason", live->start_reason);
@@ -230,6 +233,10 @@ int qemu_live_write(const struct qemu_dirs *dirs, const char *name, const struct
     json_object_object_add(obj, "transient", json_object_new_int(live->transient));
     json_object_object_add(obj, "reboot", json_object_new_int(live->reboot));
     json_object_object_add(obj, "start_reason", json_object_new_int(live->start_reason));
+    if (live->start_paused)
+        json_object_object_add(obj, "start_paused", json_object_new_int(1));
+    if (live->save_to[0])
+        json_object_object_add(obj, "save_to", json_object_new_string(live->save_to));
     json_object_object_add(obj, "phase", json_object_new_int(live->phase));
     json_object_object_add(obj, "state", json_object_new_int(live->state));
     json_object_object_add(obj, "reason", json_object_new_int(live->reason));

@@ -79,6 +79,8 @@ struct qemu_live {
     bool transient;
     bool reboot;            /* a reboot was asked: reset instead of quit at shutdown */
     int start_reason;       /* VM_RUNNING_BOOTED / RESTORED / UNPAUSED */
+    bool start_paused;      /* started with its vCPUs paused (start --paused) */
+    char save_to[1024];     /* phase saving: the caller's file ("" for a managed save) */
     int phase;              /* enum qemu_phase */
     int state, reason;      /* the last state QEMU reported: what an unresponsive
                              * monitor leaves us */

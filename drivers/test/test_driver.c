@@ -59,6 +59,15 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+static uint64_t running_ns(const struct test_dom *dom);
+
+/* The domain's CPU time: 25 % of each vCPU online while it ran. */
+static uint64_t cpu_ns(const struct test_dom *d)
+{
+    return d->cpu_banked_ns +
+           (running_ns(d) - d->cpu_run_mark_ns) * d->def->vcpus_current / TEST_CPU_SHARE_DIV;
+}
+
 static uint64_t running_ns(const struct test_dom *dom)
 {
     uint64_t ns = dom->banked_ns;
@@ -339,7 +348,7 @@ static struct vm_domain_stats *dom_stats(const struct test_dom *d)
     st->managed_save = d->managed_save;
     st->vcpus = d->def->vcpus_current;
     st->vcpus_max = d->def->vcpus;
-    st->cpu_time_ns = run * d->def->vcpus_current / TEST_CPU_SHARE_DIV;
+    st->cpu_time_ns = cpu_ns(d);
     st->nvcpu_times = d->def->vcpus_current;
     VM_NEW_N(st->vcpu_time_ns, st->nvcpu_times);
     for (size_t i = 0; i < st->nvcpu_times; i++)
@@ -379,7 +388,7 @@ static int test_get_info(struct vm_domain *dom, struct vm_domain_info *info, uns
     info->vcpus = d->def->vcpus_current;
     info->max_mem_kib = d->def->memory_kib;
     info->cur_mem_kib = d->def->cur_memory_kib;
-    info->cpu_time_ns = running_ns(d) * d->def->vcpus_current / TEST_CPU_SHARE_DIV;
+    info->cpu_time_ns = cpu_ns(d);
     pthread_mutex_unlock(&priv->lock);
     return 0;
 }
@@ -440,9 +449,10 @@ static int test_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
                    -1);
     if (!(d = dom_get(dom, &priv)))
         return -1;
-    /* one definition serves both sides until vCPUs can be changed live */
-    if (affected(d, flags, &live) == 0)
-        n = (int)((flags & VM_DOMAIN_VCPU_MAXIMUM) ? d->def->vcpus : d->def->vcpus_current);
+    if (affected(d, flags, &live) == 0) {
+        const struct vm_domain_def *def = !live && d->next_def ? d->next_def : d->def;
+        n = (int)((flags & VM_DOMAIN_VCPU_MAXIMUM) ? def->vcpus : def->vcpus_current);
+    }
     pthread_mutex_unlock(&priv->lock);
     return n;
 }
@@ -680,7 +690,12 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
     struct test_event ev = {0};
     int ret = -1;
 
-    VM_CHECK_FLAGS(flags, 0, -1);
+    /* nothing of the test driver's needs a grace: graceful is destroy */
+    VM_CHECK_FLAGS(flags,
+                   op == TEST_OP_START     ? VM_DOMAIN_START_PAUSED
+                   : op == TEST_OP_DESTROY ? VM_DOMAIN_DESTROY_GRACEFUL
+                                           : 0,
+                   -1);
     if (!(d = dom_get(dom, &priv)))
         return -1;
 
@@ -691,7 +706,7 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
             goto out;
         }
         d->id = priv->next_id++;
-        d->banked_ns = 0;
+        d->banked_ns = d->cpu_banked_ns = d->cpu_run_mark_ns = 0;
         if (d->managed_save) {
             d->managed_save = false;
             set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_RESTORED);
@@ -700,6 +715,8 @@ static int test_transition(struct vm_domain *dom, enum test_op op, unsigned int 
             set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_BOOTED);
             event_note(&ev, d, VM_EVENT_STARTED, 0 /* booted */);
         }
+        if (flags & VM_DOMAIN_START_PAUSED)
+            set_state(d, VM_DOMAIN_PAUSED, VM_PAUSED_USER);
         break;
     case TEST_OP_SUSPEND:
         if (d->state != VM_DOMAIN_RUNNING) {
@@ -883,6 +900,208 @@ static struct vm_domain *test_create(struct vm_connect *conn, const char *xml, u
     return dom;
 }
 
+/* The definitions a change touches (libvirt's rule): *live the running
+ * one, *config the persistent one (split from the running one first), each
+ * NULL when not asked.  -1 with the error when the domain lacks a side. */
+static int defs_for(struct test_dom *d, unsigned int flags, struct vm_domain_def **live,
+                    struct vm_domain_def **config)
+{
+    bool want_live = (flags & VM_DOMAIN_AFFECT_LIVE) ||
+                     (!(flags & VM_DOMAIN_AFFECT_CONFIG) && dom_is_active(d));
+    bool want_config = (flags & VM_DOMAIN_AFFECT_CONFIG) ||
+                       (!(flags & VM_DOMAIN_AFFECT_LIVE) && !dom_is_active(d));
+
+    *live = *config = NULL;
+    if (want_live && !dom_is_active(d)) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (want_config && !d->persistent) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "transient domains do not have any persistent config");
+        return -1;
+    }
+    /* a running persistent domain's definition goes its own way from the
+     * first change of either side */
+    if (dom_is_active(d) && d->persistent && !d->next_def)
+        d->next_def = vm_domain_def_copy(d->def);
+    if (want_live)
+        *live = d->def;
+    if (want_config && dom_is_active(d)) {
+        if (!d->next_def)
+            d->next_def = vm_domain_def_copy(d->def);
+        *config = d->next_def;
+    } else if (want_config) {
+        *config = d->def;
+    }
+    return 0;
+}
+
+static int test_set_memory(struct vm_domain *dom, uint64_t kib, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct vm_domain_def *live, *config;
+    int ret = -1;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_MEM_MAXIMUM,
+                   -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (defs_for(d, flags, &live, &config) < 0)
+        goto out;
+    if (flags & VM_DOMAIN_MEM_MAXIMUM) {
+        if (live) {
+            vm_report_error(VM_ERR_OPERATION_INVALID,
+                            "cannot resize the maximum memory on an active domain");
+            goto out;
+        }
+        vm_domain_def_set_memory(config, kib, true);
+    } else {
+        if ((live && kib > live->memory_kib) || (config && kib > config->memory_kib)) {
+            vm_report_error(VM_ERR_INVALID_ARG, "cannot set memory higher than max memory");
+            goto out;
+        }
+        if (live)
+            vm_domain_def_set_memory(live, kib, false);
+        if (config)
+            vm_domain_def_set_memory(config, kib, false);
+    }
+    ret = 0;
+out:
+    pthread_mutex_unlock(&priv->lock);
+    return ret;
+}
+
+static int test_set_vcpus(struct vm_domain *dom, unsigned int count, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct vm_domain_def *live, *config;
+    bool maximum = flags & VM_DOMAIN_VCPU_MAXIMUM;
+    int ret = -1;
+
+    VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
+                   -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (defs_for(d, flags, &live, &config) < 0)
+        goto out;
+    if (maximum && live) {
+        vm_report_error(VM_ERR_INVALID_ARG,
+                        "the maximum vCPUs of a running domain cannot change: set it in its "
+                        "definition (config)");
+        goto out;
+    }
+    if ((live && count > live->vcpus) || (config && !maximum && count > config->vcpus)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
+                        count, live && count > live->vcpus ? live->vcpus : config->vcpus);
+        goto out;
+    }
+    if (live) {
+        /* what ran so far stays counted at the old rate */
+        d->cpu_banked_ns = cpu_ns(d);
+        d->cpu_run_mark_ns = running_ns(d);
+        vm_domain_def_set_vcpus(live, count, false);
+    }
+    if (config)
+        vm_domain_def_set_vcpus(config, count, maximum);
+    ret = 0;
+out:
+    pthread_mutex_unlock(&priv->lock);
+    return ret;
+}
+
+/* A test-driver save file: a header line, the state it was in, then its
+ * definition (secrets too: the file is the caller's). */
+#define TEST_SAVE_MAGIC "virtmon-test-save 1\n"
+
+static int test_save(struct vm_domain *dom, const char *path, unsigned int flags)
+{
+    struct test_conn *priv;
+    struct test_dom *d;
+    struct test_event ev = {0};
+    VM_AUTOFREE char *xml = NULL;
+    VM_AUTOFREE char *data = NULL;
+    int ret = -1;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(d = dom_get(dom, &priv)))
+        return -1;
+    if (!dom_is_active(d)) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        goto out;
+    }
+    xml = vm_domain_def_format(d->def, VM_DOMAIN_FORMAT_INACTIVE | VM_DOMAIN_FORMAT_SECURE);
+    data = vm_asprintf("%sstate=%s\n%s", TEST_SAVE_MAGIC,
+                       d->state == VM_DOMAIN_PAUSED ? "paused" : "running", xml);
+    if (vm_file_write_atomic(path, data, strlen(data), 0600) < 0)
+        goto out;
+    power_off(priv, d, VM_SHUTOFF_SAVED, &ev, VM_EVENT_STOPPED, 4 /* saved */);
+    ret = 0;
+out:
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(dom->conn, &ev);
+    return ret;
+}
+
+static int test_restore(struct vm_connect *conn, const char *path, unsigned int flags)
+{
+    struct test_conn *priv = conn->priv;
+    struct test_event ev = {0};
+    VM_AUTOFREE char *data = NULL;
+    struct vm_domain_def *def;
+    const char *xml;
+    struct test_dom *d;
+    ssize_t same;
+    size_t len;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!(data = vm_file_read(path, "save image", VM_FILE_MAX_XML, &len)))
+        return -1;
+    if (strncmp(data, TEST_SAVE_MAGIC, strlen(TEST_SAVE_MAGIC)) != 0 ||
+        (strncmp(data + strlen(TEST_SAVE_MAGIC), "state=running\n", 14) != 0 &&
+         strncmp(data + strlen(TEST_SAVE_MAGIC), "state=paused\n", 13) != 0)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "'%s' is not a save image of the test driver", path);
+        return -1;
+    }
+    xml = strchr(data + strlen(TEST_SAVE_MAGIC), '\n') + 1;
+    if (!(def = vm_domain_def_parse_string(xml, 0)))
+        return -1;
+    pthread_mutex_lock(&priv->lock);
+    if (check_clash(priv, def, &same) < 0)
+        goto fail;
+    if (same >= 0) {
+        d = &priv->doms[same];
+        if (dom_is_active(d)) {
+            vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already active",
+                            d->def->name);
+            goto fail;
+        }
+        /* it runs what was saved; its definition is for the next boot */
+        vm_domain_def_free(d->next_def);
+        d->next_def = d->def;
+        d->def = def;
+    } else {
+        VM_GROW(priv->doms, priv->ndoms, priv->alloc);
+        same = (ssize_t)priv->ndoms - 1;
+        d = &priv->doms[same];
+        *d = (struct test_dom){.def = def, .id = -1, .state = VM_DOMAIN_SHUTOFF};
+    }
+    d->id = priv->next_id++;
+    d->banked_ns = d->cpu_banked_ns = d->cpu_run_mark_ns = 0;
+    /* running, whatever it was saved in: libvirt's test driver's rule */
+    set_state(d, VM_DOMAIN_RUNNING, VM_RUNNING_RESTORED);
+    event_note(&ev, d, VM_EVENT_STARTED, 2 /* restored */);
+    pthread_mutex_unlock(&priv->lock);
+    event_fire(conn, &ev);
+    return 0;
+fail:
+    pthread_mutex_unlock(&priv->lock);
+    vm_domain_def_free(def);
+    return -1;
+}
+
 static char *test_get_xml(struct vm_domain *dom, unsigned int flags)
 {
     struct test_conn *priv;
@@ -1026,6 +1245,10 @@ const struct vm_driver vm_test_driver = {
     .domain_get_control = test_get_control,
     .domain_get_stats = test_get_stats,
     .domain_get_vcpu_count = test_get_vcpu_count,
+    .domain_set_memory = test_set_memory,
+    .domain_set_vcpus = test_set_vcpus,
+    .domain_save = test_save,
+    .domain_restore = test_restore,
     .domain_get_vcpus = test_get_vcpus,
     .domain_memory_stats = test_memory_stats,
     .domain_get_xml = test_get_xml,

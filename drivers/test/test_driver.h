@@ -21,6 +21,9 @@ struct test_dom {
      * banked_ns plus, while running, now - running_since_ns. */
     uint64_t banked_ns;
     uint64_t running_since_ns;
+    /* CPU time grows at 25 % of each online vCPU: what it reached when the
+     * count last changed, and the running time then */
+    uint64_t cpu_banked_ns, cpu_run_mark_ns;
 };
 
 struct test_node {

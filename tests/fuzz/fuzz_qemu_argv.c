@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const int taps[4] = {20, 21, 22, 23};
     struct qemu_paths paths = {"/run/q.qmp", "/run/q.pid", NULL, "/run/uuid", 5900,
-                               "/fw/CODE.fd", "/run/VARS.fd", false, "/run/uuid.tpm", taps, 4};
+                               "/fw/CODE.fd", "/run/VARS.fd", false, "/run/uuid.tpm", taps, 4, false};
     char *xml = vm_strndup((const char *)data, size);
     struct vm_domain_def *def = vm_domain_def_parse_string(xml, 0);
     char **argv;

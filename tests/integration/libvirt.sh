@@ -78,6 +78,17 @@ is "$(printf '%s\n' "$OUT" | sed 's/^CPU time:.*//')" \
 vm_run "$VIRTMON" -c "libvirt:$U" nodememstats
 like "$RC:$ERR" "^1:error: .*not supported" "nodememstats through libvirt: its test driver's not-supported"
 
+# CLI III through libvirt's API: the same messages and resulting state
+# as virsh's on libvirt's default test domain
+rm -f "$VM_TMP/lv-save.img"
+batch="setmem test 1048576; setmem test 524288 --config; dominfo test; setvcpus test 1; vcpucount test; \
+save test $VM_TMP/lv-save.img; list --all; restore $VM_TMP/lv-save.img; list --all; destroy test --graceful; \
+domstate --reason test"
+vm_run "$VIRTMON" -c "libvirt:$D" "$batch"
+rm -f "$VM_TMP/lv-save.img"
+is "$RC:$(printf '%s\n' "$OUT" | same)" "0:$(virsh -c "$D" "$batch" 2>&1 | same)" \
+    "setmem, setvcpus, save, restore and destroy --graceful through libvirt: are virsh's"
+
 # the life cycle, in one connection
 cat > "$VM_TMP/new.xml" <<XMLEOF
 <domain type='test'>

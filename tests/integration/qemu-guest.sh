@@ -174,6 +174,77 @@ ok $? "rss is QEMU's ($rss KiB)"
 vm_run $V domcontrol tg
 is "$RC:$OUT" "0:ok" "domcontrol: ok"
 
+# CLI III on the running guest: the balloon, vCPU hotplug, the definition
+actual() { $V dommemstat tg | sed -n 's/^actual //p'; }
+vm_run $V setmem tg 196608
+is "$RC:$ERR" "0:" "setmem: the balloon is asked for 192 MiB"
+for _ in $(seq 1 200); do [ "$(actual)" = 196608 ] && break; sleep 0.1; done
+is "$(actual)" 196608 "dommemstat's actual follows (the guest's balloon driver gave it back)"
+like "$($V dominfo tg)" "Used memory: +196608 KiB" "and dominfo's used memory"
+vm_run $V setmem tg 1G
+like "$RC:$ERR" "^1:error: .*higher than max memory" "setmem above the maximum is refused"
+vm_run $V setmaxmem tg 320M
+like "$RC:$ERR" "^1:error: .*active domain" "setmaxmem of a running domain is refused"
+vm_run $V "setmaxmem tg 320M --config; setmem tg 300M --config; dumpxml --inactive tg"
+like "$OUT" "<memory unit='KiB'>327680</memory>" "setmaxmem --config: the definition's maximum"
+like "$OUT" "<currentMemory unit='KiB'>307200</currentMemory>" "setmem --config: its current memory"
+like "$($V dumpxml tg)" "<memory unit='KiB'>262144</memory>" "and the running domain keeps its own"
+vm_run $V setvcpus tg 2
+is "$RC:$ERR" "0:" "setvcpus 2: a vCPU is hotplugged"
+is "$($V vcpucount tg --live)" 2 "vcpucount: two online now"
+is "$($V vcpuinfo tg | grep -c '^VCPU:')" 2 "vcpuinfo: two vCPUs, each with its thread"
+vm_run $V setvcpus tg 3
+like "$RC:$ERR" "^1:error: .*exceeds maximum \\(3 > 2\\)" "setvcpus above the maximum is refused"
+# (the test guest's kernel offlines and ejects a vCPU on ACPI's request)
+vm_run $V setvcpus tg 1
+is "$RC:$ERR" "0:" "setvcpus 1: the guest let the hotplugged vCPU go"
+is "$($V vcpucount tg --live)" 1 "vcpucount: one online again"
+vm_run $V setvcpus tg 0
+like "$RC:$ERR" "^1:error: " "setvcpus 0 is refused"
+vm_run $V "setvcpus tg 3 --maximum --config; setvcpus tg 2 --config; vcpucount tg"
+like "$OUT" "^maximum +config +3\$" "setvcpus --maximum --config: the definition's maximum"
+like "$OUT" "^current +config +2\$" "setvcpus --config: the definition's count"
+like "$OUT" "^maximum +live +2\$" "and the running domain keeps its maximum"
+
+# the serial console, driven through a pty: the guest answers, Ctrl+] leaves
+python3 "$abs_top_srcdir/tests/pty-run.py" "virtmon-guest: ready" "$VM_TMP/console-out" \
+    $VIRTMON -c "$U" console tg > "$VM_TMP/console-run" 2>&1
+ok $? "console: the guest's banner comes back through virtmon console, Ctrl+] leaves"
+like "$(cat "$VM_TMP/console-out")" "^Connected to domain 'tg'" "console says where it is attached"
+sed 's/^/# /' "$VM_TMP/console-run" | tail -n 3
+# one console at a time
+exec 7<> "$pty"
+flock -n 7
+ok $? "(the test holds the console's pty lock)"
+vm_run $V console tg
+like "$RC:$ERR" "^1:error: .*in use" "a second console is refused while one is attached"
+exec 7>&-
+
+# the definition's changes take effect at the next boot
+vm_run $V "destroy tg; start tg"
+is "$RC" 0 "restarted"
+is "$($V vcpucount tg --live)" 2 "setvcpus --config, then a restart: two vCPUs online"
+like "$($V dominfo tg)" "Max memory: +327680 KiB" "setmaxmem --config, then a restart: the new maximum"
+pty=$(sed -n 's|.*"charserial0":"\([^"]*\)".*|\1|p' "$RUN/tg.state")
+VM_CONSOLE_TIMEOUT=120 python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" \
+    "virtmon-guest: ready" > "$VM_TMP/console" 2>&1
+ok $? "it boots again"
+
+# save to a file and restore: back running, with the same memory, and
+# the guest answers where it left off
+for _ in $(seq 1 200); do [ "$(actual)" = 307200 ] && break; sleep 0.1; done
+mem0=$(actual)
+vm_run $V save tg "$VM_TMP/tg.save"
+is "$RC:$($V domstate --reason tg)" "0:shut off (saved)" "save FILE: the guest is saved and off"
+vm_run $V restore "$VM_TMP/tg.save"
+is "$RC:$($V domstate --reason tg)" "0:running (restored)" "restore FILE: it runs again"
+is "$(actual)" "$mem0" "with the memory it had ($mem0 KiB)"
+pty=$(sed -n 's|.*"charserial0":"\([^"]*\)".*|\1|p' "$RUN/tg.state")
+python3 "$abs_top_srcdir/tests/guest-console.py" "$pty" "virtmon-guest: ready" banner \
+    > "$VM_TMP/console" 2>&1
+ok $? "and the restored guest answers on its console"
+taps=$(ip -o link show master vmbr0 | awk -F': ' '{ print $2 }' | sed 's/@.*//' | tr '\n' ' ')
+
 # its device lists, as virsh prints them
 vm_run $V domblklist tg
 like "$OUT" "^ vda      $VM_TMP/tg.qcow2\$" "domblklist shows its disk"

@@ -142,7 +142,52 @@ vm_run $V start disk1
 is "$(state disk1)" "running (restored)" "start restores it"
 vm_run $V dominfo disk1
 like "$OUT" '^Managed save: +no$' "and the image is consumed"
-vm_run $V "destroy disk1; undefine disk1"
+
+# 4c. save FILE and restore FILE (CLI III): the state and the definition
+# in a file of the caller's; QEMU gets the descriptor, never the path
+vm_run $V save disk1 "$VM_TMP/disk1 saved,x.img"
+is "$RC:$(printf '%s\n' "$OUT" | sed '/^$/d')" "0:Domain 'disk1' saved to $VM_TMP/disk1 saved,x.img" \
+    "save: virsh's message"
+is "$(state disk1)" "shut off (saved)" "save: shut off (saved)"
+like "$(head -c 40 "$VM_TMP/disk1 saved,x.img" | head -n 1)" '^virtmon-save 1 running [0-9]+$' \
+    "the file starts with what it is and its definition's length"
+is "$(stat -c %a "$VM_TMP/disk1 saved,x.img")" 600 "and is the caller's alone (0600)"
+like "$($V dominfo disk1)" "Managed save: +no" "a file save is not a managed save"
+vm_run $V restore "$VM_TMP/disk1 saved,x.img"
+is "$RC:$(printf '%s\n' "$OUT" | sed '/^$/d')" "0:Domain restored from $VM_TMP/disk1 saved,x.img" \
+    "restore: virsh's message"
+is "$(state disk1)" "running (restored)" "restore: running (restored)"
+is "$(status disk1)" running "and QEMU runs it"
+like "$($V dominfo disk1)" "Persistent: +yes" "it is still the defined domain"
+vm_run $V restore "$VM_TMP/disk1 saved,x.img"
+like "$RC:$ERR" "^1:error: .*already active" "a second restore while it runs is refused"
+printf 'not a save image\n' > "$VM_TMP/junk.img"
+vm_run $V restore "$VM_TMP/junk.img"
+like "$RC:$ERR" "^1:error: .*not a save image" "a file that is no save image is refused"
+vm_run $V "suspend disk1; save disk1 $VM_TMP/p.img; restore $VM_TMP/p.img"
+is "$RC:$(state disk1)" "0:paused (user)" "a domain saved paused comes back paused"
+vm_run $V "resume disk1; destroy disk1; undefine disk1"
+
+# a transient domain: saved, it is gone; restored, it is back
+guest tr1 > "$VM_TMP/tr1.xml"
+vm_run $V "create $VM_TMP/tr1.xml; save tr1 $VM_TMP/tr1.img"
+is "$RC:$($V list --all --name | grep -c '^tr1$')" "0:0" "a saved transient domain is gone"
+vm_run $V "restore $VM_TMP/tr1.img; dominfo tr1"
+is "$RC" 0 "restore brings it back"
+like "$OUT" "^Persistent: +no$" "transient, as it was"
+vm_run $V destroy tr1
+
+# start --paused, and destroy --graceful
+guest ps1 > "$VM_TMP/ps1.xml"
+vm_run $V "define $VM_TMP/ps1.xml; start ps1 --paused"
+is "$RC" 0 "start --paused"
+is "$(state ps1)" "paused (user)" "it is paused, by the user"
+is "$(status ps1)" prelaunch "QEMU has not run a single instruction (prelaunch)"
+vm_run $V resume ps1
+is "$(state ps1)" "running (unpaused)" "resume runs it"
+vm_run $V destroy ps1 --graceful
+is "$RC:$(state ps1)" "0:shut off (destroyed)" "destroy --graceful: QEMU stopped on SIGTERM"
+vm_run $V undefine ps1
 
 # 4d. NIC counters from the host side of a tap device, in the guest's view
 TAP="vmt$$"

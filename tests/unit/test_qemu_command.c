@@ -33,7 +33,7 @@ static void one_case(const char *dir, const char *file, const char *out, bool by
                                5901, "/usr/share/OVMF/OVMF_CODE_4M.fd",
                                "/var/lib/virtmon/qemu/guest_VARS.fd", false,
                                "/run/virtmon/qemu/5c2a9a94-3a5c-4b77-9f1e-0d9d2b8d1c01.tpm", taps,
-                               4};
+                               4, false};
     char **argv;
     bool invalid = strstr(base, "-invalid") != NULL;
 
@@ -118,7 +118,7 @@ static void test_restore(void **state)
         "<domain type='qemu'><name>r</name><memory>65536</memory>"
         "<os><type arch='x86_64'>hvm</type></os></domain>",
         0);
-    struct qemu_paths paths = {"/q", "/p", "/var/lib/virtmon/qemu/r.save", "/c", 0, NULL, NULL, false, NULL, NULL, 0};
+    struct qemu_paths paths = {"/q", "/p", "/var/lib/virtmon/qemu/r.save", "/c", 0, NULL, NULL, false, NULL, NULL, 0, false};
     char **argv = qemu_build_argv(def, &paths);
     bool incoming = false;
 
@@ -190,7 +190,7 @@ static void test_commas_everywhere(void **state)
         "</devices></domain>",
         0);
     struct qemu_paths paths = {"/run/a,inject=1/q.qmp", "/run/a,inject=1/q.pid", NULL,
-                               "/run/a,inject=1/uuid", 0, NULL, NULL, false, NULL, NULL, 0};
+                               "/run/a,inject=1/uuid", 0, NULL, NULL, false, NULL, NULL, 0, false};
     char **argv;
     int checked = 0;
 
