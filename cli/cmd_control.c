@@ -196,11 +196,19 @@ static int run_editor(const char *path)
     argv[argc++] = (char *)path;
     argv[argc] = NULL;
     fflush(NULL);
+    /* as system() does: Ctrl+C is the editor's while it runs, so the
+     * temporary file is still ours to remove */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGQUIT, SIG_IGN);
     if ((pid = fork()) < 0) {
         cli_error("edit: cannot start the editor: %s", strerror(errno));
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         return -1;
     }
     if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         execvp(argv[0], argv);
         fprintf(stderr, "error: edit: cannot run '%s': %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -208,9 +216,14 @@ static int run_editor(const char *path)
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             cli_error("edit: lost the editor: %s", strerror(errno));
-            return -1;
+            status = -1;
+            break;
         }
     }
+    signal(SIGINT, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    if (status == -1)
+        return -1;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         cli_error("edit: the editor '%s' failed (exit %d)", argv[0],
                   WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""pty-run.py REGEX OUTFILE COMMAND...: runs COMMAND on a new pty, as a
-terminal user would: sends an empty line, reads until a line matches
-REGEX, then types Ctrl+] and waits for COMMAND to exit.  What COMMAND
-printed goes to OUTFILE.  Exits 0 when REGEX was seen and COMMAND exited 0
-after Ctrl+], 1 otherwise (deadline: VM_CONSOLE_TIMEOUT seconds, default 30).
+"""pty-run.py OUTFILE STEP... -- COMMAND...: runs COMMAND on a new pty, as
+a terminal user would, through the steps in order:
+
+  nudge=TEXT    send TEXT every 2 s while the next expect waits
+  expect=REGEX  read until what COMMAND printed matches REGEX
+  send=TEXT     type TEXT
+  exit=N        wait for COMMAND to exit, with status N
+
+TEXT takes \\r, \\n and \\xHH escapes (Ctrl+] is \\x1d).  What COMMAND printed
+goes to OUTFILE.  Exits 0 when every step held, 1 at the first that did
+not (each waits at most VM_CONSOLE_TIMEOUT seconds, default 30).
 """
+import codecs
 import os
 import pty
 import re
@@ -13,47 +20,80 @@ import sys
 import time
 
 
+def unescape(text):
+    return codecs.decode(text, "unicode_escape").encode("latin-1")
+
+
 def main():
-    pattern, outfile, argv = re.compile(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    deadline = time.time() + float(os.environ.get("VM_CONSOLE_TIMEOUT", "30"))
+    outfile = sys.argv[1]
+    sep = sys.argv.index("--")
+    steps, argv = sys.argv[2:sep], sys.argv[sep + 1:]
+    timeout = float(os.environ.get("VM_CONSOLE_TIMEOUT", "30"))
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp(argv[0], argv)
-    seen, matched, sent = b"", False, 0.0
-    while time.time() < deadline and not matched:
-        if time.time() - sent > 2:
-            os.write(fd, b"\r")          # a raw terminal's Enter
-            sent = time.time()
-        r, _, _ = select.select([fd], [], [], 0.2)
+    seen, nudge, ok, exited = b"", None, True, False
+
+    def read_some(wait):
+        nonlocal seen
+        r, _, _ = select.select([fd], [], [], wait)
         if r:
             try:
                 seen += os.read(fd, 4096)
             except OSError:
+                return False
+        return True
+
+    for step in steps:
+        kind, _, arg = step.partition("=")
+        deadline = time.time() + timeout
+        if kind == "nudge":
+            nudge = unescape(arg)
+        elif kind == "send":
+            os.write(fd, unescape(arg))
+        elif kind == "expect":
+            pattern, sent = re.compile(arg), 0.0
+            while not pattern.search(seen.decode(errors="replace")):
+                if time.time() > deadline:
+                    ok = False
+                    break
+                if nudge and time.time() - sent > 2:
+                    os.write(fd, nudge)
+                    sent = time.time()
+                if not read_some(0.2):
+                    break
+            else:
+                nudge = None
+                seen_at = len(seen)
+                continue
+            if not ok or not pattern.search(seen.decode(errors="replace")):
+                ok = False
                 break
-            matched = bool(pattern.search(seen.decode(errors="replace")))
-    status = 1
-    if matched:
-        os.write(fd, b"\x1d")            # Ctrl+]
-        end = time.time() + 10
-        while time.time() < end:
-            done, st = os.waitpid(pid, os.WNOHANG)
-            if done:
-                status = os.waitstatus_to_exitcode(st)
+        elif kind == "exit":
+            status = None
+            while time.time() < deadline:
+                done, st = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    status = os.waitstatus_to_exitcode(st)
+                    exited = True
+                    break
+                read_some(0.2)
+            if status != int(arg):
+                print("exit status", status, "not", arg)
+                ok = False
                 break
-            r, _, _ = select.select([fd], [], [], 0.2)
-            if r:
-                try:
-                    seen += os.read(fd, 4096)
-                except OSError:
-                    pass
-        else:
+        if not ok:
+            break
+    if not exited:
+        try:
             os.kill(pid, 9)
-    else:
-        os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
     with open(outfile, "wb") as f:
         f.write(seen.replace(b"\r\n", b"\n"))
-    print("matched" if matched else "no match", "exit", status)
-    return 0 if matched and status == 0 else 1
+    print("all steps held" if ok else "stopped at step '%s'" % step)
+    return 0 if ok else 1
 
 
 sys.exit(main())

@@ -102,6 +102,24 @@ is "$RC:$OUT" "0:Domain 'off' XML configuration not changed." "edit: an unchange
 vm_run env EDITOR="$VM_TMP/ed-bad" "$VIRTMON" -c "$uri" "edit off; dominfo off"
 like "$ERR" "memroy" "edit: a refused definition says what is wrong"
 like "$OUT" "^Max memory: +1048576 KiB$" "and the domain is as it was"
+# on a terminal a refused definition is offered again: n leaves, y edits
+# again (with an editor that now mends it)
+python3 "$abs_top_srcdir/tests/pty-run.py" "$VM_TMP/tty-out" \
+    'expect=Try again\? \[y,n,\?\]: ' 'send=n\r' 'exit=1' -- \
+    env EDITOR="$VM_TMP/ed-bad" "$VIRTMON" -c "$uri" edit off > "$VM_TMP/tty-run" 2>&1
+ok $? "edit on a terminal: a refused definition offers another try; n leaves (exit 1)"
+cat > "$VM_TMP/ed-twice" <<SH
+#!/bin/sh
+if [ -e "$VM_TMP/ed-twice.done" ]; then sed -i 's/memroy/memory/g' "\$1"; exec "$VM_TMP/ed-mem" "\$1"; fi
+touch "$VM_TMP/ed-twice.done"
+exec "$VM_TMP/ed-bad" "\$1"
+SH
+chmod +x "$VM_TMP/ed-twice"
+sed -i "s|<memory unit='KiB'>[0-9]*</memory>|<memory unit='KiB'>1048576</memory>|" "$fx"
+python3 "$abs_top_srcdir/tests/pty-run.py" "$VM_TMP/tty-out" \
+    'expect=Try again\? \[y,n,\?\]: ' 'send=y\r' "expect=Domain 'off' XML configuration edited" \
+    'exit=0' -- env EDITOR="$VM_TMP/ed-twice" "$VIRTMON" -c "$uri" edit off > "$VM_TMP/tty-run" 2>&1
+ok $? "y edits again, and the mended definition is defined"
 vm_run env VISUAL="$VM_TMP/ed-args.sh --wait" EDITOR="$VM_TMP/ed-none" "$VIRTMON" -c "$uri" "edit off"
 like "$(cat "$VM_TMP/ed-args")" "^--wait [^ ]*/virtmon-edit-[A-Za-z0-9]{6}\\.xml$" \
     "edit: \$VISUAL first, its words as arguments, then the file (no shell)"

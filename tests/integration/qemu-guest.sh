@@ -207,8 +207,9 @@ like "$OUT" "^current +config +2\$" "setvcpus --config: the definition's count"
 like "$OUT" "^maximum +live +2\$" "and the running domain keeps its maximum"
 
 # the serial console, driven through a pty: the guest answers, Ctrl+] leaves
-python3 "$abs_top_srcdir/tests/pty-run.py" "virtmon-guest: ready" "$VM_TMP/console-out" \
-    $VIRTMON -c "$U" console tg > "$VM_TMP/console-run" 2>&1
+python3 "$abs_top_srcdir/tests/pty-run.py" "$VM_TMP/console-out" 'nudge=\r' \
+    'expect=virtmon-guest: ready' 'send=\x1d' 'exit=0' -- $VIRTMON -c "$U" console tg \
+    > "$VM_TMP/console-run" 2>&1
 ok $? "console: the guest's banner comes back through virtmon console, Ctrl+] leaves"
 like "$(cat "$VM_TMP/console-out")" "^Connected to domain 'tg'" "console says where it is attached"
 sed 's/^/# /' "$VM_TMP/console-run" | tail -n 3

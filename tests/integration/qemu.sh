@@ -177,6 +177,18 @@ is "$RC" 0 "restore brings it back"
 like "$OUT" "^Persistent: +no$" "transient, as it was"
 vm_run $V destroy tr1
 
+# edit: an editor that changes the memory redefines the domain
+guest ed1 > "$VM_TMP/ed1.xml"
+cat > "$VM_TMP/ed-mem" <<'SH'
+#!/bin/sh
+sed -i "s|<memory unit='KiB'>65536</memory>|<memory unit='KiB'>98304</memory>|" "$1"
+SH
+chmod +x "$VM_TMP/ed-mem"
+vm_run env EDITOR="$VM_TMP/ed-mem" VISUAL= $V "define $VM_TMP/ed1.xml; edit ed1; dumpxml ed1"
+like "$OUT" "^Domain 'ed1' XML configuration edited\.$" "edit on QEMU: the edited definition is defined"
+like "$OUT" "<memory unit='KiB'>98304</memory>" "and holds the editor's change"
+vm_run $V undefine ed1
+
 # start --paused, and destroy --graceful
 guest ps1 > "$VM_TMP/ps1.xml"
 vm_run $V "define $VM_TMP/ps1.xml; start ps1 --paused"
