@@ -10,6 +10,7 @@
 #include "vm_driver.h"
 #include "vm_registry_priv.h"
 
+extern const struct vm_driver vm_remote_driver;
 extern const struct vm_driver vm_test_driver;
 extern const struct vm_driver vm_qemu_driver;
 extern const struct vm_driver vm_xenapi_driver;
@@ -18,6 +19,7 @@ extern const struct vm_driver vm_libvirt_driver;
 #endif
 
 static const struct vm_driver *const builtin[] = {
+    &vm_remote_driver,  /* DRIVER+unix: virtmond serves the driver */
     &vm_test_driver,
     &vm_qemu_driver,
     &vm_xenapi_driver,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "vm_alloc.h"
@@ -159,6 +160,37 @@ struct vm_transport *vm_transport_tcp(const char *host, int port, int timeout_ms
     t->fd = fd;
     t->timeout_ms = timeout_ms;
     t->peer = vm_asprintf(strchr(host, ':') ? "[%s]:%d" : "%s:%d", host, port);
+    return t;
+}
+
+struct vm_transport *vm_transport_unix(const char *path, int timeout_ms)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct vm_transport *t;
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "socket path '%s' is longer than %zu bytes", path,
+                        sizeof(sa.sun_path) - 1);
+        return NULL;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    /* a local connect does not wait for a peer: it is accepted into the
+     * backlog or refused at once */
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        vm_report_error(VM_ERR_CONNECTION_LOST, "cannot connect to virtmond's socket '%s': %s",
+                        path, strerror(err));
+        return NULL;
+    }
+    VM_NEW(t);
+    t->ops = &tcp_ops;
+    t->fd = fd;
+    t->timeout_ms = timeout_ms;
+    t->peer = vm_strdup(path);
     return t;
 }
 

@@ -30,6 +30,10 @@ struct vm_transport {
  * an error (connection refused, timeout, no such host). */
 struct vm_transport *vm_transport_tcp(const char *host, int port, int timeout_ms);
 
+/* A connection to a UNIX socket at path, whose reads and writes then wait
+ * at most timeout_ms.  NULL with an error (no such socket, refused). */
+struct vm_transport *vm_transport_unix(const char *path, int timeout_ms);
+
 /* Up to len bytes: > 0, 0 at the end of the stream, -1 with an error
  * (timeout, connection lost). */
 ssize_t vm_transport_read(struct vm_transport *t, void *buf, size_t len);

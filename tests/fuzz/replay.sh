@@ -4,7 +4,7 @@
 . "$abs_top_srcdir/tests/lib.sh"
 
 for target in uri conf_file domain_xml qmp check_range cpu_sample rrdcached auth_conf xmlrpc \
-    rrd_updates qemu_argv; do
+    rrd_updates qemu_argv rpc; do
     bin="$abs_top_builddir/tests/fuzz/fuzz_$target"
     corpus="$abs_top_srcdir/tests/fuzz/corpus/$target"
     n=$(ls "$corpus" | wc -l)

@@ -1,0 +1,54 @@
+/*
+ * daemon.h: virtmond's parts: the server (one poll() loop over its
+ * listening sockets and clients, non-blocking, and a pool of worker threads
+ * that make the hypervisor calls) and the dispatcher (one handler per
+ * procedure of drivers/rpc/vm_rpc_proto.h).
+ */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rpc/vm_rpc.h"
+#include "virtmon.h"
+
+struct daemon_settings {
+    const char *uri;            /* what to serve (NULL: the default URI) */
+    const char *runtime_dir;    /* where the sockets go */
+    unsigned int max_clients;
+    unsigned int workers;
+};
+
+struct daemon;
+
+/* What a client is, for the dispatcher. */
+struct daemon_peer {
+    bool readonly;              /* it came through virtmond-sock-ro */
+    bool greeted, opened;       /* HELLO and OPEN done */
+    unsigned int id;            /* for the log */
+};
+
+/* The connection virtmond serves (one, shared by every worker). */
+struct vm_connect *daemon_conn(struct daemon *d);
+
+/* Opens the hypervisor connection and the sockets; NULL with the error
+ * reported (already logged). */
+struct daemon *daemon_new(const struct daemon_settings *s);
+
+/* Serves until stop is set (a signal handler sets it): then closes the
+ * listeners, finishes the calls in progress and sends their replies
+ * (bounded), and returns 0. */
+int daemon_run(struct daemon *d, volatile int *stop);
+
+void daemon_free(struct daemon *d);
+
+/* daemon_dispatch.c: answers one call (its header and body) from peer
+ * into reply (a whole message, started here).  0 when the reply is ready
+ * (an answer or an error reply), -1 when the call was malformed: the
+ * client is to be dropped, *why saying why. */
+int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_rpc_header *h,
+                    const uint8_t *body, size_t len, struct vm_rpc_enc *reply, const char **why);
+
+#endif /* DAEMON_H */

@@ -1,0 +1,479 @@
+/*
+ * daemon_server.c: virtmond's event loop.  The loop only moves bytes:
+ * it accepts, reads each client's message (header, then a body of at most
+ * VM_RPC_MAX_MESSAGE), hands a complete call to the worker pool and writes
+ * the replies back, all non-blocking, so a stalled client holds nobody
+ * else up.  A client has at most one call in progress (its next message
+ * is read once the reply is queued): memory per client stays bounded.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "rpc/vm_rpc_proto.h"
+#include "util/vm_alloc.h"
+#include "util/vm_dirs.h"
+#include "util/vm_error.h"
+#include "util/vm_log.h"
+
+#define SHUTDOWN_FLUSH_MS 10000 /* replies still owed at SIGTERM */
+
+struct client {
+    struct daemon_peer peer;
+    int fd;
+    uint8_t head[VM_RPC_HEADER_LEN];
+    size_t head_got;
+    struct vm_rpc_header h;
+    uint8_t *body;
+    size_t body_got;
+    bool busy;                  /* a call of its is with a worker */
+    bool gone;                  /* closed while busy: freed when the call returns */
+    uint8_t *out;               /* the reply being written */
+    size_t out_len, out_off;
+    struct client *next;
+};
+
+struct job {
+    struct client *c;
+    struct vm_rpc_header h;
+    uint8_t *body;
+    struct job *next;
+};
+
+struct daemon {
+    struct vm_connect *conn;
+    int listen_rw, listen_ro;
+    char *sock_rw, *sock_ro;
+    bool own_rw, own_ro;        /* made by this daemon: removed at exit */
+    unsigned int max_clients, nclients, next_id;
+    struct client *clients;
+    int wake[2];                /* workers to loop: a reply is queued */
+    pthread_mutex_t lock;       /* jobs, replies, busy/gone */
+    pthread_cond_t cond;
+    struct job *jobs, *jobs_tail;
+    bool stopping;
+    pthread_t *threads;
+    unsigned int nthreads, in_flight;
+};
+
+struct vm_connect *daemon_conn(struct daemon *d)
+{
+    return d->conn;
+}
+
+/* ------------------------------------------------------------ workers */
+
+static void *worker(void *opaque)
+{
+    struct daemon *d = opaque;
+
+    pthread_mutex_lock(&d->lock);
+    for (;;) {
+        struct job *j;
+        struct vm_rpc_enc reply;
+        const char *why = NULL;
+        uint8_t *msg = NULL;
+        size_t len = 0;
+        int r;
+
+        while (!d->jobs && !d->stopping)
+            pthread_cond_wait(&d->cond, &d->lock);
+        if (!d->jobs)
+            break;
+        j = d->jobs;
+        d->jobs = j->next;
+        if (!d->jobs)
+            d->jobs_tail = NULL;
+        pthread_mutex_unlock(&d->lock);
+
+        /* the peer's state is the worker's while the call is busy */
+        r = daemon_dispatch(d, &j->c->peer, &j->h, j->body,
+                            j->h.length - VM_RPC_HEADER_LEN, &reply, &why);
+        if (r == 0 && !(msg = vm_rpc_enc_finish(&reply, &len))) {
+            /* too big to send: say so instead */
+            struct vm_rpc_enc e;
+            vm_rpc_enc_start(&e, j->h.procedure, VM_RPC_REPLY, j->h.serial, VM_RPC_ERROR);
+            vm_rpc_put_error(&e, vm_error_code(), vm_error_message());
+            msg = vm_rpc_enc_finish(&e, &len);
+        }
+        if (r < 0)
+            VM_WARN("client %u: %s: dropped", j->c->peer.id, why);
+        free(j->body);
+
+        pthread_mutex_lock(&d->lock);
+        j->c->busy = false;
+        if (r < 0 || !msg) {
+            free(msg);
+            j->c->gone = true;
+        } else {
+            j->c->out = msg;
+            j->c->out_len = len;
+            j->c->out_off = 0;
+        }
+        d->in_flight--;
+        free(j);
+        /* the loop sees it at once */
+        if (write(d->wake[1], "x", 1) < 0 && errno != EAGAIN)
+            VM_WARN("cannot wake the event loop: %s", strerror(errno));
+    }
+    pthread_mutex_unlock(&d->lock);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- sockets */
+
+static int listen_on(const char *path, unsigned int mode)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(path) >= sizeof(sa.sun_path)) {
+        vm_report_error(VM_ERR_INVALID_ARG, "socket path '%s' is too long", path);
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    /* a socket someone answers on is another daemon's; one nobody answers
+     * on was left by a daemon that died */
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0 &&
+        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        close(fd);
+        vm_report_error(VM_ERR_OPERATION_INVALID, "another virtmond is serving '%s'", path);
+        return -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    unlink(path);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
+        bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, mode) < 0 ||
+        listen(fd, 64) < 0) {
+        vm_report_system_error(errno, "cannot listen on '%s'", path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+struct daemon *daemon_new(const struct daemon_settings *s)
+{
+    struct daemon *d;
+    VM_AUTOFREE char *dir = s->runtime_dir ? vm_strdup(s->runtime_dir)
+                                           : vm_dir_get(VM_DIR_RUNTIME, VM_DIR_SCOPE_AUTO);
+
+    if (!dir || vm_dir_make(dir, 0755) < 0)
+        return NULL;
+    VM_NEW(d);
+    d->listen_rw = d->listen_ro = d->wake[0] = d->wake[1] = -1;
+    d->max_clients = s->max_clients ? s->max_clients : 256;
+    pthread_mutex_init(&d->lock, NULL);
+    pthread_cond_init(&d->cond, NULL);
+    if (!(d->conn = vm_connect_open(s->uri, 0))) {
+        daemon_free(d);
+        return NULL;
+    }
+    d->sock_rw = vm_asprintf("%s/virtmond-sock", dir);
+    d->sock_ro = vm_asprintf("%s/virtmond-sock-ro", dir);
+    if ((d->listen_rw = listen_on(d->sock_rw, 0600)) < 0) {
+        daemon_free(d);
+        return NULL;
+    }
+    d->own_rw = true;
+    if ((d->listen_ro = listen_on(d->sock_ro, 0666)) < 0) {
+        daemon_free(d);
+        return NULL;
+    }
+    d->own_ro = true;
+    if (pipe2(d->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        vm_report_system_error(errno, "cannot make the wake-up pipe");
+        daemon_free(d);
+        return NULL;
+    }
+    d->nthreads = s->workers ? s->workers : 4;
+    VM_NEW_N(d->threads, d->nthreads);
+    for (unsigned int i = 0; i < d->nthreads; i++) {
+        if (pthread_create(&d->threads[i], NULL, worker, d) != 0) {
+            vm_report_system_error(errno, "cannot start worker threads");
+            d->nthreads = i;
+            daemon_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+/* ------------------------------------------------------------- clients */
+
+static void client_accept(struct daemon *d, int lfd, bool readonly)
+{
+    struct client *c;
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+    if (fd < 0)
+        return;
+    if (d->nclients >= d->max_clients) {
+        VM_WARN("refusing a client: max_clients (%u) are connected", d->max_clients);
+        close(fd);
+        return;
+    }
+    VM_NEW(c);
+    c->fd = fd;
+    c->peer.readonly = readonly;
+    c->peer.id = ++d->next_id;
+    c->next = d->clients;
+    d->clients = c;
+    d->nclients++;
+    VM_DEBUG("client %u connected (%s)", c->peer.id, readonly ? "read-only" : "read-write");
+}
+
+/* Closes c; one with a call in progress is freed when the call returns
+ * (lock held). */
+static void client_close(struct daemon *d, struct client *c, const char *why)
+{
+    if (why)
+        VM_WARN("client %u: %s: closing its connection", c->peer.id, why);
+    if (c->fd >= 0) {
+        close(c->fd);
+        c->fd = -1;
+        d->nclients--;
+    }
+    c->gone = true;
+}
+
+/* Reads what c has sent; a complete call goes to the workers (lock held). */
+static void client_read(struct daemon *d, struct client *c)
+{
+    for (;;) {
+        ssize_t n;
+        const char *why;
+
+        if (c->head_got < VM_RPC_HEADER_LEN) {
+            n = read(c->fd, c->head + c->head_got, VM_RPC_HEADER_LEN - c->head_got);
+        } else {
+            n = read(c->fd, c->body + c->body_got,
+                     c->h.length - VM_RPC_HEADER_LEN - c->body_got);
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (n <= 0) {
+            client_close(d, c, c->head_got ? "the connection ended inside a message" : NULL);
+            return;
+        }
+        if (c->head_got < VM_RPC_HEADER_LEN) {
+            c->head_got += (size_t)n;
+            if (c->head_got < VM_RPC_HEADER_LEN)
+                continue;
+            if (vm_rpc_header_decode(c->head, &c->h, &why) < 0 || c->h.type != VM_RPC_CALL) {
+                client_close(d, c, why ? why : "a message that is not a call");
+                return;
+            }
+            VM_NEW_N(c->body, c->h.length - VM_RPC_HEADER_LEN + 1);
+            c->body_got = 0;
+        } else {
+            c->body_got += (size_t)n;
+        }
+        if (c->body_got == c->h.length - VM_RPC_HEADER_LEN) {
+            struct job *j;
+            VM_NEW(j);
+            j->c = c;
+            j->h = c->h;
+            j->body = c->body;
+            c->body = NULL;
+            c->head_got = 0;
+            c->busy = true;
+            d->in_flight++;
+            if (d->jobs_tail)
+                d->jobs_tail->next = j;
+            else
+                d->jobs = j;
+            d->jobs_tail = j;
+            pthread_cond_signal(&d->cond);
+            return;
+        }
+    }
+}
+
+static void client_write(struct daemon *d, struct client *c)
+{
+    while (c->out && c->out_off < c->out_len) {
+        ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        if (n <= 0) {
+            client_close(d, c, "its reply could not be written");
+            return;
+        }
+        c->out_off += (size_t)n;
+    }
+    free(c->out);
+    c->out = NULL;
+}
+
+/* Frees the clients that are closed and whose calls are over (lock held). */
+static void reap(struct daemon *d)
+{
+    for (struct client **pp = &d->clients; *pp;) {
+        struct client *c = *pp;
+        if (c->gone && !c->busy) {
+            if (c->fd >= 0)
+                client_close(d, c, NULL);
+            *pp = c->next;
+            free(c->body);
+            free(c->out);
+            free(c);
+        } else {
+            pp = &c->next;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- loop */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int daemon_run(struct daemon *d, volatile int *stop)
+{
+    struct pollfd *pfd = NULL;
+    struct client **who = NULL;
+    size_t cap = 0;
+    long long flush_until = 0;
+
+    for (;;) {
+        size_t n = 0;
+        bool stopping = *stop != 0;
+
+        pthread_mutex_lock(&d->lock);
+        reap(d);
+        if (stopping && !flush_until) {
+            /* no new clients or calls; what is owed is still sent */
+            VM_INFO("stopping: finishing %u call(s) in progress", d->in_flight);
+            close(d->listen_rw);
+            close(d->listen_ro);
+            d->listen_rw = d->listen_ro = -1;
+            flush_until = now_ms() + SHUTDOWN_FLUSH_MS;
+        }
+        if (stopping) {
+            bool owed = d->in_flight > 0;
+            for (struct client *c = d->clients; c && !owed; c = c->next)
+                owed = c->out != NULL && c->fd >= 0;
+            if (!owed || now_ms() > flush_until) {
+                pthread_mutex_unlock(&d->lock);
+                break;
+            }
+        }
+        if (cap < d->nclients + 3) {
+            cap = d->nclients + 16;
+            vm_realloc_n(&pfd, cap, sizeof(*pfd));
+            vm_realloc_n(&who, cap, sizeof(*who));
+        }
+        pfd[n++] = (struct pollfd){d->wake[0], POLLIN, 0};
+        if (d->listen_rw >= 0) {
+            pfd[n++] = (struct pollfd){d->listen_rw, POLLIN, 0};
+            pfd[n++] = (struct pollfd){d->listen_ro, POLLIN, 0};
+        }
+        for (struct client *c = d->clients; c; c = c->next) {
+            short ev = 0;
+            if (c->fd < 0 || c->gone)
+                continue;
+            if (c->out)
+                ev |= POLLOUT;
+            else if (!c->busy && !stopping)
+                ev |= POLLIN;
+            if (!ev)
+                continue;
+            who[n] = c;
+            pfd[n++] = (struct pollfd){c->fd, ev, 0};
+        }
+        pthread_mutex_unlock(&d->lock);
+
+        /* a second at most: the stop flag is looked at again */
+        if (poll(pfd, n, 1000) < 0 && errno != EINTR) {
+            VM_ERROR("poll: %s", strerror(errno));
+            break;
+        }
+        pthread_mutex_lock(&d->lock);
+        for (size_t i = 0; i < n; i++) {
+            if (!pfd[i].revents)
+                continue;
+            if (pfd[i].fd == d->wake[0]) {
+                char buf[64];
+                while (read(d->wake[0], buf, sizeof(buf)) > 0)
+                    ;
+            } else if (pfd[i].fd == d->listen_rw || pfd[i].fd == d->listen_ro) {
+                client_accept(d, pfd[i].fd, pfd[i].fd == d->listen_ro);
+            } else if (who[i]->fd == pfd[i].fd) {
+                if (pfd[i].revents & POLLOUT)
+                    client_write(d, who[i]);
+                else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+                    client_read(d, who[i]);
+            }
+        }
+        pthread_mutex_unlock(&d->lock);
+    }
+    free(pfd);
+    free(who);
+    return 0;
+}
+
+void daemon_free(struct daemon *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->lock);
+    d->stopping = true;
+    pthread_cond_broadcast(&d->cond);
+    pthread_mutex_unlock(&d->lock);
+    for (unsigned int i = 0; i < d->nthreads; i++)
+        pthread_join(d->threads[i], NULL);
+    free(d->threads);
+    while (d->jobs) {
+        struct job *j = d->jobs;
+        d->jobs = j->next;
+        free(j->body);
+        free(j);
+    }
+    for (struct client *c = d->clients; c;) {
+        struct client *next = c->next;
+        if (c->fd >= 0)
+            close(c->fd);
+        free(c->body);
+        free(c->out);
+        free(c);
+        c = next;
+    }
+    if (d->listen_rw >= 0)
+        close(d->listen_rw);
+    if (d->listen_ro >= 0)
+        close(d->listen_ro);
+    /* the sockets this daemon made, never another daemon's */
+    if (d->own_rw)
+        unlink(d->sock_rw);
+    if (d->own_ro)
+        unlink(d->sock_ro);
+    free(d->sock_rw);
+    free(d->sock_ro);
+    if (d->wake[0] >= 0)
+        close(d->wake[0]);
+    if (d->wake[1] >= 0)
+        close(d->wake[1]);
+    if (d->conn)
+        vm_connect_close(d->conn);
+    pthread_mutex_destroy(&d->lock);
+    pthread_cond_destroy(&d->cond);
+    free(d);
+}

@@ -1,0 +1,740 @@
+/*
+ * remote_driver.c: DRIVER+unix:/// URIs: every operation as a call to
+ * virtmond (drivers/rpc/, docs/protocol.md) over its UNIX socket.  One
+ * call at a time per connection; every read and write has a deadline.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "rpc/vm_rpc_proto.h"
+#include "util/vm_alloc.h"
+#include "util/vm_dirs.h"
+#include "util/vm_error.h"
+#include "util/vm_transport.h"
+#include "vm_driver.h"
+
+/* the daemon's longest call (a save or restore) and some */
+#define REMOTE_TIMEOUT_MS 180000
+/* the greeting: a daemon that does not answer at once is not one */
+#define REMOTE_HELLO_TIMEOUT_MS 5000
+
+struct remote_conn {
+    pthread_mutex_t lock;       /* one call at a time on the socket */
+    struct vm_transport *t;
+    uint32_t serial;
+    char *type;                 /* the daemon's hypervisor ("Test", "QEMU") */
+    bool broken;                /* a call failed half way: nothing more on this socket */
+};
+
+static struct remote_conn *rc_of(struct vm_connect *conn)
+{
+    return conn->priv;
+}
+
+/* Reads exactly len bytes; -1 with the transport's error. */
+static int read_full(struct vm_transport *t, uint8_t *buf, size_t len)
+{
+    for (size_t got = 0; got < len;) {
+        ssize_t n = vm_transport_read(t, buf + got, len - got);
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            vm_report_error(VM_ERR_CONNECTION_LOST, "virtmond closed the connection");
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return 0;
+}
+
+/* Sends the call built in e and reads its reply (lock held): 0 with *msg
+ * (caller frees) and d over its body, -1 with the daemon's error or the
+ * connection's. */
+static int exchange(struct remote_conn *rc, struct vm_rpc_enc *e, uint32_t proc, uint8_t **msg,
+                    struct vm_rpc_dec *d)
+{
+    uint8_t head[VM_RPC_HEADER_LEN];
+    struct vm_rpc_header h;
+    const char *why;
+    size_t len;
+    uint8_t *out = vm_rpc_enc_finish(e, &len);
+
+    *msg = NULL;
+    if (!out)
+        return -1;
+    if (rc->broken) {
+        free(out);
+        vm_report_error(VM_ERR_CONNECTION_LOST, "the connection to virtmond is broken");
+        return -1;
+    }
+    if (vm_transport_write(rc->t, out, len) < 0 || read_full(rc->t, head, sizeof(head)) < 0) {
+        free(out);
+        rc->broken = true;
+        return -1;
+    }
+    free(out);
+    if (vm_rpc_header_decode(head, &h, &why) < 0 || h.type != VM_RPC_REPLY ||
+        h.procedure != proc || h.serial != rc->serial) {
+        rc->broken = true;
+        vm_report_error(VM_ERR_PROTOCOL, "virtmond's reply to %s is malformed: %s",
+                        vm_rpc_proc_info(proc)->name,
+                        vm_rpc_header_decode(head, &h, &why) < 0 ? why : "not the answer to it");
+        return -1;
+    }
+    VM_NEW_N(*msg, h.length - VM_RPC_HEADER_LEN + 1);
+    if (read_full(rc->t, *msg, h.length - VM_RPC_HEADER_LEN) < 0) {
+        rc->broken = true;
+        free(*msg);
+        *msg = NULL;
+        return -1;
+    }
+    vm_rpc_dec_init(d, *msg, h.length - VM_RPC_HEADER_LEN);
+    if (h.status == VM_RPC_ERROR) {
+        vm_rpc_get_error(d);
+        free(*msg);
+        *msg = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* A call in flight: the encoder of its arguments, the reply's decoder. */
+struct call {
+    struct remote_conn *rc;
+    uint32_t proc;
+    struct vm_rpc_enc e;
+    uint8_t *msg;
+    struct vm_rpc_dec d;
+};
+
+static void call_start(struct call *c, struct vm_connect *conn, uint32_t proc)
+{
+    c->rc = rc_of(conn);
+    c->proc = proc;
+    c->msg = NULL;
+    pthread_mutex_lock(&c->rc->lock);
+    vm_rpc_enc_start(&c->e, proc, VM_RPC_CALL, ++c->rc->serial, VM_RPC_OK);
+}
+
+/* Sends the call; 0 with the reply to decode (then call_end()), -1 with
+ * the error (the call is over). */
+static int call_send(struct call *c)
+{
+    if (exchange(c->rc, &c->e, c->proc, &c->msg, &c->d) < 0) {
+        pthread_mutex_unlock(&c->rc->lock);
+        return -1;
+    }
+    return 0;
+}
+
+/* Ends the call: 0 when the reply was read whole and well, else -1. */
+static int call_end(struct call *c)
+{
+    int r = vm_rpc_dec_done(&c->d, "reply from virtmond");
+
+    if (r < 0)
+        c->rc->broken = true;
+    free(c->msg);
+    pthread_mutex_unlock(&c->rc->lock);
+    return r;
+}
+
+/* A call whose reply is empty. */
+static int call_simple(struct call *c)
+{
+    return call_send(c) < 0 ? -1 : call_end(c);
+}
+
+static void put_dom(struct call *c, struct vm_domain *dom)
+{
+    vm_rpc_put_domain(&c->e, dom->name, dom->uuid, dom->id);
+}
+
+/* A reply that is a domain: a new handle. */
+static struct vm_domain *reply_domain(struct vm_connect *conn, struct call *c)
+{
+    char *name = NULL;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    int id;
+    struct vm_domain *dom = NULL;
+
+    vm_rpc_get_domain(&c->d, &name, uuid, &id);
+    if (call_end(c) == 0)
+        dom = vm_domain_new(conn, name, uuid, id);
+    free(name);
+    return dom;
+}
+
+/* ------------------------------------------------------------ connection */
+
+static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct vm_uri *uri,
+                                           unsigned int flags)
+{
+    struct remote_conn *rc;
+    VM_AUTOFREE char *sock = NULL;
+    VM_AUTOFREE char *want = NULL;
+    struct call c;
+    uint32_t version;
+
+    if (!uri->transport || strcmp(uri->transport, "unix") != 0)
+        return VM_DRV_OPEN_DECLINED;
+    VM_CHECK_FLAGS(flags, VM_CONNECT_RO, VM_DRV_OPEN_ERROR);
+    if (uri->host) {
+        vm_report_error(VM_ERR_INVALID_URI, "a +unix URI names no host: '%s'", uri->host);
+        return VM_DRV_OPEN_ERROR;
+    }
+    if (vm_uri_check_params(uri, VM_URI_PARAM_SOCKET) < 0)
+        return VM_DRV_OPEN_ERROR;
+    sock = uri->socket ? vm_strdup(uri->socket)
+                       : vm_dir_file(VM_DIR_RUNTIME, VM_DIR_SCOPE_AUTO,
+                                     flags & VM_CONNECT_RO ? "virtmond-sock-ro"
+                                                           : "virtmond-sock");
+    if (!sock)
+        return VM_DRV_OPEN_ERROR;
+    VM_NEW(rc);
+    pthread_mutex_init(&rc->lock, NULL);
+    if (!(rc->t = vm_transport_unix(sock, REMOTE_HELLO_TIMEOUT_MS))) {
+        pthread_mutex_destroy(&rc->lock);
+        free(rc);
+        return VM_DRV_OPEN_ERROR;
+    }
+    conn->priv = rc;
+    /* the versions first, then which URI: empty for whatever the daemon
+     * serves */
+    call_start(&c, conn, VM_PROC_HELLO);
+    vm_rpc_put_u32(&c.e, VM_RPC_VERSION);
+    if (call_send(&c) < 0)
+        goto fail;
+    version = vm_rpc_get_u32(&c.d);
+    if (call_end(&c) < 0)
+        goto fail;
+    if (version != VM_RPC_VERSION) {
+        vm_report_error(VM_ERR_PROTOCOL, "virtmond speaks protocol version %u, not %u", version,
+                        VM_RPC_VERSION);
+        goto fail;
+    }
+    rc->t->timeout_ms = REMOTE_TIMEOUT_MS;
+    if (strcmp(uri->path, "") != 0 && strcmp(uri->path, "/") != 0)
+        want = vm_asprintf("%s://%s", uri->driver, uri->path);
+    call_start(&c, conn, VM_PROC_OPEN);
+    vm_rpc_put_str(&c.e, uri->driver);
+    vm_rpc_put_str(&c.e, want);
+    if (call_send(&c) < 0)
+        goto fail;
+    rc->type = vm_rpc_get_str(&c.d, 256);
+    if (call_end(&c) < 0)
+        goto fail;
+    return VM_DRV_OPEN_SUCCESS;
+fail:
+    vm_transport_close(rc->t);
+    pthread_mutex_destroy(&rc->lock);
+    free(rc->type);
+    free(rc);
+    conn->priv = NULL;
+    return VM_DRV_OPEN_ERROR;
+}
+
+static int remote_close(struct vm_connect *conn)
+{
+    struct remote_conn *rc = rc_of(conn);
+
+    if (!rc)
+        return 0;
+    vm_transport_close(rc->t);
+    pthread_mutex_destroy(&rc->lock);
+    free(rc->type);
+    free(rc);
+    return 0;
+}
+
+static const char *remote_get_type(struct vm_connect *conn)
+{
+    return rc_of(conn)->type ? rc_of(conn)->type : "remote";
+}
+
+static int remote_get_version(struct vm_connect *conn, unsigned long long *version,
+                              unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_GET_VERSION);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    *version = vm_rpc_get_u64(&c.d);
+    return call_end(&c);
+}
+
+static char *remote_get_hostname(struct vm_connect *conn, unsigned int flags)
+{
+    struct call c;
+    char *name;
+
+    call_start(&c, conn, VM_PROC_GET_HOSTNAME);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return NULL;
+    name = vm_rpc_get_str(&c.d, 4096);
+    if (call_end(&c) < 0) {
+        free(name);
+        return NULL;
+    }
+    return name;
+}
+
+static int remote_is_alive(struct vm_connect *conn)
+{
+    return !rc_of(conn)->broken;
+}
+
+static int remote_node_info(struct vm_connect *conn, struct vm_node_info *info,
+                            unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_NODE_INFO);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    vm_rpc_get_node_info(&c.d, info);
+    if (call_end(&c) < 0) {
+        vm_node_info_clear(info);
+        return -1;
+    }
+    return 0;
+}
+
+static int remote_node_cpu_stats(struct vm_connect *conn, int cpu, struct vm_node_cpu_stats *st,
+                                 unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_NODE_CPU_STATS);
+    vm_rpc_put_i32(&c.e, cpu);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    vm_rpc_get_cpu_stats(&c.d, st);
+    return call_end(&c);
+}
+
+static int remote_node_memory_stats(struct vm_connect *conn, int cell,
+                                    struct vm_node_memory_stats *st, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_NODE_MEMORY_STATS);
+    vm_rpc_put_i32(&c.e, cell);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    vm_rpc_get_mem_stats(&c.d, st);
+    return call_end(&c);
+}
+
+static int remote_list(struct vm_connect *conn, struct vm_domain ***domains, unsigned int flags)
+{
+    struct call c;
+    uint32_t n;
+    struct vm_domain **list;
+    char **names;
+    unsigned char(*uuids)[VM_UUID_BUFLEN];
+    int *ids;
+
+    call_start(&c, conn, VM_PROC_LIST_DOMAINS);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    n = vm_rpc_get_count(&c.d, VM_RPC_MAX_ARRAY);
+    VM_NEW_N(names, n + 1);
+    VM_NEW_N(uuids, n + 1);
+    VM_NEW_N(ids, n + 1);
+    for (uint32_t i = 0; i < n; i++)
+        vm_rpc_get_domain(&c.d, &names[i], uuids[i], &ids[i]);
+    if (call_end(&c) < 0) {
+        for (uint32_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        free(uuids);
+        free(ids);
+        return -1;
+    }
+    VM_NEW_N(list, n + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        list[i] = vm_domain_new(conn, names[i], uuids[i], ids[i]);
+        free(names[i]);
+    }
+    free(names);
+    free(uuids);
+    free(ids);
+    *domains = list;
+    return (int)n;
+}
+
+static int remote_all_stats(struct vm_connect *conn, struct vm_domain_stats ***stats,
+                            unsigned int flags)
+{
+    struct call c;
+    uint32_t n;
+    struct vm_domain_stats **list;
+
+    call_start(&c, conn, VM_PROC_ALL_STATS);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    n = vm_rpc_get_count(&c.d, VM_RPC_MAX_ARRAY);
+    VM_NEW_N(list, n + 1);
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(list[i] = vm_rpc_get_stats(&c.d))) {
+            vm_domain_stats_list_free(list, i);
+            call_end(&c);
+            return -1;
+        }
+    }
+    if (call_end(&c) < 0) {
+        vm_domain_stats_list_free(list, n);
+        return -1;
+    }
+    *stats = list;
+    return (int)n;
+}
+
+static struct vm_domain *remote_lookup_name(struct vm_connect *conn, const char *name,
+                                            unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_LOOKUP_NAME);
+    vm_rpc_put_str(&c.e, name);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_send(&c) < 0 ? NULL : reply_domain(conn, &c);
+}
+
+static struct vm_domain *remote_lookup_uuid(struct vm_connect *conn, const unsigned char *uuid,
+                                            unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_LOOKUP_UUID);
+    vm_rpc_put_bytes(&c.e, uuid, VM_UUID_BUFLEN);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_send(&c) < 0 ? NULL : reply_domain(conn, &c);
+}
+
+static struct vm_domain *remote_lookup_id(struct vm_connect *conn, int id, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_LOOKUP_ID);
+    vm_rpc_put_i32(&c.e, id);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_send(&c) < 0 ? NULL : reply_domain(conn, &c);
+}
+
+/* ---------------------------------------------------------------- domains */
+
+/* A call on a domain whose reply is one int. */
+static int dom_int_call(struct vm_domain *dom, uint32_t proc, unsigned int flags, int *out)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, proc);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    *out = vm_rpc_get_i32(&c.d);
+    return call_end(&c);
+}
+
+static int remote_get_id(struct vm_domain *dom, unsigned int flags)
+{
+    int id;
+
+    return dom_int_call(dom, VM_PROC_DOMAIN_GET_ID, flags, &id) < 0 ? -1 : id;
+}
+
+static int remote_get_control(struct vm_domain *dom, int *control, unsigned int flags)
+{
+    return dom_int_call(dom, VM_PROC_DOMAIN_GET_CONTROL, flags, control);
+}
+
+static int remote_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
+{
+    int n;
+
+    return dom_int_call(dom, VM_PROC_DOMAIN_GET_VCPU_COUNT, flags, &n) < 0 ? -1 : n;
+}
+
+static int remote_has_managed_save(struct vm_domain *dom, unsigned int flags)
+{
+    int r;
+
+    return dom_int_call(dom, VM_PROC_DOMAIN_HAS_MANAGED_SAVE, flags, &r) < 0 ? -1 : r;
+}
+
+static int remote_get_autostart(struct vm_domain *dom, int *autostart, unsigned int flags)
+{
+    return dom_int_call(dom, VM_PROC_DOMAIN_GET_AUTOSTART, flags, autostart);
+}
+
+static int remote_get_info(struct vm_domain *dom, struct vm_domain_info *info, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_GET_INFO);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    vm_rpc_get_info(&c.d, info);
+    return call_end(&c);
+}
+
+static int remote_get_state(struct vm_domain *dom, int *state, int *reason, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_GET_STATE);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    *state = vm_rpc_get_i32(&c.d);
+    *reason = vm_rpc_get_i32(&c.d);
+    return call_end(&c);
+}
+
+static struct vm_domain_stats *remote_get_stats(struct vm_domain *dom, unsigned int flags)
+{
+    struct call c;
+    struct vm_domain_stats *st;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_GET_STATS);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return NULL;
+    st = vm_rpc_get_stats(&c.d);
+    if (call_end(&c) < 0) {
+        vm_domain_stats_free(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* A call on a domain whose reply is one string. */
+static char *dom_str_call(struct vm_domain *dom, uint32_t proc, unsigned int flags)
+{
+    struct call c;
+    char *s;
+
+    call_start(&c, dom->conn, proc);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return NULL;
+    s = vm_rpc_get_str(&c.d, VM_RPC_MAX_STRING);
+    if (call_end(&c) < 0 || !s) {
+        if (!s && vm_error_code() == VM_ERR_OK)
+            vm_report_error(VM_ERR_PROTOCOL, "virtmond sent no text");
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static char *remote_get_xml(struct vm_domain *dom, unsigned int flags)
+{
+    return dom_str_call(dom, VM_PROC_DOMAIN_GET_XML, flags);
+}
+
+static char *remote_get_display(struct vm_domain *dom, unsigned int flags)
+{
+    return dom_str_call(dom, VM_PROC_DOMAIN_GET_DISPLAY, flags);
+}
+
+static struct vm_vcpu_list *remote_get_vcpus(struct vm_domain *dom, unsigned int flags)
+{
+    struct call c;
+    struct vm_vcpu_list *l;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_GET_VCPUS);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return NULL;
+    l = vm_rpc_get_vcpus(&c.d);
+    if (call_end(&c) < 0) {
+        vm_vcpu_list_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+static int remote_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats,
+                               unsigned int nr, unsigned int flags)
+{
+    struct call c;
+    uint32_t n;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_MEMORY_STATS);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, nr);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return -1;
+    n = vm_rpc_get_count(&c.d, nr);
+    for (uint32_t i = 0; i < n; i++) {
+        stats[i].tag = vm_rpc_get_i32(&c.d);
+        stats[i].val = vm_rpc_get_u64(&c.d);
+    }
+    return call_end(&c) < 0 ? -1 : (int)n;
+}
+
+static struct vm_domain *xml_call(struct vm_connect *conn, uint32_t proc, const char *xml,
+                                  unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, proc);
+    vm_rpc_put_str(&c.e, xml);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_send(&c) < 0 ? NULL : reply_domain(conn, &c);
+}
+
+static struct vm_domain *remote_define(struct vm_connect *conn, const char *xml,
+                                       unsigned int flags)
+{
+    return xml_call(conn, VM_PROC_DOMAIN_DEFINE, xml, flags);
+}
+
+static struct vm_domain *remote_create(struct vm_connect *conn, const char *xml,
+                                       unsigned int flags)
+{
+    return xml_call(conn, VM_PROC_DOMAIN_CREATE, xml, flags);
+}
+
+/* The operations that take a domain and flags and answer nothing. */
+#define REMOTE_DOM_OP(fname, proc)                              \
+    static int fname(struct vm_domain *dom, unsigned int flags) \
+    {                                                           \
+        struct call c;                                          \
+        call_start(&c, dom->conn, proc);                        \
+        put_dom(&c, dom);                                       \
+        vm_rpc_put_u32(&c.e, flags);                            \
+        return call_simple(&c);                                 \
+    }
+REMOTE_DOM_OP(remote_start, VM_PROC_DOMAIN_START)
+REMOTE_DOM_OP(remote_shutdown, VM_PROC_DOMAIN_SHUTDOWN)
+REMOTE_DOM_OP(remote_destroy, VM_PROC_DOMAIN_DESTROY)
+REMOTE_DOM_OP(remote_suspend, VM_PROC_DOMAIN_SUSPEND)
+REMOTE_DOM_OP(remote_resume, VM_PROC_DOMAIN_RESUME)
+REMOTE_DOM_OP(remote_reboot, VM_PROC_DOMAIN_REBOOT)
+REMOTE_DOM_OP(remote_reset, VM_PROC_DOMAIN_RESET)
+REMOTE_DOM_OP(remote_managed_save, VM_PROC_DOMAIN_MANAGED_SAVE)
+REMOTE_DOM_OP(remote_undefine, VM_PROC_DOMAIN_UNDEFINE)
+
+static int remote_set_autostart(struct vm_domain *dom, int autostart, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_SET_AUTOSTART);
+    put_dom(&c, dom);
+    vm_rpc_put_i32(&c.e, autostart);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_simple(&c);
+}
+
+static int remote_set_memory(struct vm_domain *dom, uint64_t kib, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_SET_MEMORY);
+    put_dom(&c, dom);
+    vm_rpc_put_u64(&c.e, kib);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_simple(&c);
+}
+
+static int remote_set_vcpus(struct vm_domain *dom, unsigned int count, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_SET_VCPUS);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, count);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_simple(&c);
+}
+
+static int remote_save(struct vm_domain *dom, const char *path, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_SAVE);
+    put_dom(&c, dom);
+    vm_rpc_put_str(&c.e, path);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_simple(&c);
+}
+
+static int remote_restore(struct vm_connect *conn, const char *path, unsigned int flags)
+{
+    struct call c;
+
+    call_start(&c, conn, VM_PROC_DOMAIN_RESTORE);
+    vm_rpc_put_str(&c.e, path);
+    vm_rpc_put_u32(&c.e, flags);
+    return call_simple(&c);
+}
+
+/* console needs a stream: not through the daemon yet (NULL member) */
+const struct vm_driver vm_remote_driver = {
+    .name = "remote",
+    .hypervisor = "remote",
+    .connect_open = remote_open,
+    .connect_close = remote_close,
+    .connect_get_type = remote_get_type,
+    .connect_get_version = remote_get_version,
+    .connect_get_hostname = remote_get_hostname,
+    .connect_is_alive = remote_is_alive,
+    .node_get_info = remote_node_info,
+    .node_get_cpu_stats = remote_node_cpu_stats,
+    .node_get_memory_stats = remote_node_memory_stats,
+    .connect_list_domains = remote_list,
+    .connect_get_all_domain_stats = remote_all_stats,
+    .domain_lookup_by_name = remote_lookup_name,
+    .domain_lookup_by_uuid = remote_lookup_uuid,
+    .domain_lookup_by_id = remote_lookup_id,
+    .domain_get_id = remote_get_id,
+    .domain_get_info = remote_get_info,
+    .domain_get_state = remote_get_state,
+    .domain_get_control = remote_get_control,
+    .domain_get_display = remote_get_display,
+    .domain_get_stats = remote_get_stats,
+    .domain_get_vcpu_count = remote_get_vcpu_count,
+    .domain_get_vcpus = remote_get_vcpus,
+    .domain_memory_stats = remote_memory_stats,
+    .domain_get_xml = remote_get_xml,
+    .domain_define_xml = remote_define,
+    .domain_create_xml = remote_create,
+    .domain_start = remote_start,
+    .domain_shutdown = remote_shutdown,
+    .domain_destroy = remote_destroy,
+    .domain_suspend = remote_suspend,
+    .domain_resume = remote_resume,
+    .domain_reboot = remote_reboot,
+    .domain_reset = remote_reset,
+    .domain_managed_save = remote_managed_save,
+    .domain_has_managed_save = remote_has_managed_save,
+    .domain_undefine = remote_undefine,
+    .domain_get_autostart = remote_get_autostart,
+    .domain_set_autostart = remote_set_autostart,
+    .domain_set_memory = remote_set_memory,
+    .domain_set_vcpus = remote_set_vcpus,
+    .domain_save = remote_save,
+    .domain_restore = remote_restore,
+};

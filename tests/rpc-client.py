@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""rpc-client.py SOCKET CASE: speaks (or mis-speaks) virtmond's protocol
+on SOCKET, for the tests: prints what happened and exits 0 when the daemon
+did what the case expects.
+
+  hello     a well-formed HELLO: a reply with version 1
+  garbage   bytes that are no header: the daemon closes the connection
+  wrongprog a header of another program: closed
+  oversize  a header claiming 1 GiB: closed before any body is read
+  truncated half a message, then the end of the stream: closed
+  early     a call before HELLO: closed
+  badbody   HELLO with a body too short: closed
+  stall     connects, sends half a header and holds on (until killed)
+"""
+import socket
+import struct
+import sys
+import time
+
+PROGRAM, VERSION, HEADER = 0x564D4F4E, 1, 28
+
+
+def header(length, proc, typ=0, serial=1, status=0):
+    return struct.pack(">7I", length, PROGRAM, VERSION, proc, typ, serial, status)
+
+
+def closed_by_peer(s, timeout=10):
+    s.settimeout(timeout)
+    try:
+        while True:
+            data = s.recv(4096)
+            if not data:
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+def main():
+    path, case = sys.argv[1], sys.argv[2]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    if case == "hello":
+        s.sendall(header(HEADER + 4, 1) + struct.pack(">I", VERSION))
+        s.settimeout(10)
+        reply = b""
+        while len(reply) < HEADER + 4:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+        fields = struct.unpack(">7I", reply[:HEADER])
+        ok = fields[4] == 1 and fields[6] == 0 and struct.unpack(">I", reply[HEADER:HEADER + 4])[0] == 1
+        print("reply", fields, "ok" if ok else "bad")
+        return 0 if ok else 1
+    if case == "garbage":
+        s.sendall(b"GET / HTTP/1.0\r\n\r\n" + b"\x00" * 40)
+    elif case == "wrongprog":
+        s.sendall(struct.pack(">7I", HEADER + 4, 0x20000080, 1, 1, 0, 1, 0) + b"\x00" * 4)
+    elif case == "oversize":
+        s.sendall(header(1 << 30, 1))
+    elif case == "truncated":
+        s.sendall(header(HEADER + 100, 1) + b"\x00" * 50)
+        s.shutdown(socket.SHUT_WR)
+    elif case == "early":
+        s.sendall(header(HEADER + 4, 10) + struct.pack(">I", 0))
+    elif case == "badbody":
+        s.sendall(header(HEADER + 2, 1) + b"\x00\x01")
+    elif case == "stall":
+        s.sendall(header(HEADER + 4, 1)[:10])
+        time.sleep(3600)
+        return 0
+    closed = closed_by_peer(s)
+    print("closed by the daemon" if closed else "still open")
+    return 0 if closed else 1
+
+
+sys.exit(main())
