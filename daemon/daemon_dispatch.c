@@ -417,6 +417,23 @@ static int h_get_vcpus(struct req *r)
     return 0;
 }
 
+static int h_get_guest_info(struct req *r)
+{
+    struct vm_domain *dom = arg_domain(r);
+    unsigned int flags = vm_rpc_get_u32(r->in);
+    struct vm_guest_info *g;
+
+    if (!dom)
+        return r->in->bad ? 0 : -1;
+    g = vm_domain_get_guest_info(dom, flags);
+    vm_domain_free(dom);
+    if (!g)
+        return -1;
+    vm_rpc_put_guest(r->out, g);
+    vm_guest_info_free(g);
+    return 0;
+}
+
 static int h_memory_stats(struct req *r)
 {
     struct vm_domain *dom = arg_domain(r);
@@ -572,6 +589,7 @@ static const handler_fn handlers[VM_PROC_LAST] = {
     [VM_PROC_DOMAIN_SET_VCPUS] = h_set_vcpus,
     [VM_PROC_DOMAIN_SAVE] = h_save,
     [VM_PROC_DOMAIN_RESTORE] = h_restore,
+    [VM_PROC_DOMAIN_GET_GUEST_INFO] = h_get_guest_info,
 };
 
 int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_rpc_header *h,

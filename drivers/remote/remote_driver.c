@@ -205,8 +205,16 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
      * serves */
     call_start(&c, conn, VM_PROC_HELLO);
     vm_rpc_put_u32(&c.e, VM_RPC_VERSION);
-    if (call_send(&c) < 0)
+    if (call_send(&c) < 0) {
+        /* a daemon at its max_clients accepts and closes at once: the
+         * write or the read fails, whichever comes first */
+        if (vm_error_code() == VM_ERR_CONNECTION_LOST || vm_error_code() == VM_ERR_SYSTEM)
+            vm_report_error(VM_ERR_CONNECTION_LOST,
+                            "virtmond at '%s' closed the connection at once (at its "
+                            "max_clients?): %s",
+                            sock, vm_error_message());
         goto fail;
+    }
     version = vm_rpc_get_u32(&c.d);
     if (call_end(&c) < 0)
         goto fail;
@@ -574,6 +582,26 @@ static struct vm_vcpu_list *remote_get_vcpus(struct vm_domain *dom, unsigned int
     return l;
 }
 
+static struct vm_guest_info *remote_get_guest_info(struct vm_domain *dom, unsigned int flags)
+{
+    struct call c;
+    struct vm_guest_info *g;
+
+    call_start(&c, dom->conn, VM_PROC_DOMAIN_GET_GUEST_INFO);
+    put_dom(&c, dom);
+    vm_rpc_put_u32(&c.e, flags);
+    if (call_send(&c) < 0)
+        return NULL;
+    g = vm_rpc_get_guest(&c.d);
+    if (call_end(&c) < 0 || !g) {
+        if (!g && vm_error_code() == VM_ERR_OK)
+            vm_report_error(VM_ERR_PROTOCOL, "virtmond sent no guest info");
+        vm_guest_info_free(g);
+        return NULL;
+    }
+    return g;
+}
+
 static int remote_memory_stats(struct vm_domain *dom, struct vm_memory_stat *stats,
                                unsigned int nr, unsigned int flags)
 {
@@ -714,6 +742,7 @@ const struct vm_driver vm_remote_driver = {
     .domain_get_state = remote_get_state,
     .domain_get_control = remote_get_control,
     .domain_get_display = remote_get_display,
+    .domain_get_guest_info = remote_get_guest_info,
     .domain_get_stats = remote_get_stats,
     .domain_get_vcpu_count = remote_get_vcpu_count,
     .domain_get_vcpus = remote_get_vcpus,

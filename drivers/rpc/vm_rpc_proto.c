@@ -56,6 +56,7 @@ static const struct vm_rpc_proc_info procs[VM_PROC_LAST] = {
     [VM_PROC_DOMAIN_SET_VCPUS] = {"domain-set-vcpus", true},
     [VM_PROC_DOMAIN_SAVE] = {"domain-save", true},
     [VM_PROC_DOMAIN_RESTORE] = {"domain-restore", true},
+    [VM_PROC_DOMAIN_GET_GUEST_INFO] = {"domain-get-guest-info", false},
 };
 
 const struct vm_rpc_proc_info *vm_rpc_proc_info(uint32_t proc)
@@ -244,7 +245,7 @@ static void get_net(struct vm_rpc_dec *d, struct vm_net_stats *n)
     n->tx_bytes_rate = vm_rpc_get_double(d);
 }
 
-static void put_guest(struct vm_rpc_enc *e, const struct vm_guest_info *g)
+void vm_rpc_put_guest(struct vm_rpc_enc *e, const struct vm_guest_info *g)
 {
     vm_rpc_put_bool(e, g != NULL);
     if (!g)
@@ -271,7 +272,7 @@ static void put_guest(struct vm_rpc_enc *e, const struct vm_guest_info *g)
     }
 }
 
-static struct vm_guest_info *get_guest(struct vm_rpc_dec *d)
+struct vm_guest_info *vm_rpc_get_guest(struct vm_rpc_dec *d)
 {
     struct vm_guest_info *g;
 
@@ -336,7 +337,7 @@ void vm_rpc_put_stats(struct vm_rpc_enc *e, const struct vm_domain_stats *st)
     vm_rpc_put_u32(e, (uint32_t)st->nnet);
     for (size_t i = 0; i < st->nnet; i++)
         put_net(e, &st->net[i]);
-    put_guest(e, st->guest);
+    vm_rpc_put_guest(e, st->guest);
 }
 
 struct vm_domain_stats *vm_rpc_get_stats(struct vm_rpc_dec *d)
@@ -374,7 +375,7 @@ struct vm_domain_stats *vm_rpc_get_stats(struct vm_rpc_dec *d)
     VM_NEW_N(st->net, st->nnet + 1);
     for (size_t i = 0; i < st->nnet; i++)
         get_net(d, &st->net[i]);
-    st->guest = get_guest(d);
+    st->guest = vm_rpc_get_guest(d);
     if (d->bad) {
         vm_domain_stats_free(st);
         return NULL;

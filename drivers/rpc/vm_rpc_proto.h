@@ -55,6 +55,7 @@ enum vm_rpc_proc {
     VM_PROC_DOMAIN_SET_VCPUS,
     VM_PROC_DOMAIN_SAVE,
     VM_PROC_DOMAIN_RESTORE,
+    VM_PROC_DOMAIN_GET_GUEST_INFO,
     VM_PROC_LAST
 };
 
@@ -89,6 +90,11 @@ void vm_rpc_get_mem_stats(struct vm_rpc_dec *d, struct vm_node_memory_stats *s);
  * vm_domain_stats_free()), NULL when the decoder went bad. */
 void vm_rpc_put_stats(struct vm_rpc_enc *e, const struct vm_domain_stats *st);
 struct vm_domain_stats *vm_rpc_get_stats(struct vm_rpc_dec *d);
+
+/* What a guest agent told (NULL: nothing, sent as absent); get returns a
+ * new record (free with vm_guest_info_free()) or NULL. */
+void vm_rpc_put_guest(struct vm_rpc_enc *e, const struct vm_guest_info *g);
+struct vm_guest_info *vm_rpc_get_guest(struct vm_rpc_dec *d);
 
 void vm_rpc_put_vcpus(struct vm_rpc_enc *e, const struct vm_vcpu_list *l);
 struct vm_vcpu_list *vm_rpc_get_vcpus(struct vm_rpc_dec *d);

@@ -116,11 +116,45 @@ is "$RC" 0 "a collector cycle through virtmond"
 [ -n "$(ls "$VM_TMP/rrd" 2>/dev/null)" ]
 ok $? "writes its RRD files"
 
+# the subagent through the daemon: a vmTable row and its counters
+. "$abs_top_srcdir/tests/snmp-lib.sh"
+snmpd_start
+agent_start -c "$R" -i 1 --state-dir "$VM_TMP/agent-state"
+wait_value VM-MIB::vmNumber.0 20 30
+ok $? "virtmon-agentx through virtmond: vmNumber.0 is 20"
+out=$(snmp snmpwalk -Oqv VM-MIB::vmName)
+is "$(printf '%s\n' "$out" | grep -c vm-000)" 20 "vmName has every domain"
+agent_stop
+
 # one daemon per runtime dir
 vm_run "$VIRTMOND" -f -c "test:///default" --runtime-dir "$RUN"
 like "$RC:$ERR" "^1:.*another virtmond" "a second daemon on the same runtime dir is refused"
 [ -S "$SOCK" ]
 ok $? "and leaves the first one's sockets alone"
+
+# virtmond.conf: a wrong key or a listener it does not have stops it at
+# start; max_clients holds
+printf 'max_client = 3\n' > "$VM_TMP/bad.conf"
+vm_run "$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/bad.conf"
+like "$RC:$ERR" "^1:.*max_client" "an unknown key in virtmond.conf stops it, named"
+printf 'listen_addr = "127.0.0.1"\n' > "$VM_TMP/tcp.conf"
+vm_run "$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/tcp.conf"
+like "$RC:$ERR" "^1:.*listen_addr.*no TCP listener" "a TCP listener it lacks is refused, not ignored"
+printf 'max_clients = 1\nlog_level = "debug"\n' > "$VM_TMP/one.conf"
+"$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/one.conf" \
+    > "$VM_TMP/vd2.log" 2>&1 &
+VD2=$!
+VM_PIDS="$VM_PIDS $VD2"
+wait_socket "$VM_TMP/vd2/virtmond-sock" 10
+python3 "$abs_top_srcdir/tests/rpc-client.py" "$VM_TMP/vd2/virtmond-sock" stall > /dev/null 2>&1 &
+HOLD=$!
+VM_PIDS="$VM_PIDS $HOLD"
+wait_for "$VM_TMP/vd2.log" "client 1 connected" 10
+vm_run "$VIRTMON" -c "test+unix:///?socket=$VM_TMP/vd2/virtmond-sock" list
+like "$RC:$ERR" "^1:error: .*(closed the connection|Connection reset by peer)" "max_clients = 1: a second client is turned away"
+grep -q "max_clients (1)" "$VM_TMP/vd2.log"
+ok $? "and the daemon logs why"
+kill "$HOLD" "$VD2"
 
 # SIGTERM: exit 0, sockets and pidfile gone
 kill -TERM "$VD"

@@ -60,6 +60,10 @@ static void test_stats_round_trip(void **state)
     struct vm_net_stats n = {.name = NULL, .mac = "52:54:00:00:00:01", .tx_drop = 3,
                              .rx_bytes_rate = NAN, .tx_bytes_rate = NAN};
     uint64_t times[2] = {5, VM_STAT_UNKNOWN};
+    char *addrs[1] = {"10.0.2.15/24"}, *types[1] = {"ipv4"};
+    struct vm_guest_fs fs = {"/", "ext4", 1000, VM_STAT_UNKNOWN};
+    struct vm_guest_if gif = {"eth0", "52:54:00:00:00:01", addrs, types, 1};
+    struct vm_guest_info guest = {"debian", "12", "tg", &fs, 1, &gif, 1};
     struct vm_rpc_enc e;
     struct vm_rpc_dec d;
     size_t len;
@@ -79,6 +83,7 @@ static void test_stats_round_trip(void **state)
     st.nblock = 1;
     st.net = &n;
     st.nnet = 1;
+    st.guest = &guest;
     vm_rpc_enc_start(&e, VM_PROC_DOMAIN_GET_STATS, VM_RPC_REPLY, 1, VM_RPC_OK);
     vm_rpc_put_stats(&e, &st);
     msg = vm_rpc_enc_finish(&e, &len);
@@ -99,7 +104,11 @@ static void test_stats_round_trip(void **state)
     assert_true(back->block[0].wr_bytes_rate == 12.5);
     assert_null(back->net[0].name);
     assert_int_equal(back->net[0].tx_drop, 3);
-    assert_null(back->guest);
+    assert_non_null(back->guest);
+    assert_string_equal(back->guest->hostname, "tg");
+    assert_true(back->guest->fs[0].used_bytes == VM_STAT_UNKNOWN);
+    assert_string_equal(back->guest->ifs[0].addrs[0], "10.0.2.15/24");
+    assert_string_equal(back->guest->ifs[0].addr_types[0], "ipv4");
     vm_domain_stats_free(back);
     free(msg);
 }
