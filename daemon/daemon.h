@@ -33,6 +33,9 @@ struct daemon_peer {
 /* The connection virtmond serves (one, shared by every worker). */
 struct vm_connect *daemon_conn(struct daemon *d);
 
+/* Whether peer's client gets lifecycle events from now on. */
+void daemon_set_events(struct daemon *d, struct daemon_peer *peer, bool on);
+
 /* Opens the hypervisor connection and the sockets; NULL with the error
  * reported (already logged). */
 struct daemon *daemon_new(const struct daemon_settings *s);

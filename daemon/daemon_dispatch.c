@@ -434,6 +434,22 @@ static int h_get_guest_info(struct req *r)
     return 0;
 }
 
+static int h_event_register(struct req *r)
+{
+    vm_rpc_get_u32(r->in);
+    if (!r->in->bad)
+        daemon_set_events(r->d, r->peer, true);
+    return 0;
+}
+
+static int h_event_deregister(struct req *r)
+{
+    vm_rpc_get_u32(r->in);
+    if (!r->in->bad)
+        daemon_set_events(r->d, r->peer, false);
+    return 0;
+}
+
 static int h_memory_stats(struct req *r)
 {
     struct vm_domain *dom = arg_domain(r);
@@ -590,6 +606,8 @@ static const handler_fn handlers[VM_PROC_LAST] = {
     [VM_PROC_DOMAIN_SAVE] = h_save,
     [VM_PROC_DOMAIN_RESTORE] = h_restore,
     [VM_PROC_DOMAIN_GET_GUEST_INFO] = h_get_guest_info,
+    [VM_PROC_EVENT_REGISTER] = h_event_register,
+    [VM_PROC_EVENT_DEREGISTER] = h_event_deregister,
 };
 
 int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_rpc_header *h,

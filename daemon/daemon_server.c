@@ -38,10 +38,22 @@ struct client {
     size_t body_got;
     bool busy;                  /* a call of its is with a worker */
     bool gone;                  /* closed while busy: freed when the call returns */
-    uint8_t *out;               /* the reply being written */
-    size_t out_len, out_off;
+    bool events;                /* it asked for lifecycle events */
+    struct outmsg *out;         /* replies and events to write, oldest first */
+    struct outmsg *out_tail;
+    size_t out_off, out_bytes;
     struct client *next;
 };
+
+struct outmsg {
+    uint8_t *data;
+    size_t len;
+    struct outmsg *next;
+};
+
+/* A client that lets this much of its events pile up unread is too slow:
+ * it is disconnected rather than let grow without bound. */
+#define MAX_PENDING_OUT (4u * 1024 * 1024)
 
 struct job {
     struct client *c;
@@ -69,6 +81,91 @@ struct daemon {
 struct vm_connect *daemon_conn(struct daemon *d)
 {
     return d->conn;
+}
+
+/* Queues a message for c (lock held). */
+static void queue_out(struct client *c, uint8_t *data, size_t len)
+{
+    struct outmsg *m;
+
+    VM_NEW(m);
+    m->data = data;
+    m->len = len;
+    if (c->out_tail)
+        c->out_tail->next = m;
+    else
+        c->out = m;
+    c->out_tail = m;
+    c->out_bytes += len;
+}
+
+static void free_out(struct client *c)
+{
+    while (c->out) {
+        struct outmsg *m = c->out;
+        c->out = m->next;
+        free(m->data);
+        free(m);
+    }
+    c->out_tail = NULL;
+    c->out_bytes = c->out_off = 0;
+}
+
+static void wake_loop(struct daemon *d)
+{
+    if (write(d->wake[1], "x", 1) < 0 && errno != EAGAIN)
+        VM_WARN("cannot wake the event loop: %s", strerror(errno));
+}
+
+void daemon_set_events(struct daemon *d, struct daemon_peer *peer, bool on)
+{
+    pthread_mutex_lock(&d->lock);
+    for (struct client *c = d->clients; c; c = c->next) {
+        if (&c->peer == peer)
+            c->events = on;
+    }
+    pthread_mutex_unlock(&d->lock);
+}
+
+/* A lifecycle event of the served connection: to every client that asked
+ * (called from the thread that made the change, no daemon lock held). */
+static void on_event(struct vm_connect *conn, struct vm_domain *dom, int event, int detail,
+                     void *opaque)
+{
+    struct daemon *d = opaque;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    bool any = false;
+
+    (void)conn;
+    vm_domain_get_uuid(dom, uuid);
+    pthread_mutex_lock(&d->lock);
+    for (struct client *c = d->clients; c; c = c->next) {
+        struct vm_rpc_enc e;
+        uint8_t *msg;
+        size_t len;
+        if (!c->events || c->gone || c->fd < 0)
+            continue;
+        if (c->out_bytes > MAX_PENDING_OUT) {
+            VM_WARN("client %u: %zu bytes of events unread: too slow, closing its connection",
+                    c->peer.id, c->out_bytes);
+            close(c->fd);
+            c->fd = -1;
+            d->nclients--;
+            c->gone = true;
+            continue;
+        }
+        vm_rpc_enc_start(&e, VM_PROC_EVENT_LIFECYCLE, VM_RPC_EVENT, 0, VM_RPC_OK);
+        vm_rpc_put_domain(&e, vm_domain_get_name(dom), uuid, vm_domain_get_id(dom));
+        vm_rpc_put_i32(&e, event);
+        vm_rpc_put_i32(&e, detail);
+        if ((msg = vm_rpc_enc_finish(&e, &len))) {
+            queue_out(c, msg, len);
+            any = true;
+        }
+    }
+    if (any)
+        wake_loop(d);
+    pthread_mutex_unlock(&d->lock);
 }
 
 /* ------------------------------------------------------------ workers */
@@ -116,15 +213,12 @@ static void *worker(void *opaque)
             free(msg);
             j->c->gone = true;
         } else {
-            j->c->out = msg;
-            j->c->out_len = len;
-            j->c->out_off = 0;
+            queue_out(j->c, msg, len);
         }
         d->in_flight--;
         free(j);
         /* the loop sees it at once */
-        if (write(d->wake[1], "x", 1) < 0 && errno != EAGAIN)
-            VM_WARN("cannot wake the event loop: %s", strerror(errno));
+        wake_loop(d);
     }
     pthread_mutex_unlock(&d->lock);
     return NULL;
@@ -180,6 +274,12 @@ struct daemon *daemon_new(const struct daemon_settings *s)
     if (!(d->conn = vm_connect_open(s->uri, 0))) {
         daemon_free(d);
         return NULL;
+    }
+    /* a driver without events of its own leaves clients to compare their
+     * bulk stats, as they would locally */
+    if (vm_connect_domain_event_register(d->conn, on_event, d, NULL, 0) < 0) {
+        VM_DEBUG("no lifecycle events to pass on: %s", vm_error_message());
+        vm_error_reset();
     }
     d->sock_rw = vm_asprintf("%s/virtmond-sock", dir);
     d->sock_ro = vm_asprintf("%s/virtmond-sock-ro", dir);
@@ -304,8 +404,9 @@ static void client_read(struct daemon *d, struct client *c)
 
 static void client_write(struct daemon *d, struct client *c)
 {
-    while (c->out && c->out_off < c->out_len) {
-        ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+    while (c->out) {
+        struct outmsg *m = c->out;
+        ssize_t n = write(c->fd, m->data + c->out_off, m->len - c->out_off);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;
         if (n <= 0) {
@@ -313,9 +414,16 @@ static void client_write(struct daemon *d, struct client *c)
             return;
         }
         c->out_off += (size_t)n;
+        if (c->out_off < m->len)
+            continue;
+        c->out = m->next;
+        if (!c->out)
+            c->out_tail = NULL;
+        c->out_bytes -= m->len;
+        c->out_off = 0;
+        free(m->data);
+        free(m);
     }
-    free(c->out);
-    c->out = NULL;
 }
 
 /* Frees the clients that are closed and whose calls are over (lock held). */
@@ -328,7 +436,7 @@ static void reap(struct daemon *d)
                 client_close(d, c, NULL);
             *pp = c->next;
             free(c->body);
-            free(c->out);
+            free_out(c);
             free(c);
         } else {
             pp = &c->next;
@@ -392,7 +500,7 @@ int daemon_run(struct daemon *d, volatile int *stop)
                 continue;
             if (c->out)
                 ev |= POLLOUT;
-            else if (!c->busy && !stopping)
+            if (!c->busy && !stopping)
                 ev |= POLLIN;
             if (!ev)
                 continue;
@@ -419,7 +527,8 @@ int daemon_run(struct daemon *d, volatile int *stop)
             } else if (who[i]->fd == pfd[i].fd) {
                 if (pfd[i].revents & POLLOUT)
                     client_write(d, who[i]);
-                else if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+                if (who[i]->fd == pfd[i].fd && !who[i]->busy &&
+                    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
                     client_read(d, who[i]);
             }
         }
@@ -452,7 +561,7 @@ void daemon_free(struct daemon *d)
         if (c->fd >= 0)
             close(c->fd);
         free(c->body);
-        free(c->out);
+        free_out(c);
         free(c);
         c = next;
     }
@@ -472,7 +581,7 @@ void daemon_free(struct daemon *d)
     if (d->wake[1] >= 0)
         close(d->wake[1]);
     if (d->conn)
-        vm_connect_close(d->conn);
+        vm_connect_close(d->conn);  /* its callbacks go with it */
     pthread_mutex_destroy(&d->lock);
     pthread_cond_destroy(&d->cond);
     free(d);

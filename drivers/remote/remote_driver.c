@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "rpc/vm_rpc_proto.h"
@@ -14,18 +17,32 @@
 #include "util/vm_error.h"
 #include "util/vm_transport.h"
 #include "vm_driver.h"
+#include "vm_event.h"
 
 /* the daemon's longest call (a save or restore) and some */
 #define REMOTE_TIMEOUT_MS 180000
 /* the greeting: a daemon that does not answer at once is not one */
 #define REMOTE_HELLO_TIMEOUT_MS 5000
 
+/* An event read off the socket, delivered once the lock is let go. */
+struct pending_event {
+    char *name;
+    unsigned char uuid[VM_UUID_BUFLEN];
+    int id, event, detail;
+    struct pending_event *next;
+};
+
 struct remote_conn {
     pthread_mutex_t lock;       /* one call at a time on the socket */
     struct vm_transport *t;
     uint32_t serial;
     char *type;                 /* the daemon's hypervisor ("Test", "QEMU") */
-    bool broken;                /* a call failed half way: nothing more on this socket */
+    _Atomic bool broken;        /* a call failed half way: nothing more on this socket */
+    struct vm_event_list events;
+    struct pending_event *pending, *pending_tail;   /* under lock */
+    pthread_t reader;           /* reads events between calls, once registered */
+    bool reader_running;
+    _Atomic bool closing;
 };
 
 static struct remote_conn *rc_of(struct vm_connect *conn)
@@ -49,6 +66,70 @@ static int read_full(struct vm_transport *t, uint8_t *buf, size_t len)
     return 0;
 }
 
+/* Reads one message whose header is in head (lock held): an event is
+ * queued for delivery (1), anything else is returned in *msg with its
+ * header (0); -1 with the error (the connection is then broken). */
+static int read_message(struct remote_conn *rc, const uint8_t *head, struct vm_rpc_header *h,
+                        uint8_t **msg)
+{
+    const char *why;
+
+    if (vm_rpc_header_decode(head, h, &why) < 0) {
+        vm_report_error(VM_ERR_PROTOCOL, "virtmond sent a malformed message: %s", why);
+        return -1;
+    }
+    VM_NEW_N(*msg, h->length - VM_RPC_HEADER_LEN + 1);
+    if (read_full(rc->t, *msg, h->length - VM_RPC_HEADER_LEN) < 0) {
+        free(*msg);
+        *msg = NULL;
+        return -1;
+    }
+    if (h->type == VM_RPC_EVENT && h->procedure == VM_PROC_EVENT_LIFECYCLE) {
+        struct vm_rpc_dec d;
+        struct pending_event *ev;
+        VM_NEW(ev);
+        vm_rpc_dec_init(&d, *msg, h->length - VM_RPC_HEADER_LEN);
+        vm_rpc_get_domain(&d, &ev->name, ev->uuid, &ev->id);
+        ev->event = vm_rpc_get_i32(&d);
+        ev->detail = vm_rpc_get_i32(&d);
+        free(*msg);
+        *msg = NULL;
+        if (vm_rpc_dec_done(&d, "event from virtmond") < 0) {
+            free(ev->name);
+            free(ev);
+            return -1;
+        }
+        if (rc->pending_tail)
+            rc->pending_tail->next = ev;
+        else
+            rc->pending = ev;
+        rc->pending_tail = ev;
+        return 1;
+    }
+    return 0;
+}
+
+/* Hands the events read so far to the callbacks (lock not held: they
+ * may call back into the API). */
+static void deliver_events(struct vm_connect *conn)
+{
+    struct remote_conn *rc = rc_of(conn);
+    struct pending_event *ev;
+
+    pthread_mutex_lock(&rc->lock);
+    ev = rc->pending;
+    rc->pending = rc->pending_tail = NULL;
+    pthread_mutex_unlock(&rc->lock);
+    while (ev) {
+        struct pending_event *next = ev->next;
+        vm_event_list_dispatch(&rc->events, conn, ev->name, ev->uuid, ev->id, ev->event,
+                               ev->detail);
+        free(ev->name);
+        free(ev);
+        ev = next;
+    }
+}
+
 /* Sends the call built in e and reads its reply (lock held): 0 with *msg
  * (caller frees) and d over its body, -1 with the daemon's error or the
  * connection's. */
@@ -57,7 +138,6 @@ static int exchange(struct remote_conn *rc, struct vm_rpc_enc *e, uint32_t proc,
 {
     uint8_t head[VM_RPC_HEADER_LEN];
     struct vm_rpc_header h;
-    const char *why;
     size_t len;
     uint8_t *out = vm_rpc_enc_finish(e, &len);
 
@@ -69,25 +149,29 @@ static int exchange(struct remote_conn *rc, struct vm_rpc_enc *e, uint32_t proc,
         vm_report_error(VM_ERR_CONNECTION_LOST, "the connection to virtmond is broken");
         return -1;
     }
-    if (vm_transport_write(rc->t, out, len) < 0 || read_full(rc->t, head, sizeof(head)) < 0) {
+    if (vm_transport_write(rc->t, out, len) < 0) {
         free(out);
         rc->broken = true;
         return -1;
     }
     free(out);
-    if (vm_rpc_header_decode(head, &h, &why) < 0 || h.type != VM_RPC_REPLY ||
-        h.procedure != proc || h.serial != rc->serial) {
-        rc->broken = true;
-        vm_report_error(VM_ERR_PROTOCOL, "virtmond's reply to %s is malformed: %s",
-                        vm_rpc_proc_info(proc)->name,
-                        vm_rpc_header_decode(head, &h, &why) < 0 ? why : "not the answer to it");
-        return -1;
+    /* events may come first: they wait for delivery */
+    for (;;) {
+        int r;
+        if (read_full(rc->t, head, sizeof(head)) < 0 ||
+            (r = read_message(rc, head, &h, msg)) < 0) {
+            rc->broken = true;
+            return -1;
+        }
+        if (r == 0)
+            break;
     }
-    VM_NEW_N(*msg, h.length - VM_RPC_HEADER_LEN + 1);
-    if (read_full(rc->t, *msg, h.length - VM_RPC_HEADER_LEN) < 0) {
+    if (h.type != VM_RPC_REPLY || h.procedure != proc || h.serial != rc->serial) {
         rc->broken = true;
         free(*msg);
         *msg = NULL;
+        vm_report_error(VM_ERR_PROTOCOL, "virtmond's reply to %s is not the answer to it",
+                        vm_rpc_proc_info(proc)->name);
         return -1;
     }
     vm_rpc_dec_init(d, *msg, h.length - VM_RPC_HEADER_LEN);
@@ -102,6 +186,7 @@ static int exchange(struct remote_conn *rc, struct vm_rpc_enc *e, uint32_t proc,
 
 /* A call in flight: the encoder of its arguments, the reply's decoder. */
 struct call {
+    struct vm_connect *conn;
     struct remote_conn *rc;
     uint32_t proc;
     struct vm_rpc_enc e;
@@ -111,6 +196,7 @@ struct call {
 
 static void call_start(struct call *c, struct vm_connect *conn, uint32_t proc)
 {
+    c->conn = conn;
     c->rc = rc_of(conn);
     c->proc = proc;
     c->msg = NULL;
@@ -129,15 +215,23 @@ static int call_send(struct call *c)
     return 0;
 }
 
-/* Ends the call: 0 when the reply was read whole and well, else -1. */
+/* Ends the call: 0 when the reply was read whole and well, else -1.
+ * Events that came with it go to the callbacks now. */
 static int call_end(struct call *c)
 {
     int r = vm_rpc_dec_done(&c->d, "reply from virtmond");
+    bool events;
 
     if (r < 0)
         c->rc->broken = true;
     free(c->msg);
+    events = c->rc->pending != NULL;
     pthread_mutex_unlock(&c->rc->lock);
+    if (events && c->conn) {
+        struct vm_error *err = vm_error_save();
+        deliver_events(c->conn);
+        vm_error_restore(err);
+    }
     return r;
 }
 
@@ -195,8 +289,10 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
         return VM_DRV_OPEN_ERROR;
     VM_NEW(rc);
     pthread_mutex_init(&rc->lock, NULL);
+    vm_event_list_init(&rc->events);
     if (!(rc->t = vm_transport_unix(sock, REMOTE_HELLO_TIMEOUT_MS))) {
         pthread_mutex_destroy(&rc->lock);
+        vm_event_list_clear(&rc->events);
         free(rc);
         return VM_DRV_OPEN_ERROR;
     }
@@ -238,6 +334,7 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
 fail:
     vm_transport_close(rc->t);
     pthread_mutex_destroy(&rc->lock);
+    vm_event_list_clear(&rc->events);
     free(rc->type);
     free(rc);
     conn->priv = NULL;
@@ -250,11 +347,87 @@ static int remote_close(struct vm_connect *conn)
 
     if (!rc)
         return 0;
+    rc->closing = true;
+    if (rc->reader_running)
+        pthread_join(rc->reader, NULL);
     vm_transport_close(rc->t);
     pthread_mutex_destroy(&rc->lock);
+    vm_event_list_clear(&rc->events);
+    while (rc->pending) {
+        struct pending_event *ev = rc->pending;
+        rc->pending = ev->next;
+        free(ev->name);
+        free(ev);
+    }
     free(rc->type);
     free(rc);
     return 0;
+}
+
+/* Between calls, the events the daemon sends: read when the socket has
+ * something and no call holds it (a call reads them itself). */
+static void *event_reader(void *opaque)
+{
+    struct vm_connect *conn = opaque;
+    struct remote_conn *rc = rc_of(conn);
+
+    while (!rc->closing && !rc->broken) {
+        struct pollfd p = {rc->t->fd, POLLIN, 0};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        pthread_mutex_lock(&rc->lock);
+        p.revents = 0;
+        if (!rc->broken && poll(&p, 1, 0) == 1) {
+            uint8_t head[VM_RPC_HEADER_LEN];
+            struct vm_rpc_header h;
+            uint8_t *msg = NULL;
+            int r = read_full(rc->t, head, sizeof(head)) < 0 ? -1 : read_message(rc, head, &h, &msg);
+            /* nothing but events comes unasked */
+            if (r == 0) {
+                free(msg);
+                r = -1;
+            }
+            if (r < 0) {
+                rc->broken = true;
+                vm_error_reset();
+            }
+        }
+        pthread_mutex_unlock(&rc->lock);
+        deliver_events(conn);
+    }
+    return NULL;
+}
+
+static int remote_event_register(struct vm_connect *conn, vm_domain_event_cb cb, void *opaque,
+                                 void (*free_opaque)(void *), unsigned int flags)
+{
+    struct remote_conn *rc = rc_of(conn);
+    struct call c;
+    int id;
+
+    VM_CHECK_FLAGS(flags, 0, -1);
+    if (!rc->reader_running) {
+        call_start(&c, conn, VM_PROC_EVENT_REGISTER);
+        vm_rpc_put_u32(&c.e, 0);
+        if (call_simple(&c) < 0)
+            return -1;
+    }
+    if ((id = vm_event_list_add(&rc->events, cb, opaque, free_opaque)) < 0)
+        return -1;
+    if (!rc->reader_running) {
+        if (pthread_create(&rc->reader, NULL, event_reader, conn) != 0) {
+            vm_event_list_remove(&rc->events, id);
+            vm_report_system_error(errno, "cannot start the event reader");
+            return -1;
+        }
+        rc->reader_running = true;
+    }
+    return id;
+}
+
+static int remote_event_deregister(struct vm_connect *conn, int callback_id)
+{
+    return vm_event_list_remove(&rc_of(conn)->events, callback_id);
 }
 
 static const char *remote_get_type(struct vm_connect *conn)
@@ -733,6 +906,8 @@ const struct vm_driver vm_remote_driver = {
     .node_get_cpu_stats = remote_node_cpu_stats,
     .node_get_memory_stats = remote_node_memory_stats,
     .connect_list_domains = remote_list,
+    .connect_domain_event_register = remote_event_register,
+    .connect_domain_event_deregister = remote_event_deregister,
     .connect_get_all_domain_stats = remote_all_stats,
     .domain_lookup_by_name = remote_lookup_name,
     .domain_lookup_by_uuid = remote_lookup_uuid,

@@ -57,6 +57,9 @@ static const struct vm_rpc_proc_info procs[VM_PROC_LAST] = {
     [VM_PROC_DOMAIN_SAVE] = {"domain-save", true},
     [VM_PROC_DOMAIN_RESTORE] = {"domain-restore", true},
     [VM_PROC_DOMAIN_GET_GUEST_INFO] = {"domain-get-guest-info", false},
+    [VM_PROC_EVENT_REGISTER] = {"event-register", false},
+    [VM_PROC_EVENT_DEREGISTER] = {"event-deregister", false},
+    [VM_PROC_EVENT_LIFECYCLE] = {"event-lifecycle", false},
 };
 
 const struct vm_rpc_proc_info *vm_rpc_proc_info(uint32_t proc)

@@ -56,6 +56,9 @@ enum vm_rpc_proc {
     VM_PROC_DOMAIN_SAVE,
     VM_PROC_DOMAIN_RESTORE,
     VM_PROC_DOMAIN_GET_GUEST_INFO,
+    VM_PROC_EVENT_REGISTER,
+    VM_PROC_EVENT_DEREGISTER,
+    VM_PROC_EVENT_LIFECYCLE,        /* the daemon's event messages */
     VM_PROC_LAST
 };
 

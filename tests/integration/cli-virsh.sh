@@ -34,7 +34,7 @@ is "$(printf '%s\n' "$names" | wc -l)" 14 "the fixture has 14 domains for virsh"
 same() {  # same DESCRIPTION BATCH [FILTER]
     $VM_TEST_WRAPPER "$VIRTMON" -c "$uri" "$2" > "$VM_TMP/ours" 2> "$VM_TMP/ours.err"
     r1=$?
-    virsh -c "$uri" "$2" > "$VM_TMP/theirs" 2> /dev/null
+    timeout 60 virsh -c "$uri" "$2" > "$VM_TMP/theirs" 2> /dev/null
     r2=$?
     if [ -n "${3:-}" ]; then
         $3 < "$VM_TMP/ours" > "$VM_TMP/ours.f"; mv "$VM_TMP/ours.f" "$VM_TMP/ours"

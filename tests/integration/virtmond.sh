@@ -116,14 +116,21 @@ is "$RC" 0 "a collector cycle through virtmond"
 [ -n "$(ls "$VM_TMP/rrd" 2>/dev/null)" ]
 ok $? "writes its RRD files"
 
-# the subagent through the daemon: a vmTable row and its counters
+# the subagent through the daemon: its tables, and a lifecycle event
+# another client causes reaches it as a notification at once (its own
+# refresh is five minutes away)
 . "$abs_top_srcdir/tests/snmp-lib.sh"
+snmptrapd_start
 snmpd_start
-agent_start -c "$R" -i 1 --state-dir "$VM_TMP/agent-state"
+agent_start -c "$R" -i 300 --state-dir "$VM_TMP/agent-state"
 wait_value VM-MIB::vmNumber.0 20 30
 ok $? "virtmon-agentx through virtmond: vmNumber.0 is 20"
 out=$(snmp snmpwalk -Oqv VM-MIB::vmName)
 is "$(printf '%s\n' "$out" | grep -c vm-000)" 20 "vmName has every domain"
+$VIRTMON -c "$R" suspend vm-00005 > /dev/null
+wait_for "$VM_TMP/snmp/traps" "OID: \.1\.3\.6\.1\.2\.1\.236\.0\.4[[:space:]].*STRING: \"vm-00005\"" 10
+ok $? "another client suspends vm-00005: the event reaches the subagent, which sends vmPaused"
+$VIRTMON -c "$R" resume vm-00005 > /dev/null
 agent_stop
 
 # one daemon per runtime dir
