@@ -19,6 +19,7 @@ struct daemon_settings {
     const char *runtime_dir;    /* where the sockets go */
     unsigned int max_clients;
     unsigned int workers;
+    int message_timeout_ms;     /* a message begun must be whole in this (0: 30 s) */
 };
 
 struct daemon;

@@ -27,12 +27,18 @@
 #include "util/vm_log.h"
 
 #define SHUTDOWN_FLUSH_MS 10000 /* replies still owed at SIGTERM */
+/* A message, once begun, must arrive whole within this: a client that
+ * stalls half way would otherwise hold its slot (and, on the 0666
+ * read-only socket, anyone could fill max_clients that way).  A client
+ * between messages may stay idle. */
+#define MESSAGE_TIMEOUT_MS 30000
 
 struct client {
     struct daemon_peer peer;
     int fd;
     uint8_t head[VM_RPC_HEADER_LEN];
     size_t head_got;
+    long long msg_deadline;     /* when the message being read must be whole (0: none) */
     struct vm_rpc_header h;
     uint8_t *body;
     size_t body_got;
@@ -70,6 +76,7 @@ struct daemon {
     unsigned int max_clients, nclients, next_id;
     struct client *clients;
     int wake[2];                /* workers to loop: a reply is queued */
+    int message_timeout_ms;
     pthread_mutex_t lock;       /* jobs, replies, busy/gone */
     pthread_cond_t cond;
     struct job *jobs, *jobs_tail;
@@ -269,6 +276,7 @@ struct daemon *daemon_new(const struct daemon_settings *s)
     VM_NEW(d);
     d->listen_rw = d->listen_ro = d->wake[0] = d->wake[1] = -1;
     d->max_clients = s->max_clients ? s->max_clients : 256;
+    d->message_timeout_ms = s->message_timeout_ms ? s->message_timeout_ms : MESSAGE_TIMEOUT_MS;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->cond, NULL);
     if (!(d->conn = vm_connect_open(s->uri, 0))) {
@@ -310,6 +318,8 @@ struct daemon *daemon_new(const struct daemon_settings *s)
     }
     return d;
 }
+
+static long long now_ms(void);
 
 /* ------------------------------------------------------------- clients */
 
@@ -368,6 +378,8 @@ static void client_read(struct daemon *d, struct client *c)
             client_close(d, c, c->head_got ? "the connection ended inside a message" : NULL);
             return;
         }
+        if (!c->msg_deadline)
+            c->msg_deadline = now_ms() + d->message_timeout_ms;
         if (c->head_got < VM_RPC_HEADER_LEN) {
             c->head_got += (size_t)n;
             if (c->head_got < VM_RPC_HEADER_LEN)
@@ -389,6 +401,7 @@ static void client_read(struct daemon *d, struct client *c)
             j->body = c->body;
             c->body = NULL;
             c->head_got = 0;
+            c->msg_deadline = 0;
             c->busy = true;
             d->in_flight++;
             if (d->jobs_tail)
@@ -466,6 +479,10 @@ int daemon_run(struct daemon *d, volatile int *stop)
         bool stopping = *stop != 0;
 
         pthread_mutex_lock(&d->lock);
+        for (struct client *c = d->clients; c; c = c->next) {
+            if (c->msg_deadline && c->fd >= 0 && now_ms() > c->msg_deadline)
+                client_close(d, c, "its message did not arrive whole in time");
+        }
         reap(d);
         if (stopping && !flush_until) {
             /* no new clients or calls; what is owed is still sent */

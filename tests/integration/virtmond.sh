@@ -23,7 +23,8 @@ wait_socket() {  # wait_socket PATH SECONDS
         sleep 0.05
     done
 }
-$VM_TEST_WRAPPER "$VIRTMOND" -f -c "test://$fx" --runtime-dir "$RUN" > "$LOG" 2>&1 &
+VIRTMOND_TEST_MESSAGE_TIMEOUT_MS=3000 $VM_TEST_WRAPPER "$VIRTMOND" -f -c "test://$fx" \
+    --runtime-dir "$RUN" > "$LOG" 2>&1 &
 VD=$!
 VM_PIDS="$VM_PIDS $VD"
 wait_socket "$SOCK-ro" 10
@@ -106,6 +107,8 @@ for what in "not virtmond's protocol" "a message length out of bounds" \
     grep -q "$what" "$LOG"
     ok $? "the log says: $what"
 done
+wait_for "$LOG" "its message did not arrive whole in time" 10
+ok $? "the stalled client is dropped once its message is overdue (logged)"
 kill "$STALL" 2>/dev/null
 
 # the tools through the daemon
