@@ -166,6 +166,28 @@ grep -q "max_clients (1)" "$VM_TMP/vd2.log"
 ok $? "and the daemon logs why"
 kill "$HOLD" "$VD2"
 
+# SIGHUP (it reloads TLS files once there is a TCP listener) leaves it
+# serving
+kill -HUP "$VD"
+vm_run "$VIRTMON" -c "$R" "list --name"
+like "$RC:$OUT" "^0:vm-" "after SIGHUP it serves on"
+
+# without -f it detaches (logging to syslog): the command returns at once,
+# the pidfile names the daemon, SIGTERM stops it
+vm_run "$VIRTMOND" -c test:///default --runtime-dir "$VM_TMP/vd3"
+is "$RC" 0 "without -f virtmond detaches and returns 0"
+wait_socket "$VM_TMP/vd3/virtmond-sock" 10
+bg=$(cat "$VM_TMP/vd3/virtmond.pid" 2>/dev/null)
+VM_PIDS="$VM_PIDS $bg"
+like "$(cat "/proc/$bg/cmdline" 2>/dev/null | tr '\0' ' ')" "virtmond -c test:///default" \
+    "its pidfile names the detached daemon ($bg)"
+vm_run "$VIRTMON" -c "test+unix:///?socket=$VM_TMP/vd3/virtmond-sock" "list --name"
+like "$RC:$OUT" "^0:test" "and it serves"
+kill -TERM "$bg"
+for _ in $(seq 1 100); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$bg" 2>/dev/null && [ ! -e "$VM_TMP/vd3/virtmond-sock" ]
+ok $? "SIGTERM stops the detached daemon, its sockets removed"
+
 # SIGTERM: exit 0, sockets and pidfile gone
 kill -TERM "$VD"
 for _ in $(seq 1 100); do kill -0 "$VD" 2>/dev/null || break; sleep 0.1; done
