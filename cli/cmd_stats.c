@@ -46,7 +46,7 @@ enum kind {
     K_CONTROL,    /* int control: "ok" or "unresponsive" (JSON only) */
 };
 
-/* One figure: virsh's key in the text (NULL: JSON only), SPEC's key in
+/* One figure: virsh's key in the text (NULL: JSON only), its documented key in
  * the JSON (NULL: text only), where it is in its record, and the group
  * bit of vm_stats_missing that hides it from the text. */
 struct stat_field {

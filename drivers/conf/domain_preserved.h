@@ -1,6 +1,6 @@
 /*
  * domain_preserved.h: the part of a definition virtmon keeps without
- * interpreting it (SPEC section 3): elements and attributes of libvirt's
+ * interpreting it (docs/internals.md, "Domain XML"): elements and attributes of libvirt's
  * domain vocabulary that no driver uses, kept verbatim under their parent
  * and given back by dumpxml; names libvirt does not know are refused.
  */

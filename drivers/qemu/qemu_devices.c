@@ -1,5 +1,5 @@
 /*
- * qemu_devices.c: reading what `start` applies (SPEC section 5) from a
+ * qemu_devices.c: reading what `start` applies (docs/internals.md) from a
  * definition as dumpxml gives it.  Every element and attribute the QEMU
  * driver applies is consumed here; a value it cannot apply is noted, and so
  * is whatever is left unconsumed, so that the start is refused naming all of

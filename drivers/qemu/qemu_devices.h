@@ -1,5 +1,5 @@
 /*
- * qemu_devices.h: what `start` applies (SPEC section 5), read from a
+ * qemu_devices.h: what `start` applies (docs/internals.md, "The QEMU driver"), read from a
  * definition's XML into the model the command line is built from.
  *
  * The reader takes the definition as dumpxml gives it (interpreted and

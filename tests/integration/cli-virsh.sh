@@ -1,6 +1,6 @@
 #!/bin/sh
 # cli-virsh.sh: CLI II's monitoring commands against virsh on fixture files
-# both read (libvirt's test driver is the oracle, SPEC 2.4): byte for byte
+# both read (libvirt's test driver is the oracle): byte for byte
 # where virsh's answer is deterministic, virsh's fields in virsh's order
 # where it is not (libvirt's test driver makes counters up from the clock).
 . "$abs_top_srcdir/tests/lib.sh"
@@ -51,7 +51,7 @@ same() {  # same DESCRIPTION BATCH [FILTER]
 each() {  # each COMMAND-PREFIX [SUFFIX]: "CMD dom1 SUFFIX; CMD dom2 SUFFIX; ..."
     printf '%s\n' "$names" | while read -r d; do printf '%s %s %s; ' "$1" "$d" "${2:-}"; done
 }
-# virsh's counters come from the clock; ours grow as SPEC 2.4 pins them
+# virsh's counters come from the clock; ours grow at the test driver's pinned rates
 counters() {
     sed -E -e 's/^(CPU time: +)[0-9]+\.[0-9]s$/\1N/' \
         -e 's/^([^ ]* ?[a-z_]+ )[0-9]+$/\1N/' \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# qemu-agent.sh: the guest agent as a monitoring source (SPEC section 4).
+# qemu-agent.sh: the guest agent as a monitoring source (guestinfo, domstats --guest).
 # A real qemu-ga (Debian's qemu-guest-agent, serving its protocol on a host
 # UNIX socket, reporting this machine) is put where a guest's agent socket
 # is: guestinfo and domstats --guest show what it reports, shutdown --mode

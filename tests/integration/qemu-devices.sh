@@ -1,5 +1,5 @@
 #!/bin/sh
-# qemu-devices.sh: the guests virt-install defines start (SPEC section 5).
+# qemu-devices.sh: the guests virt-install defines start, with the devices they define.
 # Each definition of tests/data/virt-install, made runnable here (its own
 # disk images, a user-mode NIC), starts under KVM and, as type='qemu', under
 # TCG; what runs (/proc/PID/cmdline) carries its devices, boot indexes and
