@@ -256,7 +256,6 @@ int cli_cmd_edit(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
     VM_AUTOFREE char *orig = NULL;
-    char path[] = "/tmp/virtmon-edit-XXXXXX.xml";
     const char *tmpdir = getenv("TMPDIR");
     VM_AUTOFREE char *tpath = NULL;
     int fd, ret = 1;
@@ -268,8 +267,7 @@ int cli_cmd_edit(struct cli_ctx *ctx, const struct cli_args *args)
         vm_domain_free(dom);
         return 1;
     }
-    tpath = tmpdir && *tmpdir ? vm_asprintf("%s/virtmon-edit-XXXXXX.xml", tmpdir)
-                              : vm_strdup(path);
+    tpath = vm_asprintf("%s/virtmon-edit-XXXXXX.xml", tmpdir && *tmpdir ? tmpdir : "/tmp");
     /* 0600 from mkstemps: the definition may hold secrets */
     if ((fd = mkstemps(tpath, 4)) < 0) {
         cli_error("edit: cannot create a temporary file: %s", strerror(errno));

@@ -720,19 +720,14 @@ int cli_cmd_vcpucount(struct cli_ctx *ctx, const struct cli_args *args)
     if (!(dom = cli_arg_domain(ctx, args->pos[0])))
         return 1;
     if (!maximum && !live && !config && !cli_flag(args, "active") && !cli_flag(args, "current")) {
-        /* every count the domain has: live ones while it runs, config
-         * ones when it is persistent */
-        bool active = vm_domain_get_id(dom) >= 0;
-        int persistent = -1;
-        struct vm_domain_stats *st = vm_domain_get_stats(dom, 0);
-        if (st)
-            persistent = st->persistent;
-        vm_domain_stats_free(st);
+        /* every count the domain has: a side it lacks (live when it is
+         * off, config when it is transient) is an operation-invalid
+         * answer, and left out, as virsh does */
         for (size_t i = 0; i < N_(all) && !ret; i++) {
-            bool is_live = (all[i].flags & VM_DOMAIN_AFFECT_LIVE) != 0;
-            if ((is_live && !active) || (!is_live && persistent == 0))
+            if ((n = vm_domain_get_vcpu_count(dom, all[i].flags)) < 0 &&
+                vm_error_code() == VM_ERR_OPERATION_INVALID)
                 continue;
-            if ((n = vm_domain_get_vcpu_count(dom, all[i].flags)) < 0) {
+            if (n < 0) {
                 cli_lib_error("failed to get the vCPU count of domain '%s'",
                               vm_domain_get_name(dom));
                 ret = 1;

@@ -357,15 +357,25 @@ static int h_get_stats(struct req *r)
     return 0;
 }
 
-/* The handlers whose answer is one string. */
-static int dom_str_call(struct req *r, char *(*fn)(struct vm_domain *, unsigned int))
+/* The handlers whose answer is one string; refused_flags are flags the
+ * peer may not ask for (a read-only error). */
+static int dom_str_call(struct req *r, char *(*fn)(struct vm_domain *, unsigned int),
+                        unsigned int refused_flags)
 {
     struct vm_domain *dom = arg_domain(r);
     unsigned int flags = vm_rpc_get_u32(r->in);
     char *s;
 
-    if (!dom)
+    if (!dom || r->in->bad) {
+        vm_domain_free(dom);
         return r->in->bad ? 0 : -1;
+    }
+    if (flags & refused_flags) {
+        vm_domain_free(dom);
+        vm_report_error(VM_ERR_READ_ONLY,
+                        "secrets are for read-write connections (virtmond-sock)");
+        return -1;
+    }
     s = fn(dom, flags);
     vm_domain_free(dom);
     if (!s)
@@ -378,26 +388,13 @@ static int dom_str_call(struct req *r, char *(*fn)(struct vm_domain *, unsigned 
 static int h_get_xml(struct req *r)
 {
     /* secrets only to who may change the domain (the core checks the
-     * connection; the read-only socket's clients never get them) */
-    if (r->peer->readonly) {
-        struct vm_rpc_dec copy = *r->in;
-        char *name = NULL;
-        unsigned char uuid[VM_UUID_BUFLEN];
-        int id;
-        vm_rpc_get_domain(&copy, &name, uuid, &id);
-        free(name);
-        if (!copy.bad && (vm_rpc_get_u32(&copy) & VM_DOMAIN_XML_SECURE)) {
-            vm_report_error(VM_ERR_READ_ONLY,
-                            "secrets are for read-write connections (virtmond-sock)");
-            return -1;
-        }
-    }
-    return dom_str_call(r, vm_domain_get_xml);
+     * connection, which is the daemon's: the socket is checked here) */
+    return dom_str_call(r, vm_domain_get_xml, r->peer->readonly ? VM_DOMAIN_XML_SECURE : 0);
 }
 
 static int h_get_display(struct req *r)
 {
-    return dom_str_call(r, vm_domain_get_display);
+    return dom_str_call(r, vm_domain_get_display, 0);
 }
 
 static int h_get_vcpus(struct req *r)

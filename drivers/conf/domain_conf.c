@@ -349,6 +349,25 @@ int vm_cpuset_parse(const char *s, unsigned char *map, unsigned int ncpus)
     }
 }
 
+int vm_domain_affected(unsigned int flags, bool active, bool persistent, bool *live,
+                       bool *config)
+{
+    bool named = flags & (VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG);
+
+    *live = named ? (flags & VM_DOMAIN_AFFECT_LIVE) != 0 : active;
+    *config = named ? (flags & VM_DOMAIN_AFFECT_CONFIG) != 0 : !active;
+    if (*live && !active) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+        return -1;
+    }
+    if (*config && !persistent) {
+        vm_report_error(VM_ERR_OPERATION_INVALID,
+                        "transient domains do not have any persistent config");
+        return -1;
+    }
+    return 0;
+}
+
 void vm_domain_def_set_memory(struct vm_domain_def *def, uint64_t kib, bool maximum)
 {
     if (!maximum) {

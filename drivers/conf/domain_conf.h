@@ -178,6 +178,14 @@ int vm_domain_schema_validate(xmlDocPtr doc, const char *what);
 /* "52:54:00:12:34:56" into mac; -1 when s is NULL or not such a MAC. */
 int vm_mac_parse(const char *s, unsigned char mac[6]);
 
+/* Which sides of a domain the affect flags (enum vm_domain_affect_flags)
+ * name, by libvirt's rule: LIVE and/or CONFIG as given, else (CURRENT) the
+ * running domain when it runs and its definition when it does not.  -1
+ * with an operation-invalid error when a side named does not exist (a
+ * domain that is off has no live side, a transient one no definition). */
+int vm_domain_affected(unsigned int flags, bool active, bool persistent, bool *live,
+                       bool *config);
+
 /* Sets def's current memory or, when maximum, its maximum (a current
  * memory above it comes down to it).  The caller checked kib. */
 void vm_domain_def_set_memory(struct vm_domain_def *def, uint64_t kib, bool maximum);

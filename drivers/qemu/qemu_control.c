@@ -18,21 +18,13 @@
 
 #define VCPU_UNPLUG_TIMEOUT_MS 10000 /* for the guest to let a vCPU go */
 
-/* Which sides a change touches (libvirt's rule), refused where the domain
- * lacks one: 0 with *live and *config set, -1 with an error. */
-static int sides(const struct qemu_look *l, unsigned int flags, bool *live, bool *config)
+/* Which sides a change touches (vm_domain_affected()), refused also where
+ * the live side does not answer: 0 with *live and *config set, -1 with an
+ * error. */
+int qemu_affected_sides(const struct qemu_look *l, unsigned int flags, bool *live, bool *config)
 {
-    *live = (flags & VM_DOMAIN_AFFECT_LIVE) || (!(flags & VM_DOMAIN_AFFECT_CONFIG) && l->active);
-    *config = (flags & VM_DOMAIN_AFFECT_CONFIG) || (!(flags & VM_DOMAIN_AFFECT_LIVE) && !l->active);
-    if (*live && !l->active) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", l->def->name);
+    if (vm_domain_affected(flags, l->active, l->persistent, live, config) < 0)
         return -1;
-    }
-    if (*config && !l->persistent) {
-        vm_report_error(VM_ERR_OPERATION_INVALID,
-                        "transient domains do not have any persistent config");
-        return -1;
-    }
     if (*live && l->unresponsive) {
         vm_report_error(VM_ERR_TIMEOUT, "domain '%s': monitor not responding", l->def->name);
         return -1;
@@ -40,8 +32,7 @@ static int sides(const struct qemu_look *l, unsigned int flags, bool *live, bool
     return 0;
 }
 
-/* The definition for the next boot, to change and store_config(). */
-static struct vm_domain_def *load_config(struct qemu_conn *p, const struct qemu_look *l)
+struct vm_domain_def *qemu_config_def(struct qemu_conn *p, const struct qemu_look *l)
 {
     VM_AUTOFREE char *path = qemu_file(&p->dirs, QEMU_FILE_DEF, l->def->name, NULL);
 
@@ -62,14 +53,14 @@ int qemu_set_memory(struct qemu_conn *p, struct qemu_look *l, uint64_t kib, unsi
     bool live, to_config, maximum = flags & VM_DOMAIN_MEM_MAXIMUM;
     int ret = -1;
 
-    if (sides(l, flags, &live, &to_config) < 0)
+    if (qemu_affected_sides(l, flags, &live, &to_config) < 0)
         return -1;
     if (maximum && live) {
         vm_report_error(VM_ERR_OPERATION_INVALID,
                         "cannot resize the maximum memory on an active domain");
         return -1;
     }
-    if (to_config && !(config = load_config(p, l)))
+    if (to_config && !(config = qemu_config_def(p, l)))
         return -1;
     /* everything is checked before anything changes */
     if (!maximum && ((live && kib > l->def->memory_kib) || (config && kib > config->memory_kib))) {
@@ -232,9 +223,15 @@ int qemu_set_vcpus(struct qemu_conn *p, struct qemu_look *l, unsigned int count,
     bool live, to_config, maximum = flags & VM_DOMAIN_VCPU_MAXIMUM;
     int ret = -1, have;
 
-    if (sides(l, flags, &live, &to_config) < 0)
+    if (qemu_affected_sides(l, flags, &live, &to_config) < 0)
         return -1;
-    if (to_config && !(config = load_config(p, l)))
+    if (maximum && live) {
+        vm_report_error(VM_ERR_INVALID_ARG,
+                        "the maximum vCPUs of a running domain cannot change: set it in its "
+                        "definition (config)");
+        return -1;
+    }
+    if (to_config && !(config = qemu_config_def(p, l)))
         return -1;
     if ((live && count > l->def->vcpus) || (config && !maximum && count > config->vcpus)) {
         vm_report_error(VM_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",

@@ -140,6 +140,16 @@ int qemu_vcpu_count_of(struct qemu_look *l, const struct vm_domain_def *def, boo
  * its definition's pinning when off.  NULL with an error. */
 struct vm_vcpu_list *qemu_vcpus_of(struct qemu_look *l);
 
+/* The sides the affect flags name for the looked-at domain
+ * (vm_domain_affected()); a live side whose monitor does not answer is a
+ * timeout error.  0 with *live and *config, -1 with the error. */
+int qemu_affected_sides(const struct qemu_look *l, unsigned int flags, bool *live, bool *config);
+
+/* The looked-at domain's definition for the next boot (its file when it
+ * runs, else what the look read), a copy the caller frees; NULL with an
+ * error. */
+struct vm_domain_def *qemu_config_def(struct qemu_conn *p, const struct qemu_look *l);
+
 /* vm_domain_set_memory() and vm_domain_set_vcpus() of the looked-at domain
  * (monitor open when active): the balloon and vCPU hotplug live, the
  * definition file for the next boot.  -1 with an error. */

@@ -372,30 +372,26 @@ static int qemu_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
 {
     struct qemu_conn *p = priv_of(dom->conn);
     struct qemu_look l;
-    bool live;
-    int n = -1;
+    bool live, config;
+    int n = -1, r;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
                    -1);
     if (look_dom(dom, QEMU_LOOK_MONITOR, &l) < 0)
         return -1;
-    live = (flags & VM_DOMAIN_AFFECT_LIVE) || (!(flags & VM_DOMAIN_AFFECT_CONFIG) && l.active);
-    if (live && !l.active) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is not running", dom->name);
-    } else if (!live && !l.persistent) {
-        vm_report_error(VM_ERR_OPERATION_INVALID,
-                        "transient domains do not have any persistent config");
-    } else if (!live && l.active) {
+    /* the maximum is on record even when the monitor does not answer */
+    if (flags & VM_DOMAIN_VCPU_MAXIMUM)
+        r = vm_domain_affected(flags, l.active, l.persistent, &live, &config);
+    else
+        r = qemu_affected_sides(&l, flags, &live, &config);
+    if (r == 0 && live) {
+        n = qemu_vcpu_count_of(&l, l.def, true, flags & VM_DOMAIN_VCPU_MAXIMUM);
+    } else if (r == 0) {
         /* the definition the next boot uses, not the running one */
-        VM_AUTOFREE char *cfg = qemu_file(&p->dirs, QEMU_FILE_DEF, l.def->name, NULL);
-        struct vm_domain_def *def = qemu_def_read(cfg);
+        struct vm_domain_def *def = qemu_config_def(p, &l);
         if (def)
             n = qemu_vcpu_count_of(&l, def, false, flags & VM_DOMAIN_VCPU_MAXIMUM);
         vm_domain_def_free(def);
-    } else if (live && l.unresponsive && !(flags & VM_DOMAIN_VCPU_MAXIMUM)) {
-        vm_report_error(VM_ERR_TIMEOUT, "domain '%s': monitor not responding", dom->name);
-    } else {
-        n = qemu_vcpu_count_of(&l, l.def, live, flags & VM_DOMAIN_VCPU_MAXIMUM);
     }
     qemu_look_release(&l);
     return n;

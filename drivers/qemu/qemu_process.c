@@ -436,27 +436,37 @@ char *qemu_process_output(char **argv, size_t max, int timeout_ms)
 }
 
 /* CPU time of the process from its stat (utime+stime, clock ticks). */
+/* A /proc stat file's fields after the command name (field 3 on), read
+ * into buf (size bytes, one read: the file is a line); NULL when it cannot
+ * be read.  The name may hold spaces and parentheses: the fields start
+ * past the last ')'. */
+static const char *proc_stat_fields(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n;
+    char *p;
+
+    if (!f)
+        return NULL;
+    n = fread(buf, 1, size - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return (p = strrchr(buf, ')')) ? p + 1 : NULL;
+}
+
 static uint64_t stat_cpu_ns(pid_t pid)
 {
     char path[64];
     char buf[4096];
     unsigned long long utime, stime;
-    char *p;
-    FILE *f;
-    size_t n;
+    const char *p;
     long hz = sysconf(_SC_CLK_TCK);
 
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    if (!(f = fopen(path, "r")))
-        return VM_STAT_UNKNOWN;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* the command name may hold spaces and parentheses: skip past the last ')' */
-    if (!(p = strrchr(buf, ')')))
+    if (!(p = proc_stat_fields(path, buf, sizeof(buf))))
         return VM_STAT_UNKNOWN;
     /* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+    if (sscanf(p, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
                &stime) != 2 || hz <= 0)
         return VM_STAT_UNKNOWN;
     return (utime + stime) * (1000000000ULL / (unsigned long long)hz);
@@ -508,21 +518,13 @@ int qemu_process_thread_cpu(pid_t pid, int tid)
 {
     char path[96], buf[4096];
     const char *p;
-    FILE *f;
-    size_t n;
     int field = 2, cpu = -1;
 
     snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, tid);
-    if (!(f = fopen(path, "r")))
+    if (!(p = proc_stat_fields(path, buf, sizeof(buf))))
         return -1;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* the name may hold spaces and parentheses: count fields after the last
-     * ')', which ends field 2; "processor" is field 39 */
-    if (!(p = strrchr(buf, ')')))
-        return -1;
-    for (p++; *p && field < 39; p++) {
+    /* "processor" is field 39; the fields start after field 2 */
+    for (; *p && field < 39; p++) {
         if (*p == ' ')
             field++;
     }

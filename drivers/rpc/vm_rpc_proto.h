@@ -9,7 +9,6 @@
 #include "virtmon.h"
 #include "vm_rpc.h"
 
-
 /* The procedures, by number: docs/protocol.md gives each one's arguments
  * and reply (a test checks the two agree). */
 enum vm_rpc_proc {

@@ -420,36 +420,18 @@ static int test_get_control(struct vm_domain *dom, int *control, unsigned int fl
     return 0;
 }
 
-/* The live or persistent side a vCPU count reads (libvirt's rules), -1
- * with the error when the domain has no such side. */
-static int affected(const struct test_dom *d, unsigned int flags, bool *live)
-{
-    *live = (flags & VM_DOMAIN_AFFECT_LIVE) ||
-            (!(flags & VM_DOMAIN_AFFECT_CONFIG) && dom_is_active(d));
-    if (*live && !dom_is_active(d)) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
-        return -1;
-    }
-    if (!*live && !d->persistent) {
-        vm_report_error(VM_ERR_OPERATION_INVALID,
-                        "transient domains do not have any persistent config");
-        return -1;
-    }
-    return 0;
-}
-
 static int test_get_vcpu_count(struct vm_domain *dom, unsigned int flags)
 {
     struct test_conn *priv;
     struct test_dom *d;
-    bool live;
+    bool live, config;
     int n = -1;
 
     VM_CHECK_FLAGS(flags, VM_DOMAIN_AFFECT_LIVE | VM_DOMAIN_AFFECT_CONFIG | VM_DOMAIN_VCPU_MAXIMUM,
                    -1);
     if (!(d = dom_get(dom, &priv)))
         return -1;
-    if (affected(d, flags, &live) == 0) {
+    if (vm_domain_affected(flags, dom_is_active(d), d->persistent, &live, &config) == 0) {
         const struct vm_domain_def *def = !live && d->next_def ? d->next_def : d->def;
         n = (int)((flags & VM_DOMAIN_VCPU_MAXIMUM) ? def->vcpus : def->vcpus_current);
     }
@@ -906,34 +888,19 @@ static struct vm_domain *test_create(struct vm_connect *conn, const char *xml, u
 static int defs_for(struct test_dom *d, unsigned int flags, struct vm_domain_def **live,
                     struct vm_domain_def **config)
 {
-    bool want_live = (flags & VM_DOMAIN_AFFECT_LIVE) ||
-                     (!(flags & VM_DOMAIN_AFFECT_CONFIG) && dom_is_active(d));
-    bool want_config = (flags & VM_DOMAIN_AFFECT_CONFIG) ||
-                       (!(flags & VM_DOMAIN_AFFECT_LIVE) && !dom_is_active(d));
+    bool want_live, want_config;
 
     *live = *config = NULL;
-    if (want_live && !dom_is_active(d)) {
-        vm_report_error(VM_ERR_OPERATION_INVALID, "domain is not running");
+    if (vm_domain_affected(flags, dom_is_active(d), d->persistent, &want_live, &want_config) < 0)
         return -1;
-    }
-    if (want_config && !d->persistent) {
-        vm_report_error(VM_ERR_OPERATION_INVALID,
-                        "transient domains do not have any persistent config");
-        return -1;
-    }
     /* a running persistent domain's definition goes its own way from the
      * first change of either side */
     if (dom_is_active(d) && d->persistent && !d->next_def)
         d->next_def = vm_domain_def_copy(d->def);
     if (want_live)
         *live = d->def;
-    if (want_config && dom_is_active(d)) {
-        if (!d->next_def)
-            d->next_def = vm_domain_def_copy(d->def);
-        *config = d->next_def;
-    } else if (want_config) {
-        *config = d->def;
-    }
+    if (want_config)
+        *config = dom_is_active(d) ? d->next_def : d->def;
     return 0;
 }
 
