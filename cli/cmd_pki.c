@@ -14,46 +14,10 @@
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_tls.h"
+#include "util/vm_uri.h"
 
 #define PKI_PORT 16516          /* virtmond's TLS port */
 #define PKI_TIMEOUT_MS 10000
-
-/* HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address. */
-static int split_host(const char *arg, char **host, int *port)
-{
-    const char *colon = strrchr(arg, ':');
-    char *end;
-    long p;
-
-    *port = PKI_PORT;
-    if (arg[0] == '[') {
-        const char *close = strchr(arg, ']');
-        if (!close || (close[1] && close[1] != ':'))
-            goto bad;
-        *host = vm_strndup(arg + 1, (size_t)(close - arg - 1));
-        colon = close[1] ? close + 1 : NULL;
-    } else if (colon && strchr(arg, ':') == colon) {
-        *host = vm_strndup(arg, (size_t)(colon - arg));
-    } else {
-        *host = vm_strdup(arg);     /* a name, or IPv6 without a port */
-        colon = NULL;
-    }
-    if (!**host)
-        goto bad_host;
-    if (colon) {
-        p = strtol(colon + 1, &end, 10);
-        if (*end || end == colon + 1 || p < 1 || p > 65535)
-            goto bad_host;
-        *port = (int)p;
-    }
-    return 0;
-bad_host:
-    free(*host);
-    *host = NULL;
-bad:
-    cli_error("'%s' is not HOST[:PORT]", arg);
-    return -1;
-}
 
 static void print_time(FILE *out, const char *label, time_t t)
 {
@@ -88,8 +52,10 @@ struct probe {
 static int probe(const struct cli_args *args, struct probe *p)
 {
     memset(p, 0, sizeof(*p));
-    if (split_host(args->pos[0], &p->host, &p->port) < 0)
+    if (vm_host_port_parse(args->pos[0], PKI_PORT, &p->host, &p->port) < 0) {
+        cli_error("%s", vm_error_message());
         return -1;
+    }
     if (!(p->cfg = vm_tls_config_new(cli_arg(args, "pki")))) {
         cli_lib_error("no PKI directory");
         free(p->host);

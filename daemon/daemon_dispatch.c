@@ -1,8 +1,9 @@
 /*
  * daemon_dispatch.c: one handler per procedure, each reading its arguments
  * from the call's body (checked field by field) and calling the connection
- * virtmond serves.  The order is enforced: HELLO, then OPEN, then the
- * rest; the read-only socket gets an error for every mutating procedure.
+ * virtmond serves.  The order is enforced: HELLO, the socket's
+ * authentication, OPEN, then the rest; the read-only socket gets an error
+ * for every mutating procedure.
  */
 #include "config.h"
 
@@ -13,6 +14,8 @@
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
 #include "util/vm_file.h"
+#include "util/vm_log.h"
+#include "util/vm_sasl.h"
 #include "util/vm_uri.h"
 
 #define PATH_MAX_BYTES 4096
@@ -73,6 +76,120 @@ static int h_hello(struct req *r)
     r->peer->greeted = true;
     vm_rpc_put_u32(r->out, VM_RPC_VERSION);
     return 0;
+}
+
+/* AUTH_LIST: what this socket asks before OPEN. */
+static int h_auth_list(struct req *r)
+{
+    vm_rpc_put_u32(r->out, r->peer->auth);
+    return 0;
+}
+
+static int need_sasl(struct req *r)
+{
+    if (r->peer->auth != VM_RPC_AUTH_SASL) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "this socket does not use SASL");
+        return -1;
+    }
+    if (r->peer->authed) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "already authenticated");
+        return -1;
+    }
+    return 0;
+}
+
+/* AUTH_SASL_INIT: a new exchange, and the mechanisms it offers. */
+static int h_auth_sasl_init(struct req *r)
+{
+    VM_AUTOFREE char *mechs = NULL;
+
+    if (need_sasl(r) < 0)
+        return -1;
+    vm_sasl_free(r->peer->sasl);
+    if (!(r->peer->sasl = vm_sasl_server_new(r->peer->local, r->peer->address, r->peer->ssf)) ||
+        !(mechs = vm_sasl_server_mechlist(r->peer->sasl))) {
+        VM_WARN("client %u: SASL: %s", r->peer->id, vm_error_message());
+        return -1;
+    }
+    vm_rpc_put_str(r->out, mechs);
+    return 0;
+}
+
+/* A step's outcome: the reply, or a failure that ends the client. */
+static int sasl_reply(struct req *r, int st, const char *out, size_t outlen)
+{
+    if (st < 0) {
+        VM_WARN("client %u%s%s: SASL authentication failed: %s: closing its connection",
+                r->peer->id, r->peer->address ? " from " : "",
+                r->peer->address ? r->peer->address : "", vm_sasl_why(r->peer->sasl));
+        r->peer->close_after = true;
+        return -1;
+    }
+    if (st == VM_SASL_DONE) {
+        r->peer->authed = true;
+        VM_INFO("client %u: SASL: authenticated as '%s'", r->peer->id,
+                vm_sasl_username(r->peer->sasl));
+    }
+    vm_rpc_put_bool(r->out, st == VM_SASL_DONE);
+    vm_rpc_put_blob(r->out, out, outlen);
+    return 0;
+}
+
+/* Whether a start or step can go on: its arguments good (the client is
+ * dropped otherwise), SASL asked for and begun.  0 to go on, else what the
+ * handler returns. */
+static int sasl_ready(struct req *r, bool started, const char *what)
+{
+    if (r->in->bad)
+        return 1;
+    if (need_sasl(r) < 0)
+        return -1;
+    if (!r->peer->sasl || !started) {
+        vm_report_error(VM_ERR_OPERATION_INVALID, "%s before auth-sasl-init", what);
+        return -1;
+    }
+    return 0;
+}
+
+/* AUTH_SASL_START {str mech, blob? token}: {bool complete, blob? token} */
+static int h_auth_sasl_start(struct req *r)
+{
+    VM_AUTOFREE char *mech = vm_rpc_get_str(r->in, 64);
+    size_t inlen = 0;
+    VM_AUTOFREE char *in = vm_rpc_get_blob(r->in, VM_RPC_SASL_MAX, &inlen);
+    const char *out = NULL;
+    size_t outlen = 0;
+    int st = sasl_ready(r, mech != NULL, "auth-sasl-start");
+
+    if (st != 0)
+        return st > 0 ? 0 : -1;
+    st = vm_sasl_server_start(r->peer->sasl, mech, in, inlen, &out, &outlen);
+    return sasl_reply(r, st, out, outlen);
+}
+
+/* AUTH_SASL_STEP {blob? token}: {bool complete, blob? token} */
+static int h_auth_sasl_step(struct req *r)
+{
+    size_t inlen = 0;
+    VM_AUTOFREE char *in = vm_rpc_get_blob(r->in, VM_RPC_SASL_MAX, &inlen);
+    const char *out = NULL;
+    size_t outlen = 0;
+    int st = sasl_ready(r, true, "auth-sasl-step");
+
+    if (st != 0)
+        return st > 0 ? 0 : -1;
+    st = vm_sasl_server_step(r->peer->sasl, in, inlen, &out, &outlen);
+    return sasl_reply(r, st, out, outlen);
+}
+
+void daemon_peer_clear(struct daemon_peer *peer)
+{
+    vm_sasl_free(peer->sasl);
+    peer->sasl = NULL;
+    free(peer->address);
+    free(peer->local);
+    free(peer->refused);
+    peer->address = peer->local = peer->refused = NULL;
 }
 
 /* OPEN {str driver, str? uri}: the client asks for the daemon's URI (no
@@ -605,6 +722,10 @@ static const handler_fn handlers[VM_PROC_LAST] = {
     [VM_PROC_DOMAIN_GET_GUEST_INFO] = h_get_guest_info,
     [VM_PROC_EVENT_REGISTER] = h_event_register,
     [VM_PROC_EVENT_DEREGISTER] = h_event_deregister,
+    [VM_PROC_AUTH_LIST] = h_auth_list,
+    [VM_PROC_AUTH_SASL_INIT] = h_auth_sasl_init,
+    [VM_PROC_AUTH_SASL_START] = h_auth_sasl_start,
+    [VM_PROC_AUTH_SASL_STEP] = h_auth_sasl_step,
 };
 
 int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_rpc_header *h,
@@ -622,14 +743,28 @@ int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_
         *why = "an unknown procedure";
     else if (!peer->greeted && h->procedure != VM_PROC_HELLO)
         *why = "a call before HELLO";
-    else if (peer->greeted && !peer->opened && h->procedure != VM_PROC_OPEN)
+    else if (peer->greeted && !peer->opened && h->procedure != VM_PROC_OPEN && !info->auth)
         *why = "a call before OPEN";
     if (*why)
         return -1;
     vm_rpc_dec_init(&in, body, len);
     vm_rpc_enc_start(&out, 0, 0, 0, 0);
     vm_error_reset();
-    if (info->mutating && peer->readonly) {
+    if (peer->refused) {
+        /* its certificate got it a connection, not a hearing */
+        vm_report_error(VM_ERR_AUTH, "%s", peer->refused);
+        peer->close_after = true;
+        in.pos = in.len;
+        ret = -1;
+    } else if (!peer->authed && h->procedure != VM_PROC_HELLO && !info->auth) {
+        VM_WARN("client %u: '%s' before authenticating: refused, closing its connection",
+                peer->id, info->name);
+        vm_report_error(VM_ERR_AUTH, "authentication required: this virtmond socket asks "
+                                     "for SASL first");
+        peer->close_after = true;
+        in.pos = in.len;
+        ret = -1;
+    } else if (info->mutating && peer->readonly) {
         vm_report_error(VM_ERR_READ_ONLY,
                         "operation '%s' forbidden on virtmond's read-only socket", info->name);
         ret = -1;

@@ -8,10 +8,14 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +29,7 @@
 #include "util/vm_dirs.h"
 #include "util/vm_error.h"
 #include "util/vm_log.h"
+#include "util/vm_tls_server.h"
 
 #define SHUTDOWN_FLUSH_MS 10000 /* replies still owed at SIGTERM */
 /* A message, once begun, must arrive whole within this: a client that
@@ -32,10 +37,16 @@
  * read-only socket, anyone could fill max_clients that way).  A client
  * between messages may stay idle. */
 #define MESSAGE_TIMEOUT_MS 30000
+/* a refused TLS client gets this long to read the alert and go */
+#define DRAIN_MS 2000
 
 struct client {
     struct daemon_peer peer;
     int fd;
+    struct vm_tls_session *tls;     /* a TCP client's; NULL on UNIX */
+    bool handshaking;               /* its TLS handshake is not done */
+    bool closing;                   /* closed once its replies are written */
+    bool draining;                  /* refused at the handshake: read to its end */
     uint8_t head[VM_RPC_HEADER_LEN];
     size_t head_got;
     long long msg_deadline;     /* when the message being read must be whole (0: none) */
@@ -68,9 +79,20 @@ struct job {
     struct job *next;
 };
 
+/* Where a client came in: what it may do, what it must prove. */
+enum listener_kind { LISTEN_RW, LISTEN_RO, LISTEN_TCP };
+
+#define MAX_TCP_LISTENERS 8     /* one per address a name resolves to */
+
 struct daemon {
     struct vm_connect *conn;
     int listen_rw, listen_ro;
+    int listen_tcp[MAX_TCP_LISTENERS];
+    size_t n_tcp;
+    struct vm_tls_server *tls;  /* for new TLS sessions */
+    char **dn_list;             /* NULL: any DN the CA signed */
+    size_t n_dn;
+    enum vm_rpc_auth auth[3];   /* by listener_kind */
     char *sock_rw, *sock_ro;
     bool own_rw, own_ro;        /* made by this daemon: removed at exit */
     unsigned int max_clients, nclients, next_id;
@@ -221,6 +243,9 @@ static void *worker(void *opaque)
             j->c->gone = true;
         } else {
             queue_out(j->c, msg, len);
+            /* a refusal is the last thing it gets */
+            if (j->c->peer.close_after)
+                j->c->closing = true;
         }
         d->in_flight--;
         free(j);
@@ -265,6 +290,58 @@ static int listen_on(const char *path, unsigned int mode)
     return fd;
 }
 
+/* TCP listeners on host:port, one per address it resolves to; 0 or -1
+ * with an error. */
+static int listen_tcp(struct daemon *d, const char *host, int port)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char service[16];
+    int r;
+
+    snprintf(service, sizeof(service), "%d", port);
+    if ((r = getaddrinfo(host && *host ? host : NULL, service, &hints, &res)) != 0) {
+        vm_report_error(VM_ERR_INVALID_ARG, "cannot listen on '%s': %s", host, gai_strerror(r));
+        return -1;
+    }
+    for (struct addrinfo *ai = res; ai && d->n_tcp < MAX_TCP_LISTENERS; ai = ai->ai_next) {
+        int one = 1;
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+            continue;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        /* [::] takes IPv6 only: 0.0.0.0 is a listener of its own */
+        if (ai->ai_family == AF_INET6)
+            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+            vm_report_system_error(errno, "cannot listen on %s port %d", host ? host : "*",
+                                   port);
+            close(fd);
+            freeaddrinfo(res);
+            return -1;
+        }
+        d->listen_tcp[d->n_tcp++] = fd;
+    }
+    freeaddrinfo(res);
+    if (!d->n_tcp) {
+        vm_report_error(VM_ERR_SYSTEM, "cannot listen on %s port %d", host ? host : "*", port);
+        return -1;
+    }
+    return 0;
+}
+
+void daemon_reload_tls(struct daemon *d, struct vm_tls_server *tls, char **dn_list, size_t n_dn)
+{
+    vm_tls_server_unref(d->tls);
+    d->tls = tls;
+    for (size_t i = 0; i < d->n_dn; i++)
+        free(d->dn_list[i]);
+    free(d->dn_list);
+    d->dn_list = dn_list;
+    d->n_dn = n_dn;
+}
+
 struct daemon *daemon_new(const struct daemon_settings *s)
 {
     struct daemon *d;
@@ -276,6 +353,9 @@ struct daemon *daemon_new(const struct daemon_settings *s)
     VM_NEW(d);
     d->listen_rw = d->listen_ro = d->wake[0] = d->wake[1] = -1;
     d->max_clients = s->max_clients ? s->max_clients : 256;
+    d->auth[LISTEN_RW] = s->auth_rw;
+    d->auth[LISTEN_RO] = s->auth_ro;
+    d->auth[LISTEN_TCP] = s->auth_tcp;
     d->message_timeout_ms = s->message_timeout_ms ? s->message_timeout_ms : MESSAGE_TIMEOUT_MS;
     pthread_mutex_init(&d->lock, NULL);
     pthread_cond_init(&d->cond, NULL);
@@ -301,6 +381,20 @@ struct daemon *daemon_new(const struct daemon_settings *s)
         return NULL;
     }
     d->own_ro = true;
+    if (s->listen_host) {
+        if (listen_tcp(d, s->listen_host, s->listen_port) < 0) {
+            daemon_free(d);
+            return NULL;
+        }
+        d->tls = s->tls;
+        vm_tls_server_ref(d->tls);
+        if (s->dn_list) {
+            VM_NEW_N(d->dn_list, s->n_dn + 1);
+            for (size_t i = 0; i < s->n_dn; i++)
+                d->dn_list[i] = vm_strdup(s->dn_list[i]);
+            d->n_dn = s->n_dn;
+        }
+    }
     if (pipe2(d->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
         vm_report_system_error(errno, "cannot make the wake-up pipe");
         daemon_free(d);
@@ -320,13 +414,44 @@ struct daemon *daemon_new(const struct daemon_settings *s)
 }
 
 static long long now_ms(void);
+static void client_close(struct daemon *d, struct client *c, const char *why);
+
+static bool is_tcp_listener(const struct daemon *d, int fd)
+{
+    for (size_t i = 0; i < d->n_tcp; i++) {
+        if (d->listen_tcp[i] == fd)
+            return true;
+    }
+    return false;
+}
 
 /* ------------------------------------------------------------- clients */
 
-static void client_accept(struct daemon *d, int lfd, bool readonly)
+/* "IP;PORT", as SASL takes addresses. */
+static char *address_of(const struct sockaddr_storage *sa)
 {
+    char ip[INET6_ADDRSTRLEN] = "?";
+    int port = 0;
+
+    if (sa->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+        port = ntohs(in->sin_port);
+    } else if (sa->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+        port = ntohs(in6->sin6_port);
+    }
+    return vm_asprintf("%s;%d", ip, port);
+}
+
+static void client_accept(struct daemon *d, int lfd, enum listener_kind kind)
+{
+    static const char *const kind_name[] = {"read-write", "read-only", "TLS"};
+    struct sockaddr_storage sa;
+    socklen_t salen = sizeof(sa);
     struct client *c;
-    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    int fd = accept4(lfd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (fd < 0)
         return;
@@ -337,18 +462,96 @@ static void client_accept(struct daemon *d, int lfd, bool readonly)
     }
     VM_NEW(c);
     c->fd = fd;
-    c->peer.readonly = readonly;
+    c->peer.readonly = kind == LISTEN_RO;
     c->peer.id = ++d->next_id;
+    c->peer.auth = d->auth[kind];
+    c->peer.authed = c->peer.auth == VM_RPC_AUTH_NONE;
+    if (kind == LISTEN_TCP) {
+        c->peer.address = address_of(&sa);
+        salen = sizeof(sa);
+        if (getsockname(fd, (struct sockaddr *)&sa, &salen) == 0)
+            c->peer.local = address_of(&sa);
+        if (!(c->tls = vm_tls_session_new(d->tls, fd))) {
+            VM_WARN("client %u (%s): %s", c->peer.id, c->peer.address, vm_error_message());
+            close(fd);
+            daemon_peer_clear(&c->peer);
+            free(c);
+            return;
+        }
+        c->handshaking = true;
+        /* a handshake that stalls must not hold the slot either */
+        c->msg_deadline = now_ms() + d->message_timeout_ms;
+    }
     c->next = d->clients;
     d->clients = c;
     d->nclients++;
-    VM_DEBUG("client %u connected (%s)", c->peer.id, readonly ? "read-only" : "read-write");
+    VM_DEBUG("client %u connected (%s%s%s)", c->peer.id, kind_name[kind],
+             c->peer.address ? " from " : "", c->peer.address ? c->peer.address : "");
+}
+
+/* Moves c's TLS handshake on; once done, checks its DN against the
+ * allow-list (lock held). */
+static void client_handshake(struct daemon *d, struct client *c)
+{
+    VM_AUTOFREE char *dn = NULL;
+    int r = vm_tls_session_handshake(c->tls);
+
+    if (r == 1)
+        return;
+    if (r < 0) {
+        VM_WARN("client %u (%s): %s: closing its connection", c->peer.id, c->peer.address,
+                vm_error_message());
+        /* closing now, with its data unread, would reset the connection
+         * and lose the alert that tells it why: what it sends is read
+         * and dropped until it closes, for a short while */
+        vm_tls_session_free(c->tls);
+        c->tls = NULL;
+        c->handshaking = false;
+        c->draining = true;
+        shutdown(c->fd, SHUT_WR);
+        c->msg_deadline = now_ms() + DRAIN_MS;
+        return;
+    }
+    c->handshaking = false;
+    c->msg_deadline = 0;
+    c->peer.ssf = vm_tls_session_ssf(c->tls);
+    if (!(dn = vm_tls_session_peer_dn(c->tls))) {
+        VM_WARN("client %u (%s): %s: closing its connection", c->peer.id, c->peer.address,
+                vm_error_message());
+        client_close(d, c, NULL);
+        return;
+    }
+    if (d->dn_list && !vm_tls_dn_allowed(dn, d->dn_list, d->n_dn)) {
+        /* it hears why at its first call, then goes */
+        VM_WARN("client %u (%s): certificate DN '%s' is not on tls_allowed_dn_list: refused",
+                c->peer.id, c->peer.address, dn);
+        c->peer.refused = vm_asprintf("virtmond refuses this client's certificate: its DN "
+                                      "'%s' is not on the daemon's tls_allowed_dn_list",
+                                      dn);
+        return;
+    }
+    VM_INFO("client %u (%s): TLS, certificate DN '%s'", c->peer.id, c->peer.address, dn);
+}
+
+/* read() and write() on c, through TLS when it has it. */
+static ssize_t client_recv(struct client *c, void *buf, size_t len)
+{
+    return c->tls ? vm_tls_session_recv(c->tls, buf, len) : read(c->fd, buf, len);
+}
+
+static ssize_t client_send(struct client *c, const void *buf, size_t len)
+{
+    return c->tls ? vm_tls_session_send(c->tls, buf, len) : write(c->fd, buf, len);
 }
 
 /* Closes c; one with a call in progress is freed when the call returns
  * (lock held). */
 static void client_close(struct daemon *d, struct client *c, const char *why)
 {
+    if (c->tls) {
+        vm_tls_session_free(c->tls);
+        c->tls = NULL;
+    }
     if (why)
         VM_WARN("client %u: %s: closing its connection", c->peer.id, why);
     if (c->fd >= 0) {
@@ -367,10 +570,10 @@ static void client_read(struct daemon *d, struct client *c)
         const char *why;
 
         if (c->head_got < VM_RPC_HEADER_LEN) {
-            n = read(c->fd, c->head + c->head_got, VM_RPC_HEADER_LEN - c->head_got);
+            n = client_recv(c, c->head + c->head_got, VM_RPC_HEADER_LEN - c->head_got);
         } else {
-            n = read(c->fd, c->body + c->body_got,
-                     c->h.length - VM_RPC_HEADER_LEN - c->body_got);
+            n = client_recv(c, c->body + c->body_got,
+                            c->h.length - VM_RPC_HEADER_LEN - c->body_got);
         }
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;
@@ -419,7 +622,7 @@ static void client_write(struct daemon *d, struct client *c)
 {
     while (c->out) {
         struct outmsg *m = c->out;
-        ssize_t n = write(c->fd, m->data + c->out_off, m->len - c->out_off);
+        ssize_t n = client_send(c, m->data + c->out_off, m->len - c->out_off);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;
         if (n <= 0) {
@@ -437,6 +640,8 @@ static void client_write(struct daemon *d, struct client *c)
         free(m->data);
         free(m);
     }
+    if (c->closing)
+        client_close(d, c, NULL);
 }
 
 /* Frees the clients that are closed and whose calls are over (lock held). */
@@ -448,6 +653,7 @@ static void reap(struct daemon *d)
             if (c->fd >= 0)
                 client_close(d, c, NULL);
             *pp = c->next;
+            daemon_peer_clear(&c->peer);
             free(c->body);
             free_out(c);
             free(c);
@@ -467,21 +673,31 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int daemon_run(struct daemon *d, volatile int *stop)
+int daemon_run(struct daemon *d, volatile int *stop, volatile int *reload)
 {
     struct pollfd *pfd = NULL;
     struct client **who = NULL;
     size_t cap = 0;
     long long flush_until = 0;
+    int ret = 0;
 
     for (;;) {
-        size_t n = 0;
+        size_t n = 0, first_client;
         bool stopping = *stop != 0;
+        int timeout = 1000;     /* a second at most: the flags are looked at again */
+
+        if (!stopping && reload && *reload) {
+            *reload = 0;
+            ret = 1;
+            break;
+        }
 
         pthread_mutex_lock(&d->lock);
         for (struct client *c = d->clients; c; c = c->next) {
             if (c->msg_deadline && c->fd >= 0 && now_ms() > c->msg_deadline)
-                client_close(d, c, "its message did not arrive whole in time");
+                client_close(d, c, c->draining      ? NULL
+                                   : c->handshaking ? "its TLS handshake did not end in time"
+                                                    : "its message did not arrive whole in time");
         }
         reap(d);
         if (stopping && !flush_until) {
@@ -490,6 +706,9 @@ int daemon_run(struct daemon *d, volatile int *stop)
             close(d->listen_rw);
             close(d->listen_ro);
             d->listen_rw = d->listen_ro = -1;
+            for (size_t i = 0; i < d->n_tcp; i++)
+                close(d->listen_tcp[i]);
+            d->n_tcp = 0;
             flush_until = now_ms() + SHUTDOWN_FLUSH_MS;
         }
         if (stopping) {
@@ -501,8 +720,8 @@ int daemon_run(struct daemon *d, volatile int *stop)
                 break;
             }
         }
-        if (cap < d->nclients + 3) {
-            cap = d->nclients + 16;
+        if (cap < d->nclients + 3 + d->n_tcp) {
+            cap = d->nclients + 16 + d->n_tcp;
             vm_realloc_n(&pfd, cap, sizeof(*pfd));
             vm_realloc_n(&who, cap, sizeof(*who));
         }
@@ -511,14 +730,27 @@ int daemon_run(struct daemon *d, volatile int *stop)
             pfd[n++] = (struct pollfd){d->listen_rw, POLLIN, 0};
             pfd[n++] = (struct pollfd){d->listen_ro, POLLIN, 0};
         }
+        for (size_t i = 0; i < d->n_tcp; i++)
+            pfd[n++] = (struct pollfd){d->listen_tcp[i], POLLIN, 0};
+        first_client = n;
         for (struct client *c = d->clients; c; c = c->next) {
             short ev = 0;
             if (c->fd < 0 || c->gone)
                 continue;
-            if (c->out)
-                ev |= POLLOUT;
-            if (!c->busy && !stopping)
-                ev |= POLLIN;
+            if (c->handshaking) {
+                ev = vm_tls_session_wants_write(c->tls) ? POLLOUT : POLLIN;
+            } else if (c->draining) {
+                ev = POLLIN;
+            } else {
+                if (c->out)
+                    ev |= POLLOUT;
+                if (!c->busy && !stopping && !c->closing) {
+                    ev |= POLLIN;
+                    /* what TLS has decrypted already, poll() cannot see */
+                    if (c->tls && vm_tls_session_pending(c->tls))
+                        timeout = 0;
+                }
+            }
             if (!ev)
                 continue;
             who[n] = c;
@@ -526,34 +758,59 @@ int daemon_run(struct daemon *d, volatile int *stop)
         }
         pthread_mutex_unlock(&d->lock);
 
-        /* a second at most: the stop flag is looked at again */
-        if (poll(pfd, n, 1000) < 0 && errno != EINTR) {
+        if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
             VM_ERROR("poll: %s", strerror(errno));
             break;
         }
         pthread_mutex_lock(&d->lock);
         for (size_t i = 0; i < n; i++) {
-            if (!pfd[i].revents)
-                continue;
+            struct client *c = i >= first_client ? who[i] : NULL;
+            bool pending;
             if (pfd[i].fd == d->wake[0]) {
                 char buf[64];
-                while (read(d->wake[0], buf, sizeof(buf)) > 0)
-                    ;
-            } else if (pfd[i].fd == d->listen_rw || pfd[i].fd == d->listen_ro) {
-                client_accept(d, pfd[i].fd, pfd[i].fd == d->listen_ro);
-            } else if (who[i]->fd == pfd[i].fd) {
-                if (pfd[i].revents & POLLOUT)
-                    client_write(d, who[i]);
-                if (who[i]->fd == pfd[i].fd && !who[i]->busy &&
-                    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                    client_read(d, who[i]);
+                if (pfd[i].revents)
+                    while (read(d->wake[0], buf, sizeof(buf)) > 0)
+                        ;
+                continue;
             }
+            if (pfd[i].fd == d->listen_rw || pfd[i].fd == d->listen_ro) {
+                if (pfd[i].revents)
+                    client_accept(d, pfd[i].fd, pfd[i].fd == d->listen_ro ? LISTEN_RO : LISTEN_RW);
+                continue;
+            }
+            if (is_tcp_listener(d, pfd[i].fd)) {
+                if (pfd[i].revents)
+                    client_accept(d, pfd[i].fd, LISTEN_TCP);
+                continue;
+            }
+            if (!c || c->fd != pfd[i].fd)
+                continue;
+            if (c->handshaking) {
+                if (pfd[i].revents)
+                    client_handshake(d, c);
+                continue;
+            }
+            if (c->draining) {
+                char buf[4096];
+                ssize_t got = pfd[i].revents ? read(c->fd, buf, sizeof(buf)) : -1;
+                if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR && pfd[i].revents))
+                    client_close(d, c, NULL);
+                continue;
+            }
+            pending = c->tls && vm_tls_session_pending(c->tls);
+            if (!pfd[i].revents && !pending)
+                continue;
+            if (pfd[i].revents & POLLOUT)
+                client_write(d, c);
+            if (c->fd == pfd[i].fd && !c->busy && !c->closing &&
+                (pending || (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))))
+                client_read(d, c);
         }
         pthread_mutex_unlock(&d->lock);
     }
     free(pfd);
     free(who);
-    return 0;
+    return ret;
 }
 
 void daemon_free(struct daemon *d)
@@ -575,8 +832,10 @@ void daemon_free(struct daemon *d)
     }
     for (struct client *c = d->clients; c;) {
         struct client *next = c->next;
+        vm_tls_session_free(c->tls);
         if (c->fd >= 0)
             close(c->fd);
+        daemon_peer_clear(&c->peer);
         free(c->body);
         free_out(c);
         free(c);
@@ -586,6 +845,9 @@ void daemon_free(struct daemon *d)
         close(d->listen_rw);
     if (d->listen_ro >= 0)
         close(d->listen_ro);
+    for (size_t i = 0; i < d->n_tcp; i++)
+        close(d->listen_tcp[i]);
+    daemon_reload_tls(d, NULL, NULL, 0);
     /* the sockets this daemon made, never another daemon's */
     if (d->own_rw)
         unlink(d->sock_rw);

@@ -78,6 +78,17 @@ vm_run() {
     ERR=$(cat "$VM_TMP/err")
 }
 
+# wait_pid PID SECONDS: bounded wait for a child of this shell to exit;
+# its exit status, or 124 when it is still running at the deadline.
+wait_pid() {
+    _deadline=$(( $(date +%s) + $2 ))
+    while kill -0 "$1" 2>/dev/null; do
+        [ "$(date +%s)" -ge "$_deadline" ] && return 124
+        sleep 0.05
+    done
+    wait "$1"
+}
+
 # wait_for FILE EXTENDED-REGEX SECONDS: bounded wait for a line in FILE.
 wait_for() {
     _deadline=$(( $(date +%s) + $3 ))

@@ -2,7 +2,8 @@
 # lib.sh: in $PKI, a CA and another CA; server certificates for localhost
 # and 127.0.0.1 that are good, from the other CA, for another name,
 # revoked (ca/crl.pem lists it) and expired; and $PKI/pki, the client's
-# PKI directory (ca/cert.pem, ca/crl.pem).  tls_serve NAME starts
+# PKI directory (ca/cert.pem, ca/crl.pem).  pki_client makes client
+# certificates.  tls_serve NAME starts
 # gnutls-serv with NAME's certificate on a free port: TLS_PORT.
 need certtool gnutls-serv
 
@@ -40,6 +41,23 @@ mkdir -p "$PKI/pki/ca" "$PKI/pki/server"
     cp ca.crt pki/ca/cert.pem && cp crl.pem pki/ca/crl.pem
 ) || { echo "Bail out! certtool could not make the test PKI"; exit 99; }
 
+# pki_client NAME CN CA: a client certificate (O=Example, C=GB) from CA
+# (ca, or ca2: another), and $VM_TMP/c-NAME, a client PKI directory with
+# it and the CA.
+pki_client() {
+    printf 'cn = "%s"\norganization = "Example"\ncountry = GB\ntls_www_client\nsigning_key\nexpiration_days = 30\n' \
+        "$2" > "$PKI/$1.tmpl"
+    certtool --generate-privkey --key-type=ecdsa --outfile "$PKI/$1.key" 2>/dev/null &&
+        certtool --generate-certificate --load-privkey "$PKI/$1.key" \
+            --load-ca-certificate "$PKI/$3.crt" --load-ca-privkey "$PKI/$3.key" \
+            --template "$PKI/$1.tmpl" --outfile "$PKI/$1.crt" 2>/dev/null ||
+        { echo "Bail out! certtool could not make $1's certificate"; exit 99; }
+    mkdir -p "$VM_TMP/c-$1/ca" "$VM_TMP/c-$1/client"
+    cp "$PKI/ca.crt" "$VM_TMP/c-$1/ca/cert.pem"
+    cp "$PKI/$1.crt" "$VM_TMP/c-$1/client/cert.pem"
+    cp "$PKI/$1.key" "$VM_TMP/c-$1/client/key.pem"
+    chmod 600 "$VM_TMP/c-$1/client/key.pem"
+}
 # tls_serve NAME: gnutls-serv (echo mode) with NAME's certificate; TLS_PORT
 # and its pid in TLS_PID.  gnutls-serv has no bind address option: it
 # listens on every interface, for the test's few seconds.

@@ -11,6 +11,9 @@ did what the case expects.
   early     a call before HELLO: closed
   badbody   HELLO with a body too short: closed
   stall     connects, sends half a header and holds on (until killed)
+  tlsstall  (SOCKET tcp:HOST:PORT) half a TLS record header, then holds on
+  nosasl    HELLO, then OPEN without the SASL the socket asks for: an auth
+            error reply, nothing else, and the connection closed
 """
 import socket
 import struct
@@ -37,10 +40,52 @@ def closed_by_peer(s, timeout=10):
         return False
 
 
+def recv_message(s):
+    """One whole message (header fields, body), or None at the end."""
+    data = b""
+    while len(data) < HEADER or len(data) < struct.unpack(">I", data[:4])[0]:
+        chunk = s.recv(65536)
+        if not chunk:
+            return None
+        data += chunk
+    fields = struct.unpack(">7I", data[:HEADER])
+    return fields, data[HEADER:fields[0]]
+
+
+def nosasl(s):
+    s.settimeout(10)
+    s.sendall(header(HEADER + 4, 1) + struct.pack(">I", VERSION))
+    hello = recv_message(s)
+    # OPEN {str driver "test", str? absent}
+    body = struct.pack(">II", 1, 4) + b"test" + struct.pack(">I", 0)
+    s.sendall(header(HEADER + len(body), 2, serial=2) + body)
+    reply = recv_message(s)
+    if not hello or not reply:
+        print("no reply")
+        return 1
+    fields, body = reply
+    code, present, n = struct.unpack(">III", body[:12])
+    message = body[12:12 + n].decode()
+    print("status", fields[6], "code", code, "message:", message)
+    closed = closed_by_peer(s)
+    print("closed by the daemon" if closed else "still open")
+    return 0 if fields[6] == 1 and closed else 1
+
+
 def main():
     path, case = sys.argv[1], sys.argv[2]
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(path)
+    if path.startswith("tcp:"):
+        host, port = path[4:].rsplit(":", 1)
+        s = socket.create_connection((host, int(port)), timeout=10)
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(path)
+    if case == "tlsstall":
+        s.sendall(b"\x16\x03\x01")
+        time.sleep(3600)
+        return 0
+    if case == "nosasl":
+        return nosasl(s)
     if case == "hello":
         s.sendall(header(HEADER + 4, 1) + struct.pack(">I", VERSION))
         s.settimeout(10)

@@ -1,7 +1,9 @@
 /*
- * remote_driver.c: DRIVER+unix:/// URIs: every operation as a call to
- * virtmond (drivers/rpc/, docs/protocol.md) over its UNIX socket.  One
- * call at a time per connection; every read and write has a deadline.
+ * remote_driver.c: DRIVER+unix:/// and DRIVER+tls://host/ URIs: every
+ * operation as a call to virtmond (drivers/rpc/, docs/protocol.md) over
+ * its UNIX socket or its TLS listener, after the SASL exchange when the
+ * socket asks for one.  One call at a time per connection; every read and
+ * write has a deadline.
  */
 #include "config.h"
 
@@ -13,8 +15,11 @@
 
 #include "rpc/vm_rpc_proto.h"
 #include "util/vm_alloc.h"
+#include "util/vm_auth.h"
 #include "util/vm_dirs.h"
 #include "util/vm_error.h"
+#include "util/vm_sasl.h"
+#include "util/vm_tls.h"
 #include "util/vm_transport.h"
 #include "vm_driver.h"
 #include "vm_event.h"
@@ -23,6 +28,9 @@
 #define REMOTE_TIMEOUT_MS 180000
 /* the greeting: a daemon that does not answer at once is not one */
 #define REMOTE_HELLO_TIMEOUT_MS 5000
+/* TCP, the TLS handshake, and a person typing a password */
+#define REMOTE_CONNECT_TIMEOUT_MS 20000
+#define REMOTE_TLS_PORT 16516
 
 /* An event read off the socket, delivered once the lock is let go. */
 struct pending_event {
@@ -263,34 +271,138 @@ static struct vm_domain *reply_domain(struct vm_connect *conn, struct call *c)
 
 /* ------------------------------------------------------------ connection */
 
+/* The SASL exchange, when the socket asks for it (after HELLO). */
+static int authenticate(struct vm_connect *conn, const char *host, const char *authfile)
+{
+    struct call c;
+    uint32_t method;
+    VM_AUTOFREE char *mechs = NULL;
+    struct vm_sasl *sasl = NULL;
+    const char *mech = NULL, *out = NULL;
+    size_t outlen = 0;
+    int st, ret = -1;
+
+    call_start(&c, conn, VM_PROC_AUTH_LIST);
+    if (call_send(&c) < 0)
+        return -1;
+    method = vm_rpc_get_u32(&c.d);
+    if (call_end(&c) < 0)
+        return -1;
+    if (method == VM_RPC_AUTH_NONE)
+        return 0;
+    if (method != VM_RPC_AUTH_SASL) {
+        vm_report_error(VM_ERR_PROTOCOL, "virtmond asks for authentication method %u", method);
+        return -1;
+    }
+    call_start(&c, conn, VM_PROC_AUTH_SASL_INIT);
+    if (call_send(&c) < 0)
+        return -1;
+    mechs = vm_rpc_get_str(&c.d, 4096);
+    if (call_end(&c) < 0)
+        return -1;
+    if (!mechs || !(sasl = vm_sasl_client_new(host, &conn->auth, authfile)) ||
+        (st = vm_sasl_client_start(sasl, mechs, &mech, &out, &outlen)) < 0)
+        goto out;
+    call_start(&c, conn, VM_PROC_AUTH_SASL_START);
+    vm_rpc_put_str(&c.e, mech);
+    vm_rpc_put_blob(&c.e, out, outlen);
+    for (;;) {
+        bool complete;
+        size_t inlen = 0;
+        VM_AUTOFREE char *in = NULL;
+        if (call_send(&c) < 0)
+            goto out;
+        complete = vm_rpc_get_bool(&c.d);
+        in = vm_rpc_get_blob(&c.d, VM_RPC_SASL_MAX, &inlen);
+        if (call_end(&c) < 0)
+            goto out;
+        /* the server's last token (SCRAM's signature) is checked too */
+        if (in || !complete) {
+            if ((st = vm_sasl_client_step(sasl, in, inlen, &out, &outlen)) < 0)
+                goto out;
+        } else {
+            st = VM_SASL_DONE;
+        }
+        if (complete) {
+            if (st != VM_SASL_DONE) {
+                vm_report_error(VM_ERR_AUTH, "virtmond ended the SASL exchange early");
+                goto out;
+            }
+            break;
+        }
+        call_start(&c, conn, VM_PROC_AUTH_SASL_STEP);
+        vm_rpc_put_blob(&c.e, out, outlen);
+    }
+    ret = 0;
+out:
+    vm_sasl_free(sasl);
+    return ret;
+}
+
+/* The transport a URI names; NULL with the error (declined is not one). */
+static struct vm_transport *remote_connect(const struct vm_uri *uri, unsigned int flags,
+                                           char **where)
+{
+    if (strcmp(uri->transport, "unix") == 0) {
+        VM_AUTOFREE char *sock = NULL;
+        if (uri->host) {
+            vm_report_error(VM_ERR_INVALID_URI, "a +unix URI names no host: '%s'", uri->host);
+            return NULL;
+        }
+        if (vm_uri_check_params(uri, VM_URI_PARAM_SOCKET | VM_URI_PARAM_AUTHFILE) < 0)
+            return NULL;
+        sock = uri->socket ? vm_strdup(uri->socket)
+                           : vm_dir_file(VM_DIR_RUNTIME, VM_DIR_SCOPE_AUTO,
+                                         flags & VM_CONNECT_RO ? "virtmond-sock-ro"
+                                                               : "virtmond-sock");
+        if (!sock)
+            return NULL;
+        *where = vm_asprintf("'%s'", sock);
+        return vm_transport_unix(sock, REMOTE_HELLO_TIMEOUT_MS);
+    } else {
+        struct vm_tls_config *cfg;
+        struct vm_transport *t;
+        int port = uri->port > 0 ? uri->port : REMOTE_TLS_PORT;
+        if (!uri->host) {
+            vm_report_error(VM_ERR_INVALID_URI, "a +tls URI names the daemon's host: "
+                                                "DRIVER+tls://host[:port]/");
+            return NULL;
+        }
+        if (vm_uri_check_params(uri, VM_URI_PARAM_PKI | VM_URI_PARAM_NO_VERIFY |
+                                         VM_URI_PARAM_AUTHFILE) < 0 ||
+            !(cfg = vm_tls_config_new(uri->pki)))
+            return NULL;
+        cfg->no_verify = uri->no_verify;
+        *where = vm_asprintf(strchr(uri->host, ':') ? "[%s]:%d" : "%s:%d", uri->host, port);
+        t = vm_tls_connect(uri->host, port, cfg, REMOTE_CONNECT_TIMEOUT_MS, NULL);
+        vm_tls_config_free(cfg);
+        if (t)
+            t->timeout_ms = REMOTE_HELLO_TIMEOUT_MS;
+        return t;
+    }
+}
+
 static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct vm_uri *uri,
                                            unsigned int flags)
 {
     struct remote_conn *rc;
-    VM_AUTOFREE char *sock = NULL;
+    VM_AUTOFREE char *where = NULL;
     VM_AUTOFREE char *want = NULL;
+    VM_AUTOFREE char *authfile = NULL;
     struct call c;
     uint32_t version;
+    bool tls;
 
-    if (!uri->transport || strcmp(uri->transport, "unix") != 0)
+    if (!uri->transport || (strcmp(uri->transport, "unix") != 0 &&
+                            strcmp(uri->transport, "tls") != 0))
         return VM_DRV_OPEN_DECLINED;
     VM_CHECK_FLAGS(flags, VM_CONNECT_RO, VM_DRV_OPEN_ERROR);
-    if (uri->host) {
-        vm_report_error(VM_ERR_INVALID_URI, "a +unix URI names no host: '%s'", uri->host);
-        return VM_DRV_OPEN_ERROR;
-    }
-    if (vm_uri_check_params(uri, VM_URI_PARAM_SOCKET) < 0)
-        return VM_DRV_OPEN_ERROR;
-    sock = uri->socket ? vm_strdup(uri->socket)
-                       : vm_dir_file(VM_DIR_RUNTIME, VM_DIR_SCOPE_AUTO,
-                                     flags & VM_CONNECT_RO ? "virtmond-sock-ro"
-                                                           : "virtmond-sock");
-    if (!sock)
-        return VM_DRV_OPEN_ERROR;
+    tls = strcmp(uri->transport, "tls") == 0;
     VM_NEW(rc);
     pthread_mutex_init(&rc->lock, NULL);
     vm_event_list_init(&rc->events);
-    if (!(rc->t = vm_transport_unix(sock, REMOTE_HELLO_TIMEOUT_MS))) {
+    if (!(authfile = vm_auth_conf_path(uri->authfile)) ||
+        !(rc->t = remote_connect(uri, flags, &where))) {
         pthread_mutex_destroy(&rc->lock);
         vm_event_list_clear(&rc->events);
         free(rc);
@@ -303,12 +415,18 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
     vm_rpc_put_u32(&c.e, VM_RPC_VERSION);
     if (call_send(&c) < 0) {
         /* a daemon at its max_clients accepts and closes at once: the
-         * write or the read fails, whichever comes first */
-        if (vm_error_code() == VM_ERR_CONNECTION_LOST || vm_error_code() == VM_ERR_SYSTEM)
+         * write or the read fails, whichever comes first; on TLS 1.3 a
+         * refused client certificate shows here too */
+        if (tls && vm_error_code() != VM_ERR_AUTH)
+            vm_report_error(VM_ERR_TLS,
+                            "virtmond at %s closed the connection after the TLS handshake "
+                            "(did it refuse this client's certificate? its log says why): %s",
+                            where, vm_error_message());
+        else if (vm_error_code() == VM_ERR_CONNECTION_LOST || vm_error_code() == VM_ERR_SYSTEM)
             vm_report_error(VM_ERR_CONNECTION_LOST,
-                            "virtmond at '%s' closed the connection at once (at its "
+                            "virtmond at %s closed the connection at once (at its "
                             "max_clients?): %s",
-                            sock, vm_error_message());
+                            where, vm_error_message());
         goto fail;
     }
     version = vm_rpc_get_u32(&c.d);
@@ -319,7 +437,10 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
                         VM_RPC_VERSION);
         goto fail;
     }
+    /* a person may be typing a password meanwhile */
     rc->t->timeout_ms = REMOTE_TIMEOUT_MS;
+    if (authenticate(conn, uri->host ? uri->host : "localhost", authfile) < 0)
+        goto fail;
     if (strcmp(uri->path, "") != 0 && strcmp(uri->path, "/") != 0)
         want = vm_asprintf("%s://%s", uri->driver, uri->path);
     call_start(&c, conn, VM_PROC_OPEN);
@@ -373,11 +494,12 @@ static void *event_reader(void *opaque)
 
     while (!rc->closing && !rc->broken) {
         struct pollfd p = {rc->t->fd, POLLIN, 0};
-        if (poll(&p, 1, 200) <= 0)
+        /* what TLS decrypted already, poll() cannot see */
+        if (!vm_transport_pending(rc->t) && poll(&p, 1, 200) <= 0)
             continue;
         pthread_mutex_lock(&rc->lock);
         p.revents = 0;
-        if (!rc->broken && poll(&p, 1, 0) == 1) {
+        if (!rc->broken && (vm_transport_pending(rc->t) || poll(&p, 1, 0) == 1)) {
             uint8_t head[VM_RPC_HEADER_LEN];
             struct vm_rpc_header h;
             uint8_t *msg = NULL;

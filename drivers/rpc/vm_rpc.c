@@ -101,6 +101,13 @@ void vm_rpc_put_bytes(struct vm_rpc_enc *e, const void *p, size_t n)
     vm_buf_add_len(&e->buf, p, n);
 }
 
+void vm_rpc_put_blob(struct vm_rpc_enc *e, const void *p, size_t n)
+{
+    vm_rpc_put_bool(e, p != NULL);
+    if (p)
+        vm_rpc_put_bytes(e, p, n);
+}
+
 uint8_t *vm_rpc_enc_finish(struct vm_rpc_enc *e, size_t *len)
 {
     if (e->buf.len > VM_RPC_MAX_MESSAGE) {
@@ -198,6 +205,27 @@ char *vm_rpc_get_str(struct vm_rpc_dec *d, size_t max)
         return NULL;
     }
     return vm_strndup((const char *)p, n);
+}
+
+char *vm_rpc_get_blob(struct vm_rpc_dec *d, size_t max, size_t *n)
+{
+    uint32_t len;
+    const uint8_t *p;
+    char *out;
+
+    *n = 0;
+    if (!vm_rpc_get_bool(d))
+        return NULL;
+    len = vm_rpc_get_u32(d);
+    if (!d->bad && len > max)
+        d->bad = "a blob over its limit";
+    if (!(p = take(d, len, "a blob cut short")))
+        return NULL;
+    out = vm_calloc((size_t)len + 1, 1);
+    memcpy(out, p, len);
+    out[len] = '\0';
+    *n = len;
+    return out;
 }
 
 void vm_rpc_get_bytes(struct vm_rpc_dec *d, void *out, size_t n)

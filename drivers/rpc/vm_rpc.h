@@ -63,6 +63,9 @@ void vm_rpc_put_double(struct vm_rpc_enc *e, double v);
 /* A string; NULL is sent as absent (a flag, then the string). */
 void vm_rpc_put_str(struct vm_rpc_enc *e, const char *s);
 void vm_rpc_put_bytes(struct vm_rpc_enc *e, const void *p, size_t n);
+/* Opaque data that may hold NULs (a SASL token): a present flag, then its
+ * length and bytes; p NULL is absent, which differs from empty. */
+void vm_rpc_put_blob(struct vm_rpc_enc *e, const void *p, size_t n);
 
 /* Sets the length and hands the message over (caller frees); *len gets its
  * size.  NULL when it is over VM_RPC_MAX_MESSAGE (an error reported). */
@@ -85,6 +88,9 @@ double vm_rpc_get_double(struct vm_rpc_dec *d);
 /* A string of at most max bytes (caller frees), NULL when sent as absent
  * or when bad. */
 char *vm_rpc_get_str(struct vm_rpc_dec *d, size_t max);
+/* A blob of at most max bytes (caller frees; a NUL follows its bytes)
+ * with its length in *n; NULL when absent or bad. */
+char *vm_rpc_get_blob(struct vm_rpc_dec *d, size_t max, size_t *n);
 /* n bytes into out. */
 void vm_rpc_get_bytes(struct vm_rpc_dec *d, void *out, size_t n);
 /* An array's count, at most max. */

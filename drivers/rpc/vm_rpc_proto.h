@@ -58,13 +58,27 @@ enum vm_rpc_proc {
     VM_PROC_EVENT_REGISTER,
     VM_PROC_EVENT_DEREGISTER,
     VM_PROC_EVENT_LIFECYCLE,        /* the daemon's event messages */
+    VM_PROC_AUTH_LIST,              /* between HELLO and OPEN: what the socket asks */
+    VM_PROC_AUTH_SASL_INIT,
+    VM_PROC_AUTH_SASL_START,
+    VM_PROC_AUTH_SASL_STEP,
     VM_PROC_LAST
 };
 
 struct vm_rpc_proc_info {
     const char *name;       /* as docs/protocol.md lists it */
     bool mutating;          /* refused on the read-only socket */
+    bool auth;              /* allowed before authentication (and before OPEN) */
 };
+
+/* What a socket asks of a client before OPEN (AUTH_LIST's reply). */
+enum vm_rpc_auth {
+    VM_RPC_AUTH_NONE = 0,
+    VM_RPC_AUTH_SASL = 1,
+};
+
+/* SASL tokens are small; a bigger one is not a SASL token. */
+#define VM_RPC_SASL_MAX 65536
 
 /* What a procedure is; NULL for a number that is none. */
 const struct vm_rpc_proc_info *vm_rpc_proc_info(uint32_t proc);

@@ -28,10 +28,12 @@
 #define PKI_FILE_MAX (1024 * 1024)
 
 static const char *const item_path[VM_TLS_ITEM_LAST] = {
-    "ca/cert.pem", "ca/crl.pem", "client/cert.pem", "client/key.pem", "server/trusted.pem",
+    "ca/cert.pem",        "ca/crl.pem",      "client/cert.pem", "client/key.pem",
+    "server/trusted.pem", "server/cert.pem", "server/key.pem",
 };
 static const char *const item_name[VM_TLS_ITEM_LAST] = {
-    "CA certificate", "CRL", "client certificate", "client key", "trusted certificates",
+    "CA certificate",       "CRL",                "client certificate", "client key",
+    "trusted certificates", "server certificate", "server key",
 };
 
 struct vm_tls_config *vm_tls_config_new(const char *pki_dir)
@@ -44,6 +46,7 @@ struct vm_tls_config *vm_tls_config_new(const char *pki_dir)
     else if (!(dir = vm_dir_file(VM_DIR_CONFIG, VM_DIR_SCOPE_AUTO, "pki")))
         return NULL;
     VM_NEW(cfg);
+    cfg->dir = vm_strdup(dir);
     for (int i = 0; i < VM_TLS_ITEM_LAST; i++) {
         char *path = vm_asprintf("%s/%s", dir, item_path[i]);
         /* trusted.pem is where pins go, whether it exists yet or not */
@@ -59,6 +62,7 @@ void vm_tls_config_free(struct vm_tls_config *cfg)
 {
     if (!cfg)
         return;
+    free(cfg->dir);
     for (int i = 0; i < VM_TLS_ITEM_LAST; i++) {
         free(cfg->file[i]);
         if (cfg->data[i])
@@ -66,6 +70,13 @@ void vm_tls_config_free(struct vm_tls_config *cfg)
         free(cfg->data[i]);
     }
     free(cfg);
+}
+
+char *vm_tls_config_path(const struct vm_tls_config *cfg, enum vm_tls_item item)
+{
+    if (cfg->file[item])
+        return vm_strdup(cfg->file[item]);
+    return vm_asprintf("%s/%s", cfg->dir ? cfg->dir : ".", item_path[item]);
 }
 
 void vm_tls_config_set_file(struct vm_tls_config *cfg, enum vm_tls_item item, const char *path)
@@ -91,10 +102,8 @@ void vm_tls_peer_free(struct vm_tls_peer *peer)
     free(peer);
 }
 
-/* An item's PEM (caller frees): its data, else its file; 0 with *pem NULL
- * when neither is set or the file is missing; -1 with an error. */
-static int item_load(const struct vm_tls_config *cfg, enum vm_tls_item item, char **pem,
-                     size_t *len)
+int vm_tls_config_load(const struct vm_tls_config *cfg, enum vm_tls_item item, char **pem,
+                       size_t *len)
 {
     *pem = NULL;
     *len = 0;
@@ -105,7 +114,7 @@ static int item_load(const struct vm_tls_config *cfg, enum vm_tls_item item, cha
     }
     if (!cfg->file[item])
         return 0;
-    if (item == VM_TLS_KEY) {
+    if (item == VM_TLS_KEY || item == VM_TLS_SERVER_KEY) {
         struct stat st;
         if (stat(cfg->file[item], &st) == 0 && (st.st_mode & 077)) {
             vm_report_error(VM_ERR_TLS,
@@ -140,7 +149,7 @@ static int load_credentials(const struct vm_tls_config *cfg, gnutls_certificate_
     int ret = -1, r;
 
     for (int i = 0; i < VM_TLS_TRUSTED; i++) {
-        if (item_load(cfg, (enum vm_tls_item)i, &pem[i], &len[i]) < 0)
+        if (vm_tls_config_load(cfg, (enum vm_tls_item)i, &pem[i], &len[i]) < 0)
             goto out;
     }
     if (pem[VM_TLS_CA]) {
@@ -234,7 +243,7 @@ static int pinned(const struct vm_tls_config *cfg, const char *host, int port,
     bool for_us = false;
     int found = 0;
 
-    if (item_load(cfg, VM_TLS_TRUSTED, &text, &len) < 0 || !text) {
+    if (vm_tls_config_load(cfg, VM_TLS_TRUSTED, &text, &len) < 0 || !text) {
         vm_error_reset();
         return 0;
     }
@@ -347,8 +356,12 @@ static ssize_t tls_read(struct vm_transport *base, void *buf, size_t len)
         if (n == GNUTLS_E_PREMATURE_TERMINATION)
             return 0;
         /* TLS 1.3: a refused client certificate shows here, on the first
-         * read */
-        vm_report_error(VM_ERR_TLS, "%s: %s", base->peer, gnutls_strerror((int)n));
+         * read, as the server's alert */
+        if (n == GNUTLS_E_FATAL_ALERT_RECEIVED)
+            vm_report_error(VM_ERR_TLS, "%s sent TLS alert '%s'", base->peer,
+                            gnutls_alert_get_name(gnutls_alert_get(t->session)));
+        else
+            vm_report_error(VM_ERR_TLS, "%s: %s", base->peer, gnutls_strerror((int)n));
         return -1;
     }
 }
@@ -392,7 +405,12 @@ static void tls_close(struct vm_transport *base)
     free(t);
 }
 
-static const struct vm_transport_ops tls_ops = {tls_read, tls_write, tls_close};
+static size_t tls_pending(struct vm_transport *base)
+{
+    return gnutls_record_check_pending(((struct tls_transport *)base)->session);
+}
+
+static const struct vm_transport_ops tls_ops = {tls_read, tls_write, tls_close, tls_pending};
 
 static bool ip_literal(const char *host)
 {

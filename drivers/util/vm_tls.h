@@ -19,6 +19,8 @@ enum vm_tls_item {
     VM_TLS_CERT,        /* pki/client/cert.pem */
     VM_TLS_KEY,         /* pki/client/key.pem (never readable by group or others) */
     VM_TLS_TRUSTED,     /* pki/server/trusted.pem: pinned server certificates */
+    VM_TLS_SERVER_CERT, /* pki/server/cert.pem (virtmond) */
+    VM_TLS_SERVER_KEY,  /* pki/server/key.pem (never readable by group or others) */
     VM_TLS_ITEM_LAST
 };
 
@@ -49,6 +51,7 @@ typedef int (*vm_tls_validator)(const struct vm_tls_peer *peer, const char *host
                                 void *opaque);
 
 struct vm_tls_config {
+    char *dir;                      /* the PKI directory the files were looked for in */
     char *file[VM_TLS_ITEM_LAST];   /* paths; NULL: none */
     char *data[VM_TLS_ITEM_LAST];   /* PEM data set through the API: wins over the file */
     bool no_verify;
@@ -61,6 +64,15 @@ struct vm_tls_config {
  * vm_tls_config_free(). */
 struct vm_tls_config *vm_tls_config_new(const char *pki_dir);
 void vm_tls_config_free(struct vm_tls_config *cfg);
+
+/* An item's PEM (caller frees, after wiping a key): its data, else its
+ * file; 0 with *pem NULL when neither is set or the file is missing; -1
+ * with an error (a key readable by others is one). */
+int vm_tls_config_load(const struct vm_tls_config *cfg, enum vm_tls_item item, char **pem,
+                       size_t *len);
+
+/* Where an item's file is (or would be, in cfg's directory); caller frees. */
+char *vm_tls_config_path(const struct vm_tls_config *cfg, enum vm_tls_item item);
 
 /* Sets one item's file (path) or data (PEM text), replacing what was set. */
 void vm_tls_config_set_file(struct vm_tls_config *cfg, enum vm_tls_item item, const char *path);

@@ -86,7 +86,7 @@ static void tcp_close(struct vm_transport *t)
     free(t);
 }
 
-static const struct vm_transport_ops tcp_ops = {tcp_read, tcp_write, tcp_close};
+static const struct vm_transport_ops tcp_ops = {tcp_read, tcp_write, tcp_close, NULL};
 
 /* A non-blocking connect to one address, bounded by timeout_ms. */
 static int connect_one(const struct addrinfo *ai, int timeout_ms)
@@ -208,4 +208,9 @@ void vm_transport_close(struct vm_transport *t)
 {
     if (t)
         t->ops->close(t);
+}
+
+size_t vm_transport_pending(struct vm_transport *t)
+{
+    return t->ops->pending ? t->ops->pending(t) : 0;
 }

@@ -16,6 +16,7 @@ struct vm_transport_ops {
     ssize_t (*read)(struct vm_transport *t, void *buf, size_t len);
     int (*write)(struct vm_transport *t, const void *buf, size_t len);
     void (*close)(struct vm_transport *t);
+    size_t (*pending)(struct vm_transport *t);   /* may be NULL: never any */
 };
 
 struct vm_transport {
@@ -40,6 +41,10 @@ ssize_t vm_transport_read(struct vm_transport *t, void *buf, size_t len);
 
 /* All of buf, or -1 with an error. */
 int vm_transport_write(struct vm_transport *t, const void *buf, size_t len);
+
+/* Bytes already received and not yet read (TLS decrypts ahead): a
+ * poll() on the socket does not see them. */
+size_t vm_transport_pending(struct vm_transport *t);
 
 /* Closes and frees; NULL-safe. */
 void vm_transport_close(struct vm_transport *t);

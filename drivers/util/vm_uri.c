@@ -456,3 +456,39 @@ int vm_uri_check_params(const struct vm_uri *uri, unsigned int allowed)
     }
     return 0;
 }
+
+int vm_host_port_parse(const char *arg, int default_port, char **host, int *port)
+{
+    const char *colon = strrchr(arg, ':');
+    char *end;
+    long p;
+
+    *host = NULL;
+    *port = default_port;
+    if (arg[0] == '[') {
+        const char *close = strchr(arg, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            goto bad;
+        *host = vm_strndup(arg + 1, (size_t)(close - arg - 1));
+        colon = close[1] ? close + 1 : NULL;
+    } else if (colon && strchr(arg, ':') == colon) {
+        *host = vm_strndup(arg, (size_t)(colon - arg));
+    } else {
+        *host = vm_strdup(arg);     /* a name, or IPv6 without a port */
+        colon = NULL;
+    }
+    if (!**host)
+        goto bad;
+    if (colon) {
+        p = strtol(colon + 1, &end, 10);
+        if (*end || end == colon + 1 || p < 1 || p > 65535)
+            goto bad;
+        *port = (int)p;
+    }
+    return 0;
+bad:
+    free(*host);
+    *host = NULL;
+    vm_report_error(VM_ERR_INVALID_ARG, "'%s' is not HOST[:PORT]", arg);
+    return -1;
+}

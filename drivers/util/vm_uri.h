@@ -43,4 +43,9 @@ char *vm_uri_format(const struct vm_uri *uri);
  * a parameter outside allowed (enum vm_uri_param bits). */
 int vm_uri_check_params(const struct vm_uri *uri, unsigned int allowed);
 
+/* HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address into *host (caller
+ * frees) and *port (default_port when none is given).  -1 with an
+ * invalid-arg error naming arg. */
+int vm_host_port_parse(const char *arg, int default_port, char **host, int *port);
+
 #endif /* VM_URI_H */

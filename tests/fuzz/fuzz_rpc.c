@@ -61,6 +61,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(name);
         }
     }
+    {
+        /* a SASL step: mechanism, token (NULs allowed), the reply's flag */
+        size_t n = 0;
+        char *mech, *token;
+        vm_rpc_dec_init(&d, body, len);
+        mech = vm_rpc_get_str(&d, 64);
+        token = vm_rpc_get_blob(&d, VM_RPC_SASL_MAX, &n);
+        vm_rpc_get_bool(&d);
+        free(mech);
+        free(token);
+    }
     vm_rpc_dec_init(&d, body, len);
     vm_rpc_get_error(&d);
     vm_error_reset();

@@ -142,14 +142,15 @@ like "$RC:$ERR" "^1:.*another virtmond" "a second daemon on the same runtime dir
 [ -S "$SOCK" ]
 ok $? "and leaves the first one's sockets alone"
 
-# virtmond.conf: a wrong key or a listener it does not have stops it at
-# start; max_clients holds
+# virtmond.conf: a wrong key, or a TLS listener without its PKI files,
+# stops it at start; max_clients holds
 printf 'max_client = 3\n' > "$VM_TMP/bad.conf"
 vm_run "$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/bad.conf"
 like "$RC:$ERR" "^1:.*max_client" "an unknown key in virtmond.conf stops it, named"
-printf 'listen_addr = "127.0.0.1"\n' > "$VM_TMP/tcp.conf"
+printf 'listen_addr = "127.0.0.1"\ntls_port = 1\n' > "$VM_TMP/tcp.conf"
 vm_run "$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/tcp.conf"
-like "$RC:$ERR" "^1:.*listen_addr.*no TCP listener" "a TCP listener it lacks is refused, not ignored"
+like "$RC:$ERR" "^1:.*no CA certificate \\(ca/cert\\.pem\\) at .*/pki/ca/cert\\.pem" \
+    "a TLS listener (listen_addr) without its PKI files does not start, naming the file"
 printf 'max_clients = 1\nlog_level = "debug"\n' > "$VM_TMP/one.conf"
 "$VIRTMOND" -f -c test:///default --runtime-dir "$VM_TMP/vd2" --config "$VM_TMP/one.conf" \
     > "$VM_TMP/vd2.log" 2>&1 &

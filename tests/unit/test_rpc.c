@@ -171,6 +171,46 @@ static void test_bad_strings(void **state)
     assert_string_equal(d.bad, "an array count out of bounds");
 }
 
+/* Blobs (SASL tokens): NULs kept, absent differs from empty, the limit
+ * and every cut-short prefix refused. */
+static void test_blob(void **state)
+{
+    static const char token[] = {'n', ',', 0, 'x', 0};
+    static const uint8_t big[] = {0, 0, 0, 1, 0, 0, 0, 9, 'a'};
+    struct vm_rpc_enc e;
+    struct vm_rpc_dec d;
+    size_t len, n = 99;
+    uint8_t *msg;
+    char *back;
+
+    vm_rpc_enc_start(&e, VM_PROC_AUTH_SASL_STEP, VM_RPC_CALL, 1, VM_RPC_OK);
+    vm_rpc_put_blob(&e, token, sizeof(token));
+    vm_rpc_put_blob(&e, "", 0);
+    vm_rpc_put_blob(&e, NULL, 0);
+    msg = vm_rpc_enc_finish(&e, &len);
+    d = body_of(msg, len);
+    back = vm_rpc_get_blob(&d, VM_RPC_SASL_MAX, &n);
+    assert_int_equal(n, sizeof(token));
+    assert_memory_equal(back, token, sizeof(token));
+    free(back);
+    back = vm_rpc_get_blob(&d, VM_RPC_SASL_MAX, &n);
+    assert_non_null(back);
+    assert_int_equal(n, 0);
+    free(back);
+    assert_null(vm_rpc_get_blob(&d, VM_RPC_SASL_MAX, &n));
+    assert_int_equal(vm_rpc_dec_done(&d, "blobs"), 0);
+    for (size_t cut = VM_RPC_HEADER_LEN + 1; cut < VM_RPC_HEADER_LEN + 8 + sizeof(token); cut++) {
+        d = body_of(msg, cut);
+        free(vm_rpc_get_blob(&d, VM_RPC_SASL_MAX, &n));
+        assert_int_equal(vm_rpc_dec_done(&d, "blob"), -1);
+    }
+    free(msg);
+    vm_rpc_dec_init(&d, big, sizeof(big));
+    assert_null(vm_rpc_get_blob(&d, 4, &n));
+    assert_string_equal(d.bad, "a blob over its limit");
+    vm_error_reset();
+}
+
 /* docs/protocol.md's table: one row per procedure, in number order, with
  * its name and whether the read-only socket allows it. */
 static void test_docs_list_every_procedure(void **state)
@@ -210,6 +250,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_stats_round_trip),
     cmocka_unit_test(test_cut_short),
     cmocka_unit_test(test_bad_strings),
+    cmocka_unit_test(test_blob),
     cmocka_unit_test(test_docs_list_every_procedure),
 };
 
