@@ -72,6 +72,10 @@ extern const struct cli_cmd cli_commands[];
 const struct cli_cmd *cli_command_find(const char *name);
 
 /* The value of a named option, NULL when not given. */
+/* Moves what from has (one read) to to, whole; 0, or -1 at from's end or
+ * on an error (cmd_bridge.c). */
+int cli_pump(int from, int to);
+
 const char *cli_arg(const struct cli_args *args, const char *name);
 bool cli_flag(const struct cli_args *args, const char *name);
 

@@ -296,6 +296,14 @@ const struct cli_cmd cli_commands[] = {
      .description = "Prints the virtmon library version this program was built with, the one "
                     "it runs with, and the hypervisor's name and version.",
      .needs_conn = true, .handler = cli_cmd_version},
+    {.name = "bridge", .summary = "relay stdio to virtmond (the far end of +ssh URIs)",
+     .description = "Connects to virtmond's socket on this host (the runtime dir's "
+                    "virtmond-sock, virtmond-sock-ro with --readonly, or --socket PATH) and "
+                    "relays standard input and output to it until either ends.  "
+                    "DRIVER+ssh://host/ URIs run it through ssh; it is not for people.",
+     .opts = {{"socket", CLI_OPT_STRING, "the daemon's socket", "PATH"},
+              {"readonly", CLI_OPT_BOOL, "the read-only socket", NULL}},
+     .handler = cli_cmd_bridge},
     {.name = "pki-check", .summary = "check a TLS server's certificate",
      .description = "Connects to HOST[:PORT] (port 16516, virtmond's, when omitted) with TLS, "
                     "presenting the client certificate if there is one, and prints the "

@@ -15,6 +15,7 @@ int cli_cmd_domiflist(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domblklist(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_pki_check(struct cli_ctx *ctx, const struct cli_args *args);
+int cli_cmd_bridge(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_pki_trust(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args);
 int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args);

@@ -315,22 +315,6 @@ out:
 #define CONSOLE_ESCAPE 0x1d /* Ctrl+] */
 
 /* Copies what one side has to the other; -1 when it closed. */
-static int pump(int from, int to)
-{
-    char buf[4096];
-    ssize_t n = read(from, buf, sizeof(buf));
-
-    if (n <= 0)
-        return n < 0 && (errno == EINTR || errno == EAGAIN) ? 0 : -1;
-    for (ssize_t off = 0; off < n;) {
-        ssize_t w = write(to, buf + off, (size_t)(n - off));
-        if (w < 0 && errno != EINTR && errno != EAGAIN)
-            return -1;
-        off += w > 0 ? w : 0;
-    }
-    return 0;
-}
-
 int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
 {
     struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
@@ -378,7 +362,7 @@ int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
         } else if (p[0].revents & (POLLHUP | POLLERR)) {
             break;
         }
-        if ((p[1].revents & POLLIN) && pump(fd, STDOUT_FILENO) < 0)
+        if ((p[1].revents & POLLIN) && cli_pump(fd, STDOUT_FILENO) < 0)
             break;
         if (!(p[1].revents & POLLIN) && (p[1].revents & (POLLHUP | POLLERR)))
             break;

@@ -1,8 +1,9 @@
 /*
- * remote_driver.c: DRIVER+unix:/// and DRIVER+tls://host/ URIs: every
- * operation as a call to virtmond (drivers/rpc/, docs/protocol.md) over
- * its UNIX socket or its TLS listener, after the SASL exchange when the
- * socket asks for one.  One call at a time per connection; every read and
+ * remote_driver.c: DRIVER+unix:///, DRIVER+tls://host/ and
+ * DRIVER+ssh://host/ URIs: every operation as a call to virtmond
+ * (drivers/rpc/, docs/protocol.md) over its UNIX socket, its TLS listener,
+ * or ssh running "virtmon bridge" to its socket on the other host, after
+ * the SASL exchange when the socket asks for one.  One call at a time per connection; every read and
  * write has a deadline.
  */
 #include "config.h"
@@ -19,6 +20,7 @@
 #include "util/vm_dirs.h"
 #include "util/vm_error.h"
 #include "util/vm_sasl.h"
+#include "util/vm_ssh.h"
 #include "util/vm_tls.h"
 #include "util/vm_transport.h"
 #include "vm_driver.h"
@@ -31,6 +33,9 @@
 /* TCP, the TLS handshake, and a person typing a password */
 #define REMOTE_CONNECT_TIMEOUT_MS 20000
 #define REMOTE_TLS_PORT 16516
+/* ssh's own connection and authentication (a host key to confirm, a
+ * passphrase to type) come before virtmond's greeting */
+#define REMOTE_SSH_HELLO_TIMEOUT_MS 60000
 
 /* An event read off the socket, delivered once the lock is let go. */
 struct pending_event {
@@ -359,6 +364,22 @@ static struct vm_transport *remote_connect(const struct vm_uri *uri, unsigned in
             return NULL;
         *where = vm_asprintf("'%s'", sock);
         return vm_transport_unix(sock, REMOTE_HELLO_TIMEOUT_MS);
+    } else if (strcmp(uri->transport, "ssh") == 0) {
+        /* the bridge on the other side: the daemon's socket there */
+        const char *words[6] = {"virtmon", "bridge"};
+        size_t n = 2;
+        if (vm_uri_check_params(uri, VM_URI_PARAM_SOCKET | VM_URI_PARAM_AUTHFILE) < 0)
+            return NULL;
+        if (uri->socket) {
+            words[n++] = "--socket";
+            words[n++] = uri->socket;
+        } else if (flags & VM_CONNECT_RO) {
+            words[n++] = "--readonly";
+        }
+        *where = vm_asprintf("%s%s%s (through ssh)", uri->user ? uri->user : "",
+                             uri->user ? "@" : "", uri->host ? uri->host : "");
+        return vm_ssh_connect(uri->user, uri->host, uri->port, words,
+                              REMOTE_SSH_HELLO_TIMEOUT_MS);
     } else {
         struct vm_tls_config *cfg;
         struct vm_transport *t;
@@ -391,13 +412,13 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
     VM_AUTOFREE char *authfile = NULL;
     struct call c;
     uint32_t version;
-    bool tls;
+    bool tls, ssh;
 
-    if (!uri->transport || (strcmp(uri->transport, "unix") != 0 &&
-                            strcmp(uri->transport, "tls") != 0))
+    if (!uri->transport)
         return VM_DRV_OPEN_DECLINED;
     VM_CHECK_FLAGS(flags, VM_CONNECT_RO, VM_DRV_OPEN_ERROR);
     tls = strcmp(uri->transport, "tls") == 0;
+    ssh = strcmp(uri->transport, "ssh") == 0;
     VM_NEW(rc);
     pthread_mutex_init(&rc->lock, NULL);
     vm_event_list_init(&rc->events);
@@ -417,7 +438,10 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
         /* a daemon at its max_clients accepts and closes at once: the
          * write or the read fails, whichever comes first; on TLS 1.3 a
          * refused client certificate shows here too */
-        if (tls && vm_error_code() != VM_ERR_AUTH)
+        if (ssh)
+            vm_report_error(vm_error_code(), "cannot reach virtmond through ssh: %s",
+                            vm_error_message());
+        else if (tls && vm_error_code() != VM_ERR_AUTH)
             vm_report_error(VM_ERR_TLS,
                             "virtmond at %s closed the connection after the TLS handshake "
                             "(did it refuse this client's certificate? its log says why): %s",

@@ -38,7 +38,7 @@ int vm_transport_wait(struct vm_transport *t, short events, const char *what)
     return 0;
 }
 
-static ssize_t tcp_read(struct vm_transport *t, void *buf, size_t len)
+ssize_t vm_transport_sock_read(struct vm_transport *t, void *buf, size_t len)
 {
     for (;;) {
         ssize_t n = recv(t->fd, buf, len, 0);
@@ -56,7 +56,7 @@ static ssize_t tcp_read(struct vm_transport *t, void *buf, size_t len)
     }
 }
 
-static int tcp_write(struct vm_transport *t, const void *buf, size_t len)
+int vm_transport_sock_write(struct vm_transport *t, const void *buf, size_t len)
 {
     const char *p = buf;
 
@@ -86,7 +86,8 @@ static void tcp_close(struct vm_transport *t)
     free(t);
 }
 
-static const struct vm_transport_ops tcp_ops = {tcp_read, tcp_write, tcp_close, NULL};
+static const struct vm_transport_ops tcp_ops = {vm_transport_sock_read, vm_transport_sock_write,
+                                                tcp_close, NULL};
 
 /* A non-blocking connect to one address, bounded by timeout_ms. */
 static int connect_one(const struct addrinfo *ai, int timeout_ms)

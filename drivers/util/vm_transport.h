@@ -49,6 +49,11 @@ size_t vm_transport_pending(struct vm_transport *t);
 /* Closes and frees; NULL-safe. */
 void vm_transport_close(struct vm_transport *t);
 
+/* The socket transports' read and write, for transports that differ only
+ * in how they begin and end (ssh's). */
+ssize_t vm_transport_sock_read(struct vm_transport *t, void *buf, size_t len);
+int vm_transport_sock_write(struct vm_transport *t, const void *buf, size_t len);
+
 /* For transports built on a TCP one (TLS): waits until fd is readable
  * (events POLLIN) or writable (POLLOUT) within t's timeout; 0, or -1 with a
  * timeout error naming what was awaited. */
