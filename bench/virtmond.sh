@@ -35,16 +35,9 @@ local_uri="test://$tmp/node.xml"
 
 "$virtmond" -f -c "$local_uri" --runtime-dir "$tmp/vd" > "$tmp/virtmond.log" 2>&1 &
 vd=$!
-mkdir -p "$tmp/home" "$tmp/lrun"
-chown nobody:nogroup "$tmp/home" "$tmp/lrun"
-chmod 0700 "$tmp/lrun"
-setpriv --reuid=nobody --regid=nogroup --clear-groups env -i HOME="$tmp/home" \
-    XDG_RUNTIME_DIR="$tmp/lrun" XDG_CONFIG_HOME="$tmp/home/.config" \
-    XDG_CACHE_HOME="$tmp/home/.cache" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-    libvirtd > "$tmp/libvirtd.log" 2>&1 &
-lv=$!
+session_libvirtd "$tmp"
 remote="test+unix:///?socket=$tmp/vd/virtmond-sock"
-lvuri="test+unix://$tmp/node.xml?socket=$tmp/lrun/libvirt/libvirt-sock"
+lvuri="test+unix://$tmp/node.xml?socket=$lvsock"
 end=$(( $(date +%s) + 30 ))
 until [ -S "$tmp/vd/virtmond-sock" ] && virsh -c "$lvuri" uri > /dev/null 2>&1; do
     [ "$(date +%s)" -lt "$end" ] || { echo "the daemons did not come up" >&2; exit 1; }

@@ -89,6 +89,30 @@ wait_pid() {
     wait "$1"
 }
 
+# wait_count FILE EXTENDED-REGEX N SECONDS: bounded wait for N lines in
+# FILE matching (more than were there, when N counts them); 1 at the
+# deadline.
+wait_count() {
+    _deadline=$(( $(date +%s) + $4 ))
+    while [ "$(grep -Ec -- "$2" "$1" 2>/dev/null)" -lt "$3" ]; do
+        [ "$(date +%s)" -ge "$_deadline" ] && return 1
+        sleep 0.05
+    done
+    return 0
+}
+
+# fifo_client NAME URI: virtmon on URI reading its commands from a FIFO
+# held open on fd 3 (echo CMD >&3; exec 3>&- ends it), writing
+# $VM_TMP/NAME.out; its pid in FIFO_PID.  Background processes started
+# later should close fd 3 (3>&-), or the client never sees its input end.
+fifo_client() {
+    mkfifo "$VM_TMP/$1.cmd"
+    $VIRTMON -c "$2" < "$VM_TMP/$1.cmd" > "$VM_TMP/$1.out" 2>&1 &
+    FIFO_PID=$!
+    VM_PIDS="$VM_PIDS $FIFO_PID"
+    exec 3> "$VM_TMP/$1.cmd"
+}
+
 # wait_for FILE EXTENDED-REGEX SECONDS: bounded wait for a line in FILE.
 wait_for() {
     _deadline=$(( $(date +%s) + $3 ))

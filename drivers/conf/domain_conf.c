@@ -405,6 +405,18 @@ static bool cpuset_ok(const char *s)
     return false;
 }
 
+void vm_mac_format(const unsigned char mac[6], char out[18])
+{
+    /* bulk stats format every NIC's: without printf */
+    static const char hex[] = "0123456789abcdef";
+
+    for (int i = 0; i < 6; i++) {
+        out[3 * i] = hex[mac[i] >> 4];
+        out[3 * i + 1] = hex[mac[i] & 15];
+        out[3 * i + 2] = i < 5 ? ':' : '\0';
+    }
+}
+
 int vm_mac_parse(const char *s, unsigned char mac[6])
 {
     unsigned int b[6];

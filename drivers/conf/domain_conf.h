@@ -178,6 +178,9 @@ int vm_domain_schema_validate(xmlDocPtr doc, const char *what);
 /* "52:54:00:12:34:56" into mac; -1 when s is NULL or not such a MAC. */
 int vm_mac_parse(const char *s, unsigned char mac[6]);
 
+/* mac as "52:54:00:12:34:56" into out (18 bytes with its NUL). */
+void vm_mac_format(const unsigned char mac[6], char out[18]);
+
 /* Which sides of a domain the affect flags (enum vm_domain_affect_flags)
  * name, by libvirt's rule: LIVE and/or CONFIG as given, else (CURRENT) the
  * running domain when it runs and its definition when it does not.  -1

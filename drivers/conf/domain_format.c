@@ -84,10 +84,12 @@ static void format_disk(struct vm_buf *b, const struct vm_disk_def *d)
 
 static void format_net(struct vm_buf *b, const struct vm_net_def *n)
 {
+    char mac[18];
+
     vm_buf_addf_line(b, "<interface type='%s'>\n", net_types[n->type]);
     b->indent += 2;
-    vm_buf_addf_line(b, "<mac address='%02x:%02x:%02x:%02x:%02x:%02x'/>\n", n->mac[0], n->mac[1],
-                     n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+    vm_mac_format(n->mac, mac);
+    vm_buf_addf_line(b, "<mac address='%s'/>\n", mac);
     if (n->source) {
         vm_buf_addf_line(b, "<source");
         attr(b, n->type == VM_NET_TYPE_BRIDGE ? "bridge" : "network", n->source);

@@ -49,8 +49,8 @@ void vm_domain_def_fill_devices(const struct vm_domain_def *def, struct vm_domai
         struct vm_net_stats *n = &st->net[i];
 
         n->name = vm_strdup(nd->target_dev);
-        n->mac = vm_asprintf("%02x:%02x:%02x:%02x:%02x:%02x", nd->mac[0], nd->mac[1], nd->mac[2],
-                             nd->mac[3], nd->mac[4], nd->mac[5]);
+        n->mac = vm_calloc(18, 1);
+        vm_mac_format(nd->mac, n->mac);
         n->model = vm_strdup(nd->model);
         n->rx_bytes_rate = n->tx_bytes_rate = NAN;
     }

@@ -687,8 +687,7 @@ static void add_net(struct cmd *c, const struct qemu_net *n, size_t i, int os_bo
     set_s(o, "netdev", id);
     snprintf(id, sizeof(id), "net%zu", i);
     set_s(o, "id", id);
-    snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0], n->mac[1], n->mac[2],
-             n->mac[3], n->mac[4], n->mac[5]);
+    vm_mac_format(n->mac, mac);
     set_s(o, "mac", mac);
     set_boot(c, o, n->boot, os_boot);
     place_pci(c, o, &n->addr,

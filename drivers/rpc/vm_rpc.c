@@ -56,18 +56,33 @@ void vm_rpc_enc_start(struct vm_rpc_enc *e, uint32_t procedure, uint32_t type, u
         vm_rpc_put_u32(e, h[i]);
 }
 
+/* n bytes of room at the end of e's buffer (its NUL after them kept). */
+static uint8_t *room(struct vm_rpc_enc *e, size_t n)
+{
+    uint8_t *p;
+
+    /* the common case, a field into room already there, without a call */
+    if (e->buf.len + n >= e->buf.cap) {
+        vm_buf_add_len(&e->buf, "\0\0\0\0\0\0\0\0", n);
+        return (uint8_t *)e->buf.data + e->buf.len - n;
+    }
+    p = (uint8_t *)e->buf.data + e->buf.len;
+    e->buf.len += n;
+    e->buf.data[e->buf.len] = '\0';
+    return p;
+}
+
 void vm_rpc_put_u32(struct vm_rpc_enc *e, uint32_t v)
 {
-    uint8_t b[4];
-
-    put_be32(b, v);
-    vm_buf_add_len(&e->buf, (const char *)b, 4);
+    put_be32(room(e, 4), v);
 }
 
 void vm_rpc_put_u64(struct vm_rpc_enc *e, uint64_t v)
 {
-    vm_rpc_put_u32(e, (uint32_t)(v >> 32));
-    vm_rpc_put_u32(e, (uint32_t)v);
+    uint8_t *p = room(e, 8);
+
+    put_be32(p, (uint32_t)(v >> 32));
+    put_be32(p + 4, (uint32_t)v);
 }
 
 void vm_rpc_put_i32(struct vm_rpc_enc *e, int32_t v)

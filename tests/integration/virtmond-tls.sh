@@ -97,11 +97,8 @@ vm_run "$VIRTMON" -c "test+tls://localhost:$PORT/?pki=$VM_TMP/c-client1" "list"
 is "$RC" 0 "the daemon still serves after the refusals"
 
 # a client connected before SIGHUP: its commands come through a FIFO
-mkfifo "$VM_TMP/cmd"
-$VIRTMON -c "$(uri client2)" < "$VM_TMP/cmd" > "$VM_TMP/client2.out" 2>&1 &
-C2=$!
-VM_PIDS="$VM_PIDS $C2"
-exec 3> "$VM_TMP/cmd"
+fifo_client client2 "$(uri client2)"
+C2=$FIFO_PID
 echo "domstate db1" >&3
 wait_for "$VM_TMP/client2.out" "^paused$" 10
 ok $? "a client (client2) connected before SIGHUP"
