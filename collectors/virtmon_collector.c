@@ -81,7 +81,14 @@ static bool sleep_until(time_t t)
     return false;
 }
 
-int main(int argc, char **argv)
+struct settings {
+    struct collector_opts o;
+    bool once, foreground, verbose;
+};
+
+/* The command line into *st: 0, 1 after --help or --version (exit 0), or
+ * the exit status of a usage error (2, said). */
+static int parse_options(int argc, char **argv, struct settings *st)
 {
     static const struct option longopts[] = {
         {"connect", required_argument, NULL, 'c'},
@@ -95,37 +102,33 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct collector_opts o = {.step = 60, .daemon = getenv("RRDCACHED_ADDRESS")};
-    struct sigaction sa = {.sa_handler = on_stop};
-    bool once = false, foreground = false, verbose = false;
-    struct collector *col;
-    time_t next;
-    int c, rc = 0;
+    int c;
 
+    *st = (struct settings){.o = {.step = 60, .daemon = getenv("RRDCACHED_ADDRESS")}};
     while ((c = getopt_long(argc, argv, "c:d:fvhV", longopts, NULL)) != -1) {
         char *end;
         unsigned long v;
         switch (c) {
-        case 'c': o.uri = optarg; break;
-        case 'd': o.dir = optarg; break;
+        case 'c': st->o.uri = optarg; break;
+        case 'd': st->o.dir = optarg; break;
         case 's':
             v = strtoul(optarg, &end, 10);
             if (end == optarg || *end || v < 1 || v > 86400) {
                 fprintf(stderr, APP ": --step takes SECONDS, 1 to 86400\n");
                 return 2;
             }
-            o.step = (unsigned int)v;
+            st->o.step = (unsigned int)v;
             break;
-        case 'D': o.daemon = optarg; break;
-        case 'o': once = true; break;
-        case 'f': foreground = true; break;
-        case 'v': verbose = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 0;
+        case 'D': st->o.daemon = optarg; break;
+        case 'o': st->once = true; break;
+        case 'f': st->foreground = true; break;
+        case 'v': st->verbose = true; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 1;
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc || !o.dir) {
+    if (optind < argc || !st->o.dir) {
         if (optind < argc)
             fprintf(stderr, APP ": unexpected argument '%s'\n", argv[optind]);
         else
@@ -133,63 +136,100 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    /* until it has detached, what goes wrong is said on stderr */
-    vm_log_set_output(log_to_stderr, NULL, verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
-    if (!(col = collector_new(&o))) {
-        fprintf(stderr, APP ": %s\n", vm_error_message());
-        return 1;
-    }
-    if (once) {
-        rc = collector_cycle(col, time(NULL));
-        collector_free(col);
-        return rc == 0 ? 0 : 1;
-    }
-    if (!foreground) {
+    return 0;
+}
+
+/* Detaches (unless in the foreground) and logs to syslog from then on;
+ * SIGTERM and SIGINT stop the loop.  -1 after saying why. */
+static int become_daemon(const struct settings *st)
+{
+    struct sigaction sa = {.sa_handler = on_stop};
+
+    if (!st->foreground) {
         if (daemon(0, 0) < 0) {
             fprintf(stderr, APP ": cannot detach: %s\n", strerror(errno));
-            collector_free(col);
-            return 1;
+            return -1;
         }
         openlog(APP, LOG_PID, LOG_DAEMON);
-        vm_log_set_output(log_to_syslog, NULL, verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
+        vm_log_set_output(log_to_syslog, NULL, st->verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
     }
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
-    VM_INFO("collecting from %s into %s every %u s%s%s", o.uri ? o.uri : "the default URI", o.dir,
-            o.step, o.daemon && *o.daemon ? " through rrdcached at " : "",
-            o.daemon && *o.daemon ? o.daemon : "");
+    return 0;
+}
 
-    /* the first cycle at once, on the current step's boundary; then one on
-     * each boundary, so every file's samples line up with the RRD step */
-    next = time(NULL) / o.step * o.step;
+/* One cycle for the boundary at, logged with its wall and CPU time. */
+static void timed_cycle(struct collector *col, time_t at)
+{
+    struct timespec t0, t1;
+    struct rusage r0, r1;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    getrusage(RUSAGE_SELF, &r0);
+    rc = collector_cycle(col, at);
+    getrusage(RUSAGE_SELF, &r1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    VM_DEBUG("cycle at %lld: %s in %.3f s, %.3f s CPU", (long long)at,
+             rc == 0 ? "all written" : rc > 0 ? "some files failed" : "nothing collected",
+             seconds(t1.tv_sec - t0.tv_sec, t1.tv_nsec - t0.tv_nsec),
+             seconds(r1.ru_utime.tv_sec + r1.ru_stime.tv_sec - r0.ru_utime.tv_sec -
+                         r0.ru_stime.tv_sec,
+                     (r1.ru_utime.tv_usec + r1.ru_stime.tv_usec - r0.ru_utime.tv_usec -
+                      r0.ru_stime.tv_usec) * 1000L));
+}
+
+/* Cycles until stopped: the first at once, on the current step's
+ * boundary; then one on each boundary, so every file's samples line up
+ * with the RRD step. */
+static void run(struct collector *col, unsigned int step)
+{
+    time_t next = time(NULL) / step * step;
+
     while (!stopping) {
         time_t now;
-        struct timespec t0, t1;
-        struct rusage r0, r1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        getrusage(RUSAGE_SELF, &r0);
-        rc = collector_cycle(col, next);
-        getrusage(RUSAGE_SELF, &r1);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        VM_DEBUG("cycle at %lld: %s in %.3f s, %.3f s CPU", (long long)next,
-                 rc == 0 ? "all written" : rc > 0 ? "some files failed" : "nothing collected",
-                 seconds(t1.tv_sec - t0.tv_sec, t1.tv_nsec - t0.tv_nsec),
-                 seconds(r1.ru_utime.tv_sec + r1.ru_stime.tv_sec - r0.ru_utime.tv_sec -
-                             r0.ru_stime.tv_sec,
-                         (r1.ru_utime.tv_usec + r1.ru_stime.tv_usec - r0.ru_utime.tv_usec -
-                          r0.ru_stime.tv_usec) * 1000L));
+        timed_cycle(col, next);
         now = time(NULL);
-        next += o.step;
+        next += step;
         if (next <= now) {
             /* the cycle overran: skip the boundaries it covered */
             VM_WARN("a cycle took longer than the step (%u s); skipping to the next boundary",
-                    o.step);
-            next = (now / o.step + 1) * o.step;
+                    step);
+            next = (now / step + 1) * step;
         }
         if (!sleep_until(next))
             break;
     }
+}
+
+int main(int argc, char **argv)
+{
+    struct settings st;
+    struct collector *col;
+    int rc;
+
+    if ((rc = parse_options(argc, argv, &st)) != 0)
+        return rc == 1 ? 0 : rc;
+    /* until it has detached, what goes wrong is said on stderr */
+    vm_log_set_output(log_to_stderr, NULL, st.verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
+    if (!(col = collector_new(&st.o))) {
+        fprintf(stderr, APP ": %s\n", vm_error_message());
+        return 1;
+    }
+    if (st.once) {
+        rc = collector_cycle(col, time(NULL));
+        collector_free(col);
+        return rc == 0 ? 0 : 1;
+    }
+    if (become_daemon(&st) < 0) {
+        collector_free(col);
+        return 1;
+    }
+    VM_INFO("collecting from %s into %s every %u s%s%s", st.o.uri ? st.o.uri : "the default URI",
+            st.o.dir, st.o.step, st.o.daemon && *st.o.daemon ? " through rrdcached at " : "",
+            st.o.daemon && *st.o.daemon ? st.o.daemon : "");
+    run(col, st.o.step);
     VM_INFO("stopping");
     collector_free(col);
     return 0;

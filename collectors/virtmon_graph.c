@@ -31,7 +31,14 @@ static void usage(FILE *f)
             "  -h, --help, -V, --version\n");
 }
 
-int main(int argc, char **argv)
+struct settings {
+    struct graph_opts o;
+    const char *only;           /* --domain, or NULL: every domain and the host */
+};
+
+/* The command line into *st: 0, 1 after --help or --version (exit 0), or
+ * the exit status of a usage error (2, said). */
+static int parse_options(int argc, char **argv, struct settings *st)
 {
     static const struct option longopts[] = {
         {"dir", required_argument, NULL, 'd'},
@@ -44,77 +51,90 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct graph_opts o = {.start = "-1d", .end = "now", .daemon = getenv("RRDCACHED_ADDRESS")};
-    const char *only = NULL;
-    struct graph_domain *doms = NULL;
-    struct graph_image *host = NULL, **imgs = NULL;
-    size_t ndoms = 0, nhost = 0, *nimgs = NULL, shown = 0;
-    int c, failed = 0;
+    int c;
 
+    *st = (struct settings){
+        .o = {.start = "-1d", .end = "now", .daemon = getenv("RRDCACHED_ADDRESS")}};
     while ((c = getopt_long(argc, argv, "d:o:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o.dir = optarg; break;
-        case 'o': o.out = optarg; break;
-        case 's': o.start = optarg; break;
-        case 'e': o.end = optarg; break;
-        case 'D': only = optarg; break;
-        case 'a': o.daemon = optarg; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 0;
+        case 'd': st->o.dir = optarg; break;
+        case 'o': st->o.out = optarg; break;
+        case 's': st->o.start = optarg; break;
+        case 'e': st->o.end = optarg; break;
+        case 'D': st->only = optarg; break;
+        case 'a': st->o.daemon = optarg; break;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 1;
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc || !o.dir || !o.out) {
+    if (optind < argc || !st->o.dir || !st->o.out) {
         fprintf(stderr, APP ": %s\n", optind < argc ? "unexpected argument"
                                                     : "-d RRD_DIR and -o OUT_DIR are required");
         usage(stderr);
         return 2;
     }
-    if (graph_find_domains(o.dir, &doms, &ndoms) < 0 || vm_dir_make(o.out, 0755) < 0) {
+    return 0;
+}
+
+/* Moves the domain named only (by name or UUID) to the front; -1 when
+ * there is none. */
+static int pick_domain(struct graph_domain *doms, size_t ndoms, const char *only)
+{
+    for (size_t i = 0; i < ndoms; i++) {
+        if (strcmp(doms[i].name, only) == 0 || strcasecmp(doms[i].uuid, only) == 0) {
+            struct graph_domain t = doms[0];
+            doms[0] = doms[i];
+            doms[i] = t;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Says what each image that could not be drawn lacked. */
+static void report_images(const char *who, const struct graph_image *imgs, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (imgs[j].error)
+            fprintf(stderr, APP ": %s %s: %s\n", who, imgs[j].caption, imgs[j].error);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct settings st;
+    struct graph_domain *doms = NULL;
+    struct graph_image *host = NULL, **imgs = NULL;
+    size_t ndoms = 0, nhost = 0, *nimgs = NULL, shown;
+    int r, failed = 0;
+
+    if ((r = parse_options(argc, argv, &st)) != 0)
+        return r == 1 ? 0 : r;
+    if (graph_find_domains(st.o.dir, &doms, &ndoms) < 0 || vm_dir_make(st.o.out, 0755) < 0) {
         fprintf(stderr, APP ": %s\n", vm_error_message());
         graph_domains_free(doms, ndoms);
         return 1;
     }
-    if (only) {
-        /* keep the one asked for, by name or UUID */
-        size_t keep = ndoms;
-        for (size_t i = 0; i < ndoms && keep == ndoms; i++) {
-            if (strcmp(doms[i].name, only) == 0 || strcasecmp(doms[i].uuid, only) == 0)
-                keep = i;
-        }
-        if (keep == ndoms) {
-            fprintf(stderr, APP ": no domain '%s' in %s\n", only, o.dir);
-            graph_domains_free(doms, ndoms);
-            return 1;
-        }
-        if (keep) {
-            struct graph_domain t = doms[0];
-            doms[0] = doms[keep];
-            doms[keep] = t;
-        }
-        shown = 1;
-    } else {
-        shown = ndoms;
-        failed += graph_draw_host(&o, doms, ndoms, &host, &nhost);
+    if (st.only && pick_domain(doms, ndoms, st.only) < 0) {
+        fprintf(stderr, APP ": no domain '%s' in %s\n", st.only, st.o.dir);
+        graph_domains_free(doms, ndoms);
+        return 1;
     }
+    shown = st.only ? 1 : ndoms;
+    if (!st.only)
+        failed += graph_draw_host(&st.o, doms, ndoms, &host, &nhost);
     VM_NEW_N(imgs, shown ? shown : 1);
     VM_NEW_N(nimgs, shown ? shown : 1);
     for (size_t i = 0; i < shown; i++)
-        failed += graph_draw_domain(&o, &doms[i], &imgs[i], &nimgs[i]);
-    if (graph_write_index(&o, host, nhost, doms, imgs, nimgs, shown) < 0) {
+        failed += graph_draw_domain(&st.o, &doms[i], &imgs[i], &nimgs[i]);
+    if (graph_write_index(&st.o, host, nhost, doms, imgs, nimgs, shown) < 0) {
         fprintf(stderr, APP ": %s\n", vm_error_message());
         failed++;
     }
-    for (size_t i = 0; i < nhost; i++) {
-        if (host[i].error)
-            fprintf(stderr, APP ": host %s: %s\n", host[i].caption, host[i].error);
-    }
+    report_images("host", host, nhost);
     for (size_t i = 0; i < shown; i++) {
-        for (size_t j = 0; j < nimgs[i]; j++) {
-            if (imgs[i][j].error)
-                fprintf(stderr, APP ": %s %s: %s\n", doms[i].name, imgs[i][j].caption,
-                        imgs[i][j].error);
-        }
+        report_images(doms[i].name, imgs[i], nimgs[i]);
         graph_images_free(imgs[i], nimgs[i]);
     }
     graph_images_free(host, nhost);

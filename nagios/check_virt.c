@@ -200,169 +200,197 @@ static void help(const char *progname)
            cv_usage);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        {"mode", required_argument, NULL, 'm'},
-        {"uri", required_argument, NULL, 'U'},
-        {"domain", required_argument, NULL, 'd'},
-        {"warning", required_argument, NULL, 'w'},
-        {"critical", required_argument, NULL, 'c'},
-        {"timeout", required_argument, NULL, 't'},
-        {"expect", required_argument, NULL, 'E'},
-        {"state-map", required_argument, NULL, 'M'},
-        {"missing", required_argument, NULL, 'X'},
-        {"not-running", no_argument, NULL, 'N'},
-        {"expect-running", required_argument, NULL, 'R'},
-        {"units", required_argument, NULL, 'u'},
-        {"interval", required_argument, NULL, 'i'},
-        {"state-dir", required_argument, NULL, 'S'},
-        {"raw", no_argument, NULL, 'r'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct cv_opts o = {.missing = CV_CRITICAL, .interval = 1};
-    const char *mode_arg = NULL, *warn = NULL, *crit = NULL, *state_map = NULL;
-    const char *base = strrchr(argv[0], '/');
-    int misplaced = 0;              /* the first option the mode does not take */
-    long timeout = 10;
-    size_t m = 0;
-    int c;
+static const struct option longopts[] = {
+    {"mode", required_argument, NULL, 'm'},
+    {"uri", required_argument, NULL, 'U'},
+    {"domain", required_argument, NULL, 'd'},
+    {"warning", required_argument, NULL, 'w'},
+    {"critical", required_argument, NULL, 'c'},
+    {"timeout", required_argument, NULL, 't'},
+    {"expect", required_argument, NULL, 'E'},
+    {"state-map", required_argument, NULL, 'M'},
+    {"missing", required_argument, NULL, 'X'},
+    {"not-running", no_argument, NULL, 'N'},
+    {"expect-running", required_argument, NULL, 'R'},
+    {"units", required_argument, NULL, 'u'},
+    {"interval", required_argument, NULL, 'i'},
+    {"state-dir", required_argument, NULL, 'S'},
+    {"raw", no_argument, NULL, 'r'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
 
-    base = base ? base + 1 : argv[0];
-    if (strncmp(base, "check_virt_", 11) == 0)
-        mode_arg = base + 11;
-    /* the mode first: errors name it */
+/* What the command line says, before it is checked as a whole. */
+struct settings {
+    struct cv_opts o;
+    const char *base;               /* the program's name */
+    const char *mode_arg, *warn, *crit, *state_map;
+    size_t m;                       /* modes[m]: the mode (when o.mode is set) */
+    int misplaced;                  /* the first option the mode does not take */
+    long timeout;
+};
+
+/* The mode, before the options: from the name check_virt_MODE or
+ * --mode, so that errors about the options can name it. */
+static void find_mode(int argc, char **argv, struct settings *st)
+{
+    st->base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (strncmp(st->base, "check_virt_", 11) == 0)
+        st->mode_arg = st->base + 11;
     for (int i = 1; i < argc; i++) {
         if (strncmp(argv[i], "--mode=", 7) == 0)
-            mode_arg = argv[i] + 7;
+            st->mode_arg = argv[i] + 7;
         else if (strcmp(argv[i], "--mode") == 0 && i + 1 < argc)
-            mode_arg = argv[i + 1];
+            st->mode_arg = argv[i + 1];
     }
-    if (mode_arg) {
-        for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-            if (strcasecmp(modes[m].name, mode_arg) == 0)
-                break;
+    for (st->m = 0; st->mode_arg && st->m < sizeof(modes) / sizeof(modes[0]); st->m++) {
+        if (strcasecmp(modes[st->m].name, st->mode_arg) == 0) {
+            st->o.mode = modes[st->m].name;
+            break;
         }
-        if (m < sizeof(modes) / sizeof(modes[0]))
-            o.mode = modes[m].name;
     }
-    for (int s = 0; s < VM_DOMAIN_STATE_LAST; s++)
-        o.state_map[s] = CV_WARNING;
-    o.state_map[VM_DOMAIN_RUNNING] = o.state_map[VM_DOMAIN_BLOCKED] = CV_OK;
-    o.state_map[VM_DOMAIN_SHUTOFF] = o.state_map[VM_DOMAIN_CRASHED] = CV_CRITICAL;
-    o.state_map[VM_DOMAIN_NOSTATE] = CV_UNKNOWN;
+}
+
+/* One option with a value to check (exits UNKNOWN on a bad one); the
+ * OPT_ group it belongs to. */
+static unsigned int value_option(int c, struct settings *st)
+{
+    struct cv_opts *o = &st->o;
+    char *end;
+
+    switch (c) {
+    case 't': {
+        enum cv_status status = CV_UNKNOWN;
+        st->timeout = strtol(optarg, &end, 10);
+        if (end == optarg || st->timeout < 1 || st->timeout > 3600 ||
+            (*end && (*end != ':' || cv_status_parse(end + 1, &status) < 0)))
+            cv_exit_unknown(o->mode, "-t takes SECONDS (1-3600) or SECONDS:STATE", cv_usage);
+        timeout_status = (int)status;
+        return 0;
+    }
+    case 'E':
+        if (strcasecmp(optarg, "running") != 0 && strcasecmp(optarg, "shutoff") != 0)
+            cv_exit_unknown(o->mode, "--expect takes running or shutoff", cv_usage);
+        o->expect_shutoff = strcasecmp(optarg, "shutoff") == 0;
+        return OPT_STATE;
+    case 'X':
+        if (cv_status_parse(optarg, &o->missing) < 0)
+            cv_exit_unknown(o->mode, "--missing takes OK, WARNING, CRITICAL or UNKNOWN", cv_usage);
+        return OPT_STATE;
+    case 'u':
+        if (strcasecmp(optarg, "KB") != 0 && strcmp(optarg, "%") != 0)
+            cv_exit_unknown(o->mode, "--units takes % or KB", cv_usage);
+        o->units_kb = strcasecmp(optarg, "KB") == 0;
+        return OPT_UNITS;
+    default: /* 'i' */
+        o->interval = strtod(optarg, &end);
+        /* decimals only: no hex, exponents or infinities from strtod */
+        if (end == optarg || *end || strspn(optarg, "0123456789.") != strlen(optarg) ||
+            o->interval < 0.1 || o->interval > 60)
+            cv_exit_unknown(o->mode, "--interval takes SECONDS, 0.1 to 60", cv_usage);
+        return OPT_CPU;
+    }
+}
+
+/* The options into *st (exits UNKNOWN on an error, after --help and
+ * --version). */
+static void parse_options(int argc, char **argv, struct settings *st)
+{
+    struct cv_opts *o = &st->o;
+    int c;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "m:U:d:w:c:t:vVh", longopts, NULL)) != -1) {
-        char *end;
         unsigned int opt = 0;
         switch (c) {
         case 'm': break;
-        case 'U': o.uri = optarg; break;
-        case 'd': o.domain = optarg; opt = OPT_DOMAIN; break;
-        case 'w': warn = optarg; opt = OPT_THRESHOLDS; break;
-        case 'c': crit = optarg; opt = OPT_THRESHOLDS; break;
-        case 't': {
-            enum cv_status st = CV_UNKNOWN;
-            timeout = strtol(optarg, &end, 10);
-            if (end == optarg || timeout < 1 || timeout > 3600 ||
-                (*end && (*end != ':' || cv_status_parse(end + 1, &st) < 0)))
-                cv_exit_unknown(o.mode, "-t takes SECONDS (1-3600) or SECONDS:STATE", cv_usage);
-            timeout_status = (int)st;
-            break;
-        }
-        case 'E':
-            if (strcasecmp(optarg, "running") == 0)
-                o.expect_shutoff = false;
-            else if (strcasecmp(optarg, "shutoff") == 0)
-                o.expect_shutoff = true;
-            else
-                cv_exit_unknown(o.mode, "--expect takes running or shutoff", cv_usage);
-            opt = OPT_STATE;
-            break;
-        case 'M': state_map = optarg; opt = OPT_STATE; break;
-        case 'X':
-            if (cv_status_parse(optarg, &o.missing) < 0)
-                cv_exit_unknown(o.mode, "--missing takes OK, WARNING, CRITICAL or UNKNOWN", cv_usage);
-            opt = OPT_STATE;
-            break;
-        case 'N': o.not_running = true; opt = OPT_DOMAINS; break;
-        case 'R': o.expect_running = optarg; opt = OPT_DOMAINS; break;
-        case 'u':
-            if (strcasecmp(optarg, "KB") == 0)
-                o.units_kb = true;
-            else if (strcmp(optarg, "%") == 0)
-                o.units_kb = false;
-            else
-                cv_exit_unknown(o.mode, "--units takes % or KB", cv_usage);
-            opt = OPT_UNITS;
-            break;
-        case 'i':
-            o.interval = strtod(optarg, &end);
-            /* decimals only: no hex, exponents or infinities from strtod */
-            if (end == optarg || *end || strspn(optarg, "0123456789.") != strlen(optarg) ||
-                o.interval < 0.1 || o.interval > 60)
-                cv_exit_unknown(o.mode, "--interval takes SECONDS, 0.1 to 60", cv_usage);
-            opt = OPT_CPU;
-            break;
-        case 'S': o.state_dir = optarg; opt = OPT_CPU; break;
-        case 'r': o.raw = true; opt = OPT_CPU; break;
-        case 'v': o.verbose++; break;
-        case 'V': version(base); return CV_UNKNOWN;
-        case 'h': help(base); return CV_UNKNOWN;
+        case 'U': o->uri = optarg; break;
+        case 'd': o->domain = optarg; opt = OPT_DOMAIN; break;
+        case 'w': st->warn = optarg; opt = OPT_THRESHOLDS; break;
+        case 'c': st->crit = optarg; opt = OPT_THRESHOLDS; break;
+        case 't': case 'E': case 'X': case 'u': case 'i': opt = value_option(c, st); break;
+        case 'M': st->state_map = optarg; opt = OPT_STATE; break;
+        case 'N': o->not_running = true; opt = OPT_DOMAINS; break;
+        case 'R': o->expect_running = optarg; opt = OPT_DOMAINS; break;
+        case 'S': o->state_dir = optarg; opt = OPT_CPU; break;
+        case 'r': o->raw = true; opt = OPT_CPU; break;
+        case 'v': o->verbose++; break;
+        case 'V': version(st->base); exit(CV_UNKNOWN);
+        case 'h': help(st->base); exit(CV_UNKNOWN);
         default: {
             VM_AUTOFREE char *msg = vm_asprintf("unknown option or missing argument '%s'",
                                                 argv[optind - 1]);
-            cv_exit_unknown(o.mode, msg, cv_usage);
+            cv_exit_unknown(o->mode, msg, cv_usage);
         }
         }
-        if (opt && !misplaced && o.mode && !(modes[m].opts & opt))
-            misplaced = c;
+        if (opt && !st->misplaced && o->mode && !(modes[st->m].opts & opt))
+            st->misplaced = c;
     }
     if (optind < argc) {
         VM_AUTOFREE char *msg = vm_asprintf("unexpected argument '%s'", argv[optind]);
-        cv_exit_unknown(o.mode, msg, cv_usage);
+        cv_exit_unknown(o->mode, msg, cv_usage);
     }
-    if (!mode_arg)
+}
+
+/* The options as a whole: the mode, the ranges, the state map, what the
+ * mode takes (exits UNKNOWN on an error). */
+static void check_options(struct settings *st)
+{
+    struct cv_opts *o = &st->o;
+
+    if (!st->mode_arg)
         cv_exit_unknown(NULL, "no mode: give --mode or run as check_virt_MODE", cv_usage);
-    if (!o.mode) {
-        VM_AUTOFREE char *msg = vm_asprintf("unknown mode '%s'", mode_arg);
+    if (!o->mode) {
+        VM_AUTOFREE char *msg = vm_asprintf("unknown mode '%s'", st->mode_arg);
         cv_exit_unknown(NULL, msg, cv_usage);
     }
-    if (cv_range_parse(warn, &o.warn) < 0 || cv_range_parse(crit, &o.crit) < 0)
-        cv_exit_unknown(o.mode, vm_error_message(), cv_usage);
-    if (o.expect_shutoff) {
-        o.state_map[VM_DOMAIN_SHUTOFF] = CV_OK;
-        o.state_map[VM_DOMAIN_RUNNING] = o.state_map[VM_DOMAIN_BLOCKED] = CV_CRITICAL;
+    if (cv_range_parse(st->warn, &o->warn) < 0 || cv_range_parse(st->crit, &o->crit) < 0)
+        cv_exit_unknown(o->mode, vm_error_message(), cv_usage);
+    if (o->expect_shutoff) {
+        o->state_map[VM_DOMAIN_SHUTOFF] = CV_OK;
+        o->state_map[VM_DOMAIN_RUNNING] = o->state_map[VM_DOMAIN_BLOCKED] = CV_CRITICAL;
     }
-    if (state_map && parse_state_map(state_map, o.state_map) < 0)
-        cv_exit_unknown(o.mode, "--state-map takes STATE=SEVERITY,... (states: running, blocked, "
-                                "paused, shutdown, shutoff, crashed, pmsuspended, nostate)",
+    if (st->state_map && parse_state_map(st->state_map, o->state_map) < 0)
+        cv_exit_unknown(o->mode, "--state-map takes STATE=SEVERITY,... (states: running, blocked, "
+                                 "paused, shutdown, shutoff, crashed, pmsuspended, nostate)",
                         cv_usage);
-    if (misplaced) {
+    if (st->misplaced) {
         VM_AUTOFREE char *msg = NULL;
         const struct option *lo = longopts;
-        while (lo->val != misplaced)
+        while (lo->val != st->misplaced)
             lo++;
-        if (strchr("dwc", misplaced))
-            msg = vm_asprintf("-%c does not apply to the %s mode", misplaced, mode_arg);
+        if (strchr("dwc", st->misplaced))
+            msg = vm_asprintf("-%c does not apply to the %s mode", st->misplaced, st->mode_arg);
         else
-            msg = vm_asprintf("--%s does not apply to the %s mode", lo->name, mode_arg);
-        cv_exit_unknown(o.mode, msg, cv_usage);
+            msg = vm_asprintf("--%s does not apply to the %s mode", lo->name, st->mode_arg);
+        cv_exit_unknown(o->mode, msg, cv_usage);
     }
-    if (!o.domain && (modes[m].opts & OPT_DOMAIN))
-        cv_exit_unknown(o.mode, "-d DOMAIN is required in this mode", cv_usage);
-    if ((modes[m].opts & OPT_CPU) && o.interval >= (double)timeout)
-        cv_exit_unknown(o.mode, "--interval must be shorter than -t", cv_usage);
+    if (!o->domain && (modes[st->m].opts & OPT_DOMAIN))
+        cv_exit_unknown(o->mode, "-d DOMAIN is required in this mode", cv_usage);
+    if ((modes[st->m].opts & OPT_CPU) && o->interval >= (double)st->timeout)
+        cv_exit_unknown(o->mode, "--interval must be shorter than -t", cv_usage);
+}
 
+int main(int argc, char **argv)
+{
+    struct settings st = {.o = {.missing = CV_CRITICAL, .interval = 1}, .timeout = 10};
+
+    for (int s = 0; s < VM_DOMAIN_STATE_LAST; s++)
+        st.o.state_map[s] = CV_WARNING;
+    st.o.state_map[VM_DOMAIN_RUNNING] = st.o.state_map[VM_DOMAIN_BLOCKED] = CV_OK;
+    st.o.state_map[VM_DOMAIN_SHUTOFF] = st.o.state_map[VM_DOMAIN_CRASHED] = CV_CRITICAL;
+    st.o.state_map[VM_DOMAIN_NOSTATE] = CV_UNKNOWN;
+    find_mode(argc, argv, &st);
+    parse_options(argc, argv, &st);
+    check_options(&st);
+    /* the deadline: whatever hangs, the plugin answers */
     timeout_len = (size_t)snprintf(timeout_line, sizeof(timeout_line),
-                                   "VIRT %s %s - no answer within %ld s\n", o.mode,
-                                   cv_status_name(timeout_status), timeout);
+                                   "VIRT %s %s - no answer within %ld s\n", st.o.mode,
+                                   cv_status_name(timeout_status), st.timeout);
     signal(SIGALRM, on_alarm);
-    alarm((unsigned int)timeout);
-    modes[m].run(&o);
+    alarm((unsigned int)st.timeout);
+    modes[st.m].run(&st.o);
     return CV_UNKNOWN;
 }
