@@ -128,7 +128,15 @@ static void on_snapshot(int fd, void *data)
         ax_mib_install(snap);
 }
 
-int main(int argc, char **argv)
+/* What only the command line says (the rest goes into opt). */
+struct settings {
+    const char *xsocket, *config;
+    bool foreground, logging_set;
+};
+
+/* The command line into opt and *st: 0, 1 after --help or --version
+ * (exit 0), -1 after saying what is wrong (exit 1). */
+static int parse_options(int argc, char **argv, struct settings *st)
 {
     static const struct option longopts[] = {
         {"connect", required_argument, NULL, 'c'},
@@ -140,73 +148,73 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *xsocket = NULL, *config = NULL;
-    VM_AUTOFREE char *persist = NULL;
-    VM_AUTOFREE char *default_uri = NULL;
-    VM_AUTOFREE char *default_state = NULL;
-    VM_AUTOFREE char *confdir = NULL;
-    const char *uri, *state_dir;
-    bool foreground = false, logging_set = false;
-    int interval, notify_fd, c;
-    unsigned int allowed = 0;
+    int c;
 
+    memset(st, 0, sizeof(*st));
     while ((c = getopt_long(argc, argv, "c:x:fi:L:D::hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'c': opt.uri = optarg; break;
-        case 'x': xsocket = optarg; break;
-        case 'f': foreground = true; break;
+        case 'x': st->xsocket = optarg; break;
+        case 'f': st->foreground = true; break;
         case 'i':
             opt.interval = atoi(optarg);
             if (opt.interval < 1 || opt.interval > 86400) {
                 fprintf(stderr, APP ": -i takes 1 to 86400 seconds, not '%s'\n", optarg);
-                return 1;
+                return -1;
             }
             break;
         case 'S': opt.state_dir = optarg; break;
-        case 'C': config = optarg; break;
+        case 'C': st->config = optarg; break;
         case 'A': opt.allow_control = optarg; break;
         case 'l': opt.listen = optarg; break;
         case 'L':
             if (snmp_log_options(optarg, argc, argv) < 0) {
                 usage(stderr);
-                return 1;
+                return -1;
             }
-            logging_set = true;
+            st->logging_set = true;
             break;
         case 'D':
             debug_register_tokens(optarg);
             snmp_set_do_debugging(1);
             break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 0;
-        default: usage(stderr); return 1;
+        case 'h': usage(stdout); return 1;
+        case 'V': printf(APP " %s\n", PACKAGE_VERSION); return 1;
+        default: usage(stderr); return -1;
         }
     }
     if (optind < argc) {
         fprintf(stderr, APP ": unexpected argument '%s'\n", argv[optind]);
-        return 1;
+        return -1;
     }
-    if (!logging_set) {
-        if (foreground)
+    return 0;
+}
+
+/* Where net-snmp logs, reads its settings (our config dir, not
+ * /etc/snmp; no MIB loading) and which role the agent takes: its own
+ * master with --listen, else an AgentX subagent.  -1 when the config dir
+ * is unknown. */
+static int set_up_roles(const struct settings *st)
+{
+    VM_AUTOFREE char *confdir = NULL;
+    VM_AUTOFREE char *dflt = NULL;
+
+    if (!st->logging_set) {
+        if (st->foreground)
             snmp_enable_stderrlog();
         else
             snmp_enable_syslog_ident(APP, LOG_DAEMON);
     }
-
-    /* our config dir instead of /etc/snmp; no MIB loading (numbers only) */
     if (!(confdir = vm_dir_get(VM_DIR_CONFIG, VM_DIR_SCOPE_AUTO))) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
+        return -1;
     }
     setenv("SNMPCONFPATH", confdir, 1);
     setenv("MIBS", "", 1);
-    if (config)
-        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, config);
-
-    {
-        VM_AUTOFREE char *dflt = vm_asprintf("%s/" APP ".conf", confdir);
-        read_early_listen(config ? config : dflt);
-    }
+    if (st->config)
+        netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, st->config);
+    dflt = vm_asprintf("%s/" APP ".conf", confdir);
+    read_early_listen(st->config ? st->config : dflt);
     if (!opt.listen)
         opt.listen = early_listen;
     if (opt.listen) {
@@ -219,16 +227,20 @@ int main(int argc, char **argv)
                                NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
     } else {
         netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-        if (xsocket)
-            netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, xsocket);
+        if (st->xsocket)
+            netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+                                  st->xsocket);
         /* notice a restarted master and register again */
         netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
     }
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGTERM, on_signal);
-    signal(SIGINT, on_signal);
-    vm_log_set_output(log_to_snmp, NULL, VM_LOG_WARN);
+    return 0;
+}
 
+/* The agent: its settings tokens, the MIBs a complete agent serves when it
+ * is its own master, net-snmp's persistent files under persist_dir (never
+ * /var/lib/snmp), and the master's listener.  -1 after logging why. */
+static int start_agent(const char *persist_dir)
+{
     init_agent(APP);
     /* tokens of virtmon-agentx.conf (init_agent named the application) */
     register_app_config_handler("uri", conf_string, NULL, "URI");
@@ -238,10 +250,10 @@ int main(int argc, char **argv)
     register_app_config_handler("interval", conf_interval, NULL, "SECONDS");
     if (opt.listen) {
         init_vacm_conf();   /* rocommunity, rwuser, view, group, access... */
-        /* a complete agent: the system group (sysDescr, sysObjectID,
-         * sysUpTime, sysContact, sysName, sysLocation, sysORTable; the
-         * syscontact/syslocation/sysname tokens), snmpEngine and the SNMP
-         * statistics, as snmpd serves them */
+        /* the system group (sysDescr, sysObjectID, sysUpTime, sysContact,
+         * sysName, sysLocation, sysORTable; the syscontact/syslocation/
+         * sysname tokens), snmpEngine and the SNMP statistics, as snmpd
+         * serves them */
         init_system_mib();
         init_sysORTable();
         init_snmp_mib();
@@ -249,21 +261,11 @@ int main(int argc, char **argv)
         init_snmpMPDStats();
         init_usmStats();
     }
-
-    /* net-snmp's persistent files go under our state dir, never
-     * /var/lib/snmp: set before init_snmp reads them (a stateDir from the
-     * settings file moves the vmIndex map, not these) */
-    default_state = vm_dir_get(VM_DIR_STATE, VM_DIR_SCOPE_AUTO);
-    if (!default_state) {
+    if (vm_dir_make(persist_dir, 0700) < 0) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
+        return -1;
     }
-    persist = vm_asprintf("%s/snmp", opt.state_dir ? opt.state_dir : default_state);
-    if (vm_dir_make(persist, 0700) < 0) {
-        snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
-    }
-    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_PERSISTENT_DIR, persist_dir);
     init_snmp(APP);
     if (opt.listen) {
         /* a master built on libnetsnmpagent opens SMUX on tcp:199 unless
@@ -272,37 +274,71 @@ int main(int argc, char **argv)
         add_to_init_list(no_smux);
         if (init_master_agent() != 0) {
             snmp_log(LOG_ERR, "cannot listen on %s\n", opt.listen);
-            return 1;
+            return -1;
         }
         ax_audit_init(true);
         if (!vacm_is_configured())
             snmp_log(LOG_WARNING, "no access configured (rocommunity, rouser, ...) in the "
                                   "settings: every request is refused\n");
     }
+    return 0;
+}
+
+/* The refresher on the URI, interval, state dir and control the options,
+ * then the settings file, then the defaults give; its snapshots reach the
+ * agent through notify_fd.  -1 after logging why. */
+static int start_refresher(const char *default_state, int *notify_fd)
+{
+    VM_AUTOFREE char *default_uri = NULL;
+    const char *uri, *state_dir;
+    unsigned int allowed = 0;
+    int interval;
+
     state_dir = opt.state_dir ? opt.state_dir : cfg.state_dir ? cfg.state_dir : default_state;
-    if (vm_dir_make(state_dir, 0755) < 0) {
+    if (vm_dir_make(state_dir, 0755) < 0 ||
+        (!opt.uri && !cfg.uri && !(default_uri = vm_uri_default())) ||
+        ax_control_parse(opt.allow_control ? opt.allow_control : cfg.allow_control,
+                         &allowed) < 0) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
-    }
-    if (!opt.uri && !cfg.uri && !(default_uri = vm_uri_default())) {
-        snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
+        return -1;
     }
     uri = opt.uri ? opt.uri : cfg.uri ? cfg.uri : default_uri;
     interval = opt.interval ? opt.interval : cfg.interval ? cfg.interval : 5;
-    if (ax_control_parse(opt.allow_control ? opt.allow_control : cfg.allow_control,
-                         &allowed) < 0) {
+    if (!(refresher = ax_refresher_start(uri, interval, state_dir, allowed != 0, notify_fd))) {
         snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
-    }
-    if (!(refresher = ax_refresher_start(uri, interval, state_dir, allowed != 0, &notify_fd))) {
-        snmp_log(LOG_ERR, "%s\n", vm_error_message());
-        return 1;
+        return -1;
     }
     ax_control_init(allowed, refresher);
-    register_readfd(notify_fd, on_snapshot, NULL);
     snmp_log(LOG_INFO, APP " serving %s (refresh every %d s, state in %s)\n", uri, interval,
              state_dir);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct settings st;
+    VM_AUTOFREE char *default_state = NULL;
+    VM_AUTOFREE char *persist = NULL;
+    int notify_fd, r;
+
+    if ((r = parse_options(argc, argv, &st)) != 0)
+        return r > 0 ? 0 : 1;
+    if (set_up_roles(&st) < 0)
+        return 1;
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGTERM, on_signal);
+    signal(SIGINT, on_signal);
+    vm_log_set_output(log_to_snmp, NULL, VM_LOG_WARN);
+    /* a stateDir from the settings file moves the vmIndex map, not
+     * net-snmp's files: those are placed before the file is read */
+    if (!(default_state = vm_dir_get(VM_DIR_STATE, VM_DIR_SCOPE_AUTO))) {
+        snmp_log(LOG_ERR, "%s\n", vm_error_message());
+        return 1;
+    }
+    persist = vm_asprintf("%s/snmp", opt.state_dir ? opt.state_dir : default_state);
+    if (start_agent(persist) < 0 || start_refresher(default_state, &notify_fd) < 0)
+        return 1;
+    register_readfd(notify_fd, on_snapshot, NULL);
 
     while (keep_running)
         agent_check_and_process(1);

@@ -123,6 +123,71 @@ static int read_auth(const struct vm_conf *conf, const char *path, const char *k
     return -1;
 }
 
+/* max_clients, log_level and tls_port. */
+static int read_limits(const struct vm_conf *conf, const char *path, struct config *c)
+{
+    long long n = 0, port = TLS_PORT;
+    const char *s = NULL;
+
+    if (vm_conf_get_int(conf, "max_clients", &n) < 0 ||
+        vm_conf_get_int(conf, "tls_port", &port) < 0 ||
+        vm_conf_get_string(conf, "log_level", &s) < 0)
+        return -1;
+    if (vm_conf_lookup(conf, "max_clients")) {
+        if (n < 1 || n > 100000) {
+            vm_report_error(VM_ERR_CONFIG, "%s: max_clients is 1 to 100000, not %lld", path, n);
+            return -1;
+        }
+        c->max_clients = (unsigned int)n;
+    }
+    if (port < 1 || port > 65535) {
+        vm_report_error(VM_ERR_CONFIG, "%s: tls_port is 1 to 65535, not %lld", path, port);
+        return -1;
+    }
+    c->listen_port = (int)port;
+    if (s && (c->log_level = vm_log_priority_parse(s)) < 0) {
+        vm_report_error(VM_ERR_CONFIG, "%s: log_level is debug, info, warning or error", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* The TLS listener: listen_addr (--listen over it), pki_dir (--pki over
+ * it), tls_allowed_dn_list. */
+static int read_tls(const struct vm_conf *conf, const char *path, const struct options *o,
+                    struct config *c)
+{
+    const char *addr = NULL, *pki = NULL;
+
+    if (vm_conf_get_string(conf, "listen_addr", &addr) < 0 ||
+        vm_conf_get_string(conf, "pki_dir", &pki) < 0)
+        return -1;
+    if (o->listen) {
+        if (vm_host_port_parse(o->listen, c->listen_port, &c->listen_host, &c->listen_port) < 0)
+            return -1;
+    } else if (addr) {
+        c->listen_host = vm_strdup(addr);
+    }
+    c->pki_dir = o->pki ? vm_strdup(o->pki) : pki ? vm_strdup(pki) : NULL;
+    if (vm_conf_lookup(conf, "tls_allowed_dn_list")) {
+        char **list = NULL;
+        size_t n = 0;
+        if (vm_conf_get_list(conf, "tls_allowed_dn_list", &list, &n) < 0)
+            return -1;
+        /* an empty list would lock every client out: say so rather */
+        if (n == 0) {
+            vm_report_error(VM_ERR_CONFIG, "%s: tls_allowed_dn_list is empty (leave it out to "
+                                           "allow every certificate from the CA)",
+                            path);
+            return -1;
+        }
+        VM_NEW_N(c->dn_list, n + 1);
+        for (size_t i = 0; i < n; i++)
+            c->dn_list[c->n_dn++] = vm_strdup(list[i]);
+    }
+    return 0;
+}
+
 /* virtmond.conf into *c, with --listen and --pki over it. */
 static int read_config(const struct options *o, struct config *c)
 {
@@ -134,73 +199,20 @@ static int read_config(const struct options *o, struct config *c)
                                        : vm_dir_file(VM_DIR_CONFIG, VM_DIR_SCOPE_AUTO,
                                                      "virtmond.conf");
     struct vm_conf *conf = path ? vm_conf_read_file(path, o->config == NULL) : NULL;
-    long long n = 0, port = TLS_PORT;
-    size_t n_dn = 0;
-    const char *s = NULL;
+    const char *app = "virtmond";
     int ret = -1;
 
     memset(c, 0, sizeof(*c));
     c->log_level = VM_LOG_INFO;
-    if (!conf || vm_conf_check_keys(conf, known) < 0)
-        goto out;
-    if (vm_conf_get_int(conf, "max_clients", &n) < 0 ||
-        vm_conf_get_int(conf, "tls_port", &port) < 0)
-        goto out;
-    if (vm_conf_lookup(conf, "max_clients")) {
-        if (n < 1 || n > 100000) {
-            vm_report_error(VM_ERR_CONFIG, "%s: max_clients is 1 to 100000, not %lld", path, n);
-            goto out;
-        }
-        c->max_clients = (unsigned int)n;
+    if (conf && vm_conf_check_keys(conf, known) == 0 && read_limits(conf, path, c) == 0 &&
+        read_tls(conf, path, o, c) == 0 &&
+        read_auth(conf, path, "auth_unix_rw", &c->auth_rw) == 0 &&
+        read_auth(conf, path, "auth_unix_ro", &c->auth_ro) == 0 &&
+        read_auth(conf, path, "auth_tcp", &c->auth_tcp) == 0 &&
+        vm_conf_get_string(conf, "sasl_app_name", &app) >= 0) {
+        c->sasl_app_name = vm_strdup(app);
+        ret = 0;
     }
-    if (port < 1 || port > 65535) {
-        vm_report_error(VM_ERR_CONFIG, "%s: tls_port is 1 to 65535, not %lld", path, port);
-        goto out;
-    }
-    c->listen_port = (int)port;
-    if (vm_conf_get_string(conf, "log_level", &s) < 0)
-        goto out;
-    if (s && (c->log_level = vm_log_priority_parse(s)) < 0) {
-        vm_report_error(VM_ERR_CONFIG, "%s: log_level is debug, info, warning or error", path);
-        goto out;
-    }
-    s = NULL;
-    if (vm_conf_get_string(conf, "listen_addr", &s) < 0)
-        goto out;
-    if (o->listen) {
-        if (vm_host_port_parse(o->listen, c->listen_port, &c->listen_host, &c->listen_port) < 0)
-            goto out;
-    } else if (s) {
-        c->listen_host = vm_strdup(s);
-    }
-    s = NULL;
-    if (vm_conf_get_string(conf, "pki_dir", &s) < 0)
-        goto out;
-    c->pki_dir = o->pki ? vm_strdup(o->pki) : s ? vm_strdup(s) : NULL;
-    if (vm_conf_lookup(conf, "tls_allowed_dn_list")) {
-        char **list = NULL;
-        if (vm_conf_get_list(conf, "tls_allowed_dn_list", &list, &n_dn) < 0)
-            goto out;
-        VM_NEW_N(c->dn_list, n_dn + 1);
-        for (size_t i = 0; i < n_dn; i++)
-            c->dn_list[c->n_dn++] = vm_strdup(list[i]);
-    }
-    if (c->dn_list && c->n_dn == 0) {
-        /* an empty list would lock every client out: say so rather */
-        vm_report_error(VM_ERR_CONFIG, "%s: tls_allowed_dn_list is empty (leave it out to "
-                                       "allow every certificate from the CA)",
-                        path);
-        goto out;
-    }
-    s = "virtmond";
-    if (read_auth(conf, path, "auth_unix_rw", &c->auth_rw) < 0 ||
-        read_auth(conf, path, "auth_unix_ro", &c->auth_ro) < 0 ||
-        read_auth(conf, path, "auth_tcp", &c->auth_tcp) < 0 ||
-        vm_conf_get_string(conf, "sasl_app_name", &s) < 0)
-        goto out;
-    c->sasl_app_name = vm_strdup(s);
-    ret = 0;
-out:
     vm_conf_free(conf);
     if (ret < 0)
         config_clear(c);
