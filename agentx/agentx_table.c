@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agentx_table.h"
+#include "util/vm_alloc.h"
 
 void ax_set_int(netsnmp_request_info *req, long v)
 {
@@ -139,7 +140,7 @@ size_t ax_table_fill(const struct ax_table *t, struct ax_snapshot *snap)
     }
     for (size_t i = 0; i < snap->nvms; i++)
         n += count_of(&snap->vms[i], t->kind);
-    t->state->rows = r = calloc(n ? n : 1, sizeof(*r));
+    t->state->rows = r = vm_calloc(n ? n : 1, sizeof(*r));
     for (size_t i = 0; i < snap->nvms; i++) {
         struct ax_vm *vm = &snap->vms[i];
         for (size_t k = 0; k < count_of(vm, t->kind); k++, rows++) {

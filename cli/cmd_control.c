@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cli_handlers.h"
 #include "util/vm_alloc.h"
+#include "util/vm_handles.h"
 #include "util/vm_file.h"
 #include "util/vm_units.h"
 
@@ -55,7 +56,7 @@ static int parse_size(const char *cmd, const char *text, uint64_t *kib)
 
 static int set_memory(struct cli_ctx *ctx, const struct cli_args *args, bool maximum)
 {
-    struct vm_domain *dom;
+    VM_AUTOPTR(vm_domain) dom = NULL;
     unsigned int flags;
     uint64_t kib;
     int ret = 0;
@@ -73,7 +74,6 @@ static int set_memory(struct cli_ctx *ctx, const struct cli_args *args, bool max
                       vm_domain_get_name(dom));
         ret = 1;
     }
-    vm_domain_free(dom);
     return ret;
 }
 
@@ -90,7 +90,7 @@ int cli_cmd_setmaxmem(struct cli_ctx *ctx, const struct cli_args *args)
 int cli_cmd_setvcpus(struct cli_ctx *ctx, const struct cli_args *args)
 {
     const char *text = cli_arg2(args);
-    struct vm_domain *dom;
+    VM_AUTOPTR(vm_domain) dom = NULL;
     unsigned int flags;
     uint64_t n;
     int ret = 0;
@@ -118,14 +118,13 @@ int cli_cmd_setvcpus(struct cli_ctx *ctx, const struct cli_args *args)
         cli_lib_error("failed to change the vCPUs of domain '%s'", vm_domain_get_name(dom));
         ret = 1;
     }
-    vm_domain_free(dom);
     return ret;
 }
 
 int cli_cmd_save(struct cli_ctx *ctx, const struct cli_args *args)
 {
     const char *file = cli_arg2(args);
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     int ret = 0;
 
     if (!dom)
@@ -137,7 +136,6 @@ int cli_cmd_save(struct cli_ctx *ctx, const struct cli_args *args)
         /* virsh's blank line first */
         cli_info(ctx, "\nDomain '%s' saved to %s", vm_domain_get_name(dom), file);
     }
-    vm_domain_free(dom);
     return ret;
 }
 
@@ -254,7 +252,7 @@ static bool ask_again(void)
 
 int cli_cmd_edit(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     VM_AUTOFREE char *orig = NULL;
     const char *tmpdir = getenv("TMPDIR");
     VM_AUTOFREE char *tpath = NULL;
@@ -264,14 +262,12 @@ int cli_cmd_edit(struct cli_ctx *ctx, const struct cli_args *args)
         return 1;
     if (!(orig = vm_domain_get_xml(dom, VM_DOMAIN_XML_INACTIVE | VM_DOMAIN_XML_SECURE))) {
         cli_lib_error("failed to get the definition of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     tpath = vm_asprintf("%s/virtmon-edit-XXXXXX.xml", tmpdir && *tmpdir ? tmpdir : "/tmp");
     /* 0600 from mkstemps: the definition may hold secrets */
     if ((fd = mkstemps(tpath, 4)) < 0) {
         cli_error("edit: cannot create a temporary file: %s", strerror(errno));
-        vm_domain_free(dom);
         return 1;
     }
     if (write(fd, orig, strlen(orig)) != (ssize_t)strlen(orig) || close(fd) < 0) {
@@ -306,7 +302,6 @@ int cli_cmd_edit(struct cli_ctx *ctx, const struct cli_args *args)
     }
 out:
     unlink(tpath);
-    vm_domain_free(dom);
     return ret;
 }
 
@@ -317,7 +312,7 @@ out:
 /* Copies what one side has to the other; -1 when it closed. */
 int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     struct termios saved, raw;
     bool tty = isatty(STDIN_FILENO);
     int fd;
@@ -326,7 +321,6 @@ int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
         return 1;
     if ((fd = vm_domain_open_console(dom, cli_arg(args, "devname"), 0)) < 0) {
         cli_lib_error("failed to open the console of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     fprintf(ctx->out, "Connected to domain '%s'\nEscape character is ^] (Ctrl + ])\n",
@@ -371,7 +365,6 @@ int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     close(fd);
     fputc('\n', ctx->out);
-    vm_domain_free(dom);
     ctx->no_trailer = true;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "cli_handlers.h"
 #include "util/vm_alloc.h"
+#include "util/vm_handles.h"
 #include "util/vm_error.h"
 #include "util/vm_xml.h"
 #include "virtmon.h"
@@ -19,7 +20,7 @@
 /* The domain's live XML parsed; NULL after printing the error. */
 static xmlDocPtr domain_doc(struct cli_ctx *ctx, const char *what, char **name_out)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, what);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, what);
     char *xml;
     xmlDocPtr doc = NULL;
 
@@ -30,7 +31,6 @@ static xmlDocPtr domain_doc(struct cli_ctx *ctx, const char *what, char **name_o
         !(doc = vm_xml_read(xml, strlen(xml), "the domain's XML")))
         cli_lib_error("failed to get the XML of domain '%s'", *name_out);
     free(xml);
-    vm_domain_free(dom);
     return doc;
 }
 

@@ -14,6 +14,7 @@
 #include "cli_handlers.h"
 #include "cli_json.h"
 #include "util/vm_alloc.h"
+#include "util/vm_handles.h"
 #include "util/vm_file.h"
 
 /* The domain named by the command's argument; NULL after printing the error. */
@@ -33,7 +34,7 @@ int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
 {
     const struct cli_cmd *cmd = args->cmd;
     const char *mode = cli_arg(args, "mode");
-    struct vm_domain *dom;
+    VM_AUTOPTR(vm_domain) dom = NULL;
     unsigned int flags = 0;
     int ret = 1;
 
@@ -56,7 +57,6 @@ int cli_cmd_domain_op(struct cli_ctx *ctx, const struct cli_args *args)
         cli_info(ctx, "Domain '%s' %s", vm_domain_get_name(dom), cmd->done_what);
         ret = 0;
     }
-    vm_domain_free(dom);
     return ret;
 }
 
@@ -119,7 +119,7 @@ int cli_cmd_start(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     unsigned int flags = (cli_flag(args, "managed-save") ? VM_DOMAIN_UNDEFINE_MANAGED_SAVE : 0) |
                          (cli_flag(args, "nvram") ? VM_DOMAIN_UNDEFINE_NVRAM : 0) |
                          (cli_flag(args, "keep-nvram") ? VM_DOMAIN_UNDEFINE_KEEP_NVRAM : 0);
@@ -133,13 +133,12 @@ int cli_cmd_undefine(struct cli_ctx *ctx, const struct cli_args *args)
         cli_info(ctx, "Domain '%s' has been undefined", vm_domain_get_name(dom));
         ret = 0;
     }
-    vm_domain_free(dom);
     return ret;
 }
 
 int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     bool disable = cli_flag(args, "disable");
     int ret = 1;
 
@@ -153,7 +152,6 @@ int cli_cmd_autostart(struct cli_ctx *ctx, const struct cli_args *args)
                  disable ? "unmarked" : "marked");
         ret = 0;
     }
-    vm_domain_free(dom);
     return ret;
 }
 
@@ -306,8 +304,8 @@ int cli_cmd_list(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
-    struct vm_domain_stats *st;
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain_stats) st = NULL;
     char uuid[VM_UUID_STRING_BUFLEN];
 
     if (!dom)
@@ -315,7 +313,6 @@ int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
     st = vm_domain_get_stats(dom, 0);
     if (!st) {
         cli_lib_error("failed to get information of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     vm_uuid_format(st->uuid, uuid);
@@ -358,21 +355,18 @@ int cli_cmd_dominfo(struct cli_ctx *ctx, const struct cli_args *args)
         cli_field(ctx, "Autostart:", "%s", st->autostart ? "enable" : "disable");
         cli_field(ctx, "Managed save:", "%s", st->managed_save ? "yes" : "no");
     }
-    vm_domain_stats_free(st);
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     int state, reason;
 
     if (!dom)
         return 1;
     if (vm_domain_get_state(dom, &state, &reason, 0) < 0) {
         cli_lib_error("failed to get the state of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     if (cli_flag(args, "reason"))
@@ -380,13 +374,12 @@ int cli_cmd_domstate(struct cli_ctx *ctx, const struct cli_args *args)
                 vm_domain_reason_name(state, reason));
     else
         fprintf(ctx->out, "%s\n", vm_domain_state_name(state));
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     int control;
 
     if (!dom)
@@ -394,7 +387,6 @@ int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
     if (vm_domain_get_control(dom, &control, 0) < 0) {
         cli_lib_error("failed to get the control state of domain '%s'",
                       vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     /* as virsh: the state is the answer, printed on stdout, exit 0 */
@@ -402,31 +394,28 @@ int cli_cmd_domcontrol(struct cli_ctx *ctx, const struct cli_args *args)
             control == VM_DOMAIN_CONTROL_OK             ? "ok"
             : control == VM_DOMAIN_CONTROL_TPM_GONE     ? "error: TPM emulator not running"
                                                         : "error: monitor not responding");
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domdisplay(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     char *uri;
 
     if (!dom)
         return 1;
     if (!(uri = vm_domain_get_display(dom, 0))) {
         cli_lib_error("failed to get the display of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     fprintf(ctx->out, "%s\n", uri);
     free(uri);
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     int id;
 
     if (!dom)
@@ -434,38 +423,34 @@ int cli_cmd_domid(struct cli_ctx *ctx, const struct cli_args *args)
     id = vm_domain_get_id(dom);
     if (id < 0 && vm_error_last()) {
         cli_lib_error("failed to get the id of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     if (id >= 0)
         fprintf(ctx->out, "%d\n", id);
     else
         fprintf(ctx->out, "-\n");
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domname(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
 
     if (!dom)
         return 1;
     fprintf(ctx->out, "%s\n", vm_domain_get_name(dom));
-    vm_domain_free(dom);
     return 0;
 }
 
 int cli_cmd_domuuid(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     char uuid[VM_UUID_STRING_BUFLEN];
 
     if (!dom)
         return 1;
     vm_domain_get_uuid_string(dom, uuid);
     fprintf(ctx->out, "%s\n", uuid);
-    vm_domain_free(dom);
     return 0;
 }
 
@@ -486,7 +471,7 @@ static int define_or_create(struct cli_ctx *ctx, const struct cli_args *args, bo
 {
     struct vm_connect *conn = cli_conn(ctx);
     VM_AUTOFREE char *xml = NULL;
-    struct vm_domain *dom;
+    VM_AUTOPTR(vm_domain) dom = NULL;
     const char *file = args->pos[0];
 
     if (!conn || !(xml = read_xml_file(file)))
@@ -498,7 +483,6 @@ static int define_or_create(struct cli_ctx *ctx, const struct cli_args *args, bo
     }
     cli_info(ctx, "Domain '%s' %s from %s", vm_domain_get_name(dom),
              create ? "created" : "defined", file);
-    vm_domain_free(dom);
     return 0;
 }
 
@@ -514,7 +498,7 @@ int cli_cmd_create(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_dumpxml(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     unsigned int flags = (cli_flag(args, "inactive") ? VM_DOMAIN_XML_INACTIVE : 0) |
                          (cli_flag(args, "security-info") ? VM_DOMAIN_XML_SECURE : 0);
     char *xml;
@@ -523,11 +507,9 @@ int cli_cmd_dumpxml(struct cli_ctx *ctx, const struct cli_args *args)
         return 1;
     if (!(xml = vm_domain_get_xml(dom, flags))) {
         cli_lib_error("failed to get the XML of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     fputs(xml, ctx->out);
     free(xml);
-    vm_domain_free(dom);
     return 0;
 }

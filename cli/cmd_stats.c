@@ -15,6 +15,7 @@
 #include "cli_handlers.h"
 #include "cli_json.h"
 #include "util/vm_alloc.h"
+#include "util/vm_handles.h"
 
 /* ------------------------------------------------------- the field table */
 
@@ -267,19 +268,17 @@ static void emit_domstats(struct cli_ctx *ctx, const char *key, const char *valu
 
 int cli_cmd_guestinfo(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_guest_info *g;
 
     if (!dom)
         return 1;
     if (!(g = vm_domain_get_guest_info(dom, 0))) {
         cli_lib_error("failed to get the guest info of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     guest_fields(g, emit_guestinfo, ctx);
     vm_guest_info_free(g);
-    vm_domain_free(dom);
     return 0;
 }
 
@@ -478,7 +477,7 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
 static struct vm_domain_stats *running_stats(struct cli_ctx *ctx, const struct cli_args *args,
                                              const char *what)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_domain_stats *st;
 
     if (!dom)
@@ -491,7 +490,6 @@ static struct vm_domain_stats *running_stats(struct cli_ctx *ctx, const struct c
         vm_domain_stats_free(st);
         st = NULL;
     }
-    vm_domain_free(dom);
     return st;
 }
 
@@ -506,14 +504,13 @@ int cli_cmd_domifstat(struct cli_ctx *ctx, const struct cli_args *args)
         {"tx_errs", NET(tx_errs)},   {"tx_drop", NET(tx_drop)},
     };
     const char *iface = cli_arg2(args);
-    struct vm_domain_stats *st = running_stats(ctx, args, "interface stats");
+    VM_AUTOPTR(vm_domain_stats) st = running_stats(ctx, args, "interface stats");
     const struct vm_net_stats *n;
 
     if (!st)
         return 1;
     if (!(n = vm_domain_stats_find_net(st, iface))) {
         cli_lib_error("failed to get interface stats of domain '%s'", st->name);
-        vm_domain_stats_free(st);
         return 1;
     }
     for (size_t i = 0; i < N_(order); i++) {
@@ -521,7 +518,6 @@ int cli_cmd_domifstat(struct cli_ctx *ctx, const struct cli_args *args)
         if (v != VM_STAT_UNKNOWN)
             fprintf(ctx->out, "%s %s %llu\n", iface, order[i].name, (unsigned long long)v);
     }
-    vm_domain_stats_free(st);
     return 0;
 }
 
@@ -562,7 +558,7 @@ int cli_cmd_domblkstat(struct cli_ctx *ctx, const struct cli_args *args)
     };
     const char *dev = cli_arg2(args);
     bool human = cli_flag(args, "human");
-    struct vm_domain_stats *st = running_stats(ctx, args, "block stats");
+    VM_AUTOPTR(vm_domain_stats) st = running_stats(ctx, args, "block stats");
     struct vm_block_stats sum;
     const struct vm_block_stats *b = &sum;
 
@@ -571,7 +567,6 @@ int cli_cmd_domblkstat(struct cli_ctx *ctx, const struct cli_args *args)
     if (dev && *dev) {
         if (!(b = vm_domain_stats_find_block(st, dev))) {
             cli_lib_error("failed to get block stats of domain '%s'", st->name);
-            vm_domain_stats_free(st);
             return 1;
         }
     } else {
@@ -593,7 +588,6 @@ int cli_cmd_domblkstat(struct cli_ctx *ctx, const struct cli_args *args)
             fprintf(ctx->out, "%s %-*s %llu\n", dev, human ? 31 : 0,
                     human ? order[i].human : order[i].name, (unsigned long long)v);
     }
-    vm_domain_stats_free(st);
     return 0;
 }
 
@@ -601,7 +595,7 @@ int cli_cmd_domblkstat(struct cli_ctx *ctx, const struct cli_args *args)
 
 int cli_cmd_dommemstat(struct cli_ctx *ctx, const struct cli_args *args)
 {
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_memory_stat stats[VM_MEMORY_STAT_NR];
     int n;
 
@@ -609,7 +603,6 @@ int cli_cmd_dommemstat(struct cli_ctx *ctx, const struct cli_args *args)
         return 1;
     if ((n = vm_domain_memory_stats(dom, stats, VM_MEMORY_STAT_NR, 0)) < 0) {
         cli_lib_error("failed to get memory statistics of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     for (int i = 0; i < n; i++) {
@@ -617,7 +610,6 @@ int cli_cmd_dommemstat(struct cli_ctx *ctx, const struct cli_args *args)
         if (name)
             fprintf(ctx->out, "%s %llu\n", name, (unsigned long long)stats[i].val);
     }
-    vm_domain_free(dom);
     return 0;
 }
 
@@ -645,7 +637,7 @@ static char *cpumap_ranges(const unsigned char *map, unsigned int ncpus)
 int cli_cmd_vcpuinfo(struct cli_ctx *ctx, const struct cli_args *args)
 {
     static const char *const states[] = {"offline", "running", "blocked"};
-    struct vm_domain *dom = cli_arg_domain(ctx, args->pos[0]);
+    VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);
     struct vm_vcpu_list *l;
     bool pretty = cli_flag(args, "pretty");
 
@@ -653,7 +645,6 @@ int cli_cmd_vcpuinfo(struct cli_ctx *ctx, const struct cli_args *args)
         return 1;
     if (!(l = vm_domain_get_vcpus(dom, 0))) {
         cli_lib_error("failed to get the vCPUs of domain '%s'", vm_domain_get_name(dom));
-        vm_domain_free(dom);
         return 1;
     }
     for (size_t i = 0; i < l->n; i++) {
@@ -687,7 +678,6 @@ int cli_cmd_vcpuinfo(struct cli_ctx *ctx, const struct cli_args *args)
         }
     }
     vm_vcpu_list_free(l);
-    vm_domain_free(dom);
     return 0;
 }
 
@@ -706,7 +696,7 @@ int cli_cmd_vcpucount(struct cli_ctx *ctx, const struct cli_args *args)
         {"active", "maximum"}, {"live", "config"}, {"current", "live"}, {"current", "config"}};
     bool maximum = cli_flag(args, "maximum"), live = cli_flag(args, "live");
     bool config = cli_flag(args, "config");
-    struct vm_domain *dom;
+    VM_AUTOPTR(vm_domain) dom = NULL;
     unsigned int flags = 0;
     int ret = 0, n;
 
@@ -735,7 +725,6 @@ int cli_cmd_vcpucount(struct cli_ctx *ctx, const struct cli_args *args)
                 fprintf(ctx->out, "%-12s %-12s %3d\n", all[i].which, all[i].side, n);
             }
         }
-        vm_domain_free(dom);
         return ret;
     }
     if (maximum)
@@ -750,6 +739,5 @@ int cli_cmd_vcpucount(struct cli_ctx *ctx, const struct cli_args *args)
     } else {
         fprintf(ctx->out, "%d\n", n);
     }
-    vm_domain_free(dom);
     return ret;
 }
