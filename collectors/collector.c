@@ -229,18 +229,51 @@ static void add_u64(struct vm_buf *v, uint64_t x, bool known)
         vm_buf_add(v, ":U");
 }
 
+/* An update of a file of kind at ts: each data source's value taken from
+ * src, the kind's source struct, as the layout's table says. */
+static void add_values(struct vm_buf *v, enum rrd_kind kind, const void *src,
+                       const bool known[RRD_KNOWN_LAST], time_t ts)
+{
+    size_t n;
+    const struct rrd_ds *ds = rrd_kind_ds(kind, &n);
+
+    vm_buf_addf(v, "%lld", (long long)ts);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)src + ds[i].offset;
+        uint64_t u;
+        double d;
+        switch (ds[i].value) {
+        case RRD_U64:
+            memcpy(&u, p, sizeof(u));
+            add_u64(v, u, known[ds[i].known]);
+            break;
+        case RRD_UINT: {
+            unsigned int x;
+            memcpy(&x, p, sizeof(x));
+            add_u64(v, x, known[ds[i].known]);
+            break;
+        }
+        case RRD_PERCENT:
+            memcpy(&d, p, sizeof(d));
+            if (isnan(d) || !known[ds[i].known])
+                vm_buf_add(v, ":U");
+            else
+                vm_buf_addf(v, ":%.2f", d);
+            break;
+        }
+    }
+}
+
 /* A disk's or NIC's counters; one without a target name is PREFIXn. */
 static void queue_device(struct collector *c, struct batch *b, struct dom_rec *d,
                          enum rrd_kind kind, const char *name, const char *prefix, size_t index,
-                         const uint64_t *vals, size_t n, bool active, time_t ts)
+                         const void *src, const bool known[RRD_KNOWN_LAST], time_t ts)
 {
     VM_AUTOFREE char *fallback = vm_asprintf("%s%zu", prefix, index);
     VM_AUTOFREE char *dev = rrd_dev_name(name, fallback);
     struct vm_buf v = VM_BUF_INIT;
 
-    vm_buf_addf(&v, "%lld", (long long)ts);
-    for (size_t i = 0; i < n; i++)
-        add_u64(&v, vals[i], active);
+    add_values(&v, kind, src, known, ts);
     queue(c, b, dev_rec_get(d, kind, dev), ts, &v);
 }
 
@@ -252,21 +285,17 @@ static void queue_domain(struct collector *c, struct batch *b, const struct vm_d
     struct vm_buf v = VM_BUF_INIT;
     /* a domain that is not running, or does not answer, has no counters: U,
      * never a false 0 */
-    bool active = st->id >= 0 && st->state != VM_DOMAIN_SHUTOFF &&
-                  st->control == VM_DOMAIN_CONTROL_OK;
+    const bool known[RRD_KNOWN_LAST] = {
+        [RRD_KNOWN_ALWAYS] = true,
+        [RRD_KNOWN_ACTIVE] = st->id >= 0 && st->state != VM_DOMAIN_SHUTOFF &&
+                             st->control == VM_DOMAIN_CONTROL_OK,
+        [RRD_KNOWN_ANSWERS] = st->control == VM_DOMAIN_CONTROL_OK,
+    };
 
     vm_uuid_format(st->uuid, uuid);
     d = dom_rec_get(c, uuid);
     d->seen = c->cycle;
-    vm_buf_addf(&v, "%lld", (long long)ts);
-    add_u64(&v, st->cpu_time_ns, active);
-    if (isnan(st->cpu_util_pct))
-        vm_buf_add(&v, ":U");
-    else
-        vm_buf_addf(&v, ":%.2f", st->cpu_util_pct);
-    add_u64(&v, st->vcpus, true);
-    add_u64(&v, st->mem_max_kib, true);
-    add_u64(&v, st->mem_cur_kib, st->control == VM_DOMAIN_CONTROL_OK);
+    add_values(&v, RRD_DOMAIN, st, known, ts);
     queue(c, b, &d->dom, ts, &v);
 
     /* the name file follows renames; written after the domain's directory exists */
@@ -286,17 +315,10 @@ static void queue_domain(struct collector *c, struct batch *b, const struct vm_d
         }
     }
 
-    for (size_t i = 0; i < st->nblock; i++) {
-        const struct vm_block_stats *bs = &st->block[i];
-        const uint64_t vals[] = {bs->rd_reqs, bs->rd_bytes, bs->wr_reqs, bs->wr_bytes};
-        queue_device(c, b, d, RRD_DISK, bs->name, "disk", i, vals, 4, active, ts);
-    }
-    for (size_t i = 0; i < st->nnet; i++) {
-        const struct vm_net_stats *ns = &st->net[i];
-        const uint64_t vals[] = {ns->rx_bytes, ns->rx_pkts, ns->rx_errs, ns->rx_drop,
-                                 ns->tx_bytes, ns->tx_pkts, ns->tx_errs, ns->tx_drop};
-        queue_device(c, b, d, RRD_IF, ns->name, "net", i, vals, 8, active, ts);
-    }
+    for (size_t i = 0; i < st->nblock; i++)
+        queue_device(c, b, d, RRD_DISK, st->block[i].name, "disk", i, &st->block[i], known, ts);
+    for (size_t i = 0; i < st->nnet; i++)
+        queue_device(c, b, d, RRD_IF, st->net[i].name, "net", i, &st->net[i], known, ts);
 }
 
 /* The stats, connecting first when needed; NULL (logged) when the
@@ -331,23 +353,22 @@ int collector_cycle(struct collector *c, time_t ts)
     struct vm_node_info node = {0};
     struct batch b = {0};
     struct vm_buf v = VM_BUF_INIT;
-    bool have_node = false;
-    unsigned int running = 0;
+    bool known[RRD_KNOWN_LAST] = {[RRD_KNOWN_ALWAYS] = true};
+    struct rrd_host_sample host = {0};
     void *ctx[2] = {c, &b};
-    int n = collect(c, &st, &node, &have_node), rc;
+    int n = collect(c, &st, &node, &known[RRD_KNOWN_NODE]), rc;
 
     if (n < 0)
         return -1;
     c->cycle++;
     for (int i = 0; i < n; i++)
-        running += st[i]->control == VM_DOMAIN_CONTROL_OK &&
-                   vm_domain_state_is_running(st[i]->state);
-    vm_buf_addf(&v, "%lld", (long long)ts);
-    add_u64(&v, node.memory_kib, have_node);
-    add_u64(&v, node.free_memory_kib, have_node);
-    add_u64(&v, running, true);
-    add_u64(&v, (uint64_t)n, true);
-    add_u64(&v, node.cpus, have_node);
+        host.running += st[i]->control == VM_DOMAIN_CONTROL_OK &&
+                        vm_domain_state_is_running(st[i]->state);
+    host.defined = (unsigned int)n;
+    host.mem_total_kib = node.memory_kib;
+    host.mem_free_kib = node.free_memory_kib;
+    host.cpus = node.cpus;
+    add_values(&v, RRD_HOST, &host, known, ts);
     queue(c, &b, &c->host, ts, &v);
     for (int i = 0; i < n; i++)
         queue_domain(c, &b, st[i], ts);

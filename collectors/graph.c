@@ -182,11 +182,13 @@ static int host_traffic(struct job *j, const struct graph_opts *o,
                         struct graph_image **imgs, size_t *n)
 {
     static const struct {
-        const char *png, *title, *caption, *ds[2], *label[2];
+        const char *png, *title, *caption;
+        int ds[2];
+        const char *label[2];
     } what[2] = {
-        {"host-disk.png", "Host disk: all domains", "Disk", {"rd_bytes", "wr_bytes"},
+        {"host-disk.png", "Host disk: all domains", "Disk", {RRD_DISK_RD_BYTES, RRD_DISK_WR_BYTES},
          {"read ", "write"}},
-        {"host-net.png", "Host network: all domains", "Network", {"rx_bytes", "tx_bytes"},
+        {"host-net.png", "Host network: all domains", "Network", {RRD_IF_RX_BYTES, RRD_IF_TX_BYTES},
          {"received by guests", "sent by guests    "}},
     };
     static const char *const vname[2] = {"in", "out"};
@@ -195,7 +197,7 @@ static int host_traffic(struct job *j, const struct graph_opts *o,
 
     begin(j, o, vm_strdup(what[w].png), vm_strdup(what[w].title), "bytes/s");
     for (int k = 0; k < 2; k++)
-        device_total(&j->a, o, doms, ndoms, kind, what[w].ds[k], vname[k]);
+        device_total(&j->a, o, doms, ndoms, kind, rrd_ds_name(kind, what[w].ds[k]), vname[k]);
     for (int k = 0; k < 2; k++) {
         add(&j->a, "LINE1:%s#%s:%s", vname[k], colour[k], what[w].label[k]);
         legend(&j->a, vname[k], "%7.2lf %sB/s");
@@ -209,6 +211,7 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
     struct job j = {0};
     struct args *a = &j.a;
     struct vm_buf rpn = VM_BUF_INIT;
+    VM_AUTOFREE char *host = rrd_file(RRD_HOST, NULL, NULL);
     size_t ndisks = 0, nifs = 0;
     int failed = 0;
 
@@ -216,14 +219,14 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
      * gives only utilisation, that share of its vCPUs), over the host's */
     begin(&j, o, vm_strdup("host-cpu.png"), vm_strdup("Host CPU: all domains"),
           "% of the host's CPUs");
-    def(a, o, "cpus", "host.rrd", "cpus");
+    def(a, o, "cpus", host, rrd_ds_name(RRD_HOST, RRD_HOST_CPUS));
     for (size_t i = 0; i < ndoms; i++) {
         VM_AUTOFREE char *dom = rrd_file(RRD_DOMAIN, doms[i].uuid, NULL);
         VM_AUTOFREE char *ns = vm_asprintf("ns%zu", i), *util = vm_asprintf("util%zu", i);
         VM_AUTOFREE char *vc = vm_asprintf("vc%zu", i), *cores = vm_asprintf("cores%zu", i);
-        def(a, o, ns, dom, "cpu_ns");
-        def(a, o, util, dom, "cpu_pct");
-        def(a, o, vc, dom, "vcpus");
+        def(a, o, ns, dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_CPU_NS));
+        def(a, o, util, dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_CPU_PCT));
+        def(a, o, vc, dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_VCPUS));
         add(a, "CDEF:%s=%s,UN,%s,%s,*,100,/,%s,1000000000,/,IF", cores, ns, util, vc, ns);
         sum_term(&rpn, cores);
     }
@@ -237,8 +240,8 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
     begin(&j, o, vm_strdup("host-memory.png"), vm_strdup("Host memory"), "bytes");
     add(a, "--base");
     add(a, "1024");
-    def(a, o, "total_kib", "host.rrd", "mem_total_kib");
-    def(a, o, "free_kib", "host.rrd", "mem_free_kib");
+    def(a, o, "total_kib", host, rrd_ds_name(RRD_HOST, RRD_HOST_MEM_TOTAL));
+    def(a, o, "free_kib", host, rrd_ds_name(RRD_HOST, RRD_HOST_MEM_FREE));
     add(a, "CDEF:total=total_kib,1024,*");
     add(a, "CDEF:free=free_kib,1024,*");
     add(a, "CDEF:used=total,free,-");
@@ -251,8 +254,8 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
     failed += finish(&j, "Memory", imgs, n);
 
     begin(&j, o, vm_strdup("host-domains.png"), vm_strdup("Domains"), "domains");
-    def(a, o, "running", "host.rrd", "dom_running");
-    def(a, o, "defined", "host.rrd", "dom_defined");
+    def(a, o, "running", host, rrd_ds_name(RRD_HOST, RRD_HOST_DOM_RUNNING));
+    def(a, o, "defined", host, rrd_ds_name(RRD_HOST, RRD_HOST_DOM_DEFINED));
     add(a, "AREA:running#66aa66:running");
     legend(a, "running", "%6.0lf");
     add(a, "LINE2:defined#000000:defined");
@@ -272,14 +275,14 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
 
 /* One line per device and direction: "vda read", "vda write". */
 static void device_lines(struct args *a, const struct graph_opts *o, const char *uuid,
-                         enum rrd_kind kind, char **devs, size_t ndevs, const char *const ds[2],
+                         enum rrd_kind kind, char **devs, size_t ndevs, const int ds[2],
                          const char *const words[2])
 {
     for (size_t i = 0; i < ndevs; i++) {
         VM_AUTOFREE char *file = rrd_file(kind, uuid, devs[i]);
         for (size_t k = 0; k < 2; k++) {
             VM_AUTOFREE char *v = vm_asprintf("d%zu_%zu", i, k);
-            def(a, o, v, file, ds[k]);
+            def(a, o, v, file, rrd_ds_name(kind, ds[k]));
             add(a, "LINE1:%s#%s:%-8s %-5s", v, palette[(2 * i + k) % 6], devs[i], words[k]);
             legend(a, v, "%7.2lf %sB/s");
         }
@@ -289,9 +292,9 @@ static void device_lines(struct args *a, const struct graph_opts *o, const char 
 int graph_draw_domain(const struct graph_opts *o, const struct graph_domain *d,
                       struct graph_image **imgs, size_t *n)
 {
-    static const char *const disk_ds[2] = {"rd_bytes", "wr_bytes"};
+    static const int disk_ds[2] = {RRD_DISK_RD_BYTES, RRD_DISK_WR_BYTES};
     static const char *const disk_words[2] = {"read", "write"};
-    static const char *const if_ds[2] = {"rx_bytes", "tx_bytes"};
+    static const int if_ds[2] = {RRD_IF_RX_BYTES, RRD_IF_TX_BYTES};
     static const char *const if_words[2] = {"in", "out"};
     VM_AUTOFREE char *dom = rrd_file(RRD_DOMAIN, d->uuid, NULL);
     struct job j = {0};
@@ -300,9 +303,9 @@ int graph_draw_domain(const struct graph_opts *o, const struct graph_domain *d,
 
     begin(&j, o, vm_asprintf("%s-cpu.png", d->uuid), vm_asprintf("%s: CPU", d->name),
           "% of its vCPUs");
-    def(a, o, "ns", dom, "cpu_ns");
-    def(a, o, "vcpus", dom, "vcpus");
-    def(a, o, "util", dom, "cpu_pct");
+    def(a, o, "ns", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_CPU_NS));
+    def(a, o, "vcpus", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_VCPUS));
+    def(a, o, "util", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_CPU_PCT));
     /* ns of CPU per second over 1e9 per vCPU, as %; a source's own
      * utilisation (XenAPI) wins where it has one */
     add(a, "CDEF:derived=ns,vcpus,/,10000000,/");
@@ -315,8 +318,8 @@ int graph_draw_domain(const struct graph_opts *o, const struct graph_domain *d,
           "bytes");
     add(a, "--base");
     add(a, "1024");
-    def(a, o, "cur_kib", dom, "mem_cur_kib");
-    def(a, o, "max_kib", dom, "mem_max_kib");
+    def(a, o, "cur_kib", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_MEM_CUR));
+    def(a, o, "max_kib", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_MEM_MAX));
     add(a, "CDEF:cur=cur_kib,1024,*");
     add(a, "CDEF:max=max_kib,1024,*");
     add(a, "AREA:cur#66aa66:current");

@@ -3,25 +3,49 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rrd_layout.h"
+#include "virtmon.h"
 #include "util/vm_alloc.h"
 
+#define HOST(f) offsetof(struct rrd_host_sample, f)
+#define DOM(f) offsetof(struct vm_domain_stats, f)
+#define DISK(f) offsetof(struct vm_block_stats, f)
+#define NIC(f) offsetof(struct vm_net_stats, f)
+
 static const struct rrd_ds host_ds[] = {
-    {"mem_total_kib", 0}, {"mem_free_kib", 0}, {"dom_running", 0}, {"dom_defined", 0},
-    {"cpus", 0},
+    [RRD_HOST_MEM_TOTAL] = {"mem_total_kib", 0, HOST(mem_total_kib), RRD_U64, RRD_KNOWN_NODE},
+    [RRD_HOST_MEM_FREE] = {"mem_free_kib", 0, HOST(mem_free_kib), RRD_U64, RRD_KNOWN_NODE},
+    [RRD_HOST_DOM_RUNNING] = {"dom_running", 0, HOST(running), RRD_UINT, RRD_KNOWN_ALWAYS},
+    [RRD_HOST_DOM_DEFINED] = {"dom_defined", 0, HOST(defined), RRD_UINT, RRD_KNOWN_ALWAYS},
+    [RRD_HOST_CPUS] = {"cpus", 0, HOST(cpus), RRD_UINT, RRD_KNOWN_NODE},
 };
 static const struct rrd_ds domain_ds[] = {
-    {"cpu_ns", 1}, {"cpu_pct", 0}, {"vcpus", 0}, {"mem_max_kib", 0}, {"mem_cur_kib", 0},
+    [RRD_DOM_CPU_NS] = {"cpu_ns", 1, DOM(cpu_time_ns), RRD_U64, RRD_KNOWN_ACTIVE},
+    /* a source's own utilisation (XenAPI), whenever it gives one */
+    [RRD_DOM_CPU_PCT] = {"cpu_pct", 0, DOM(cpu_util_pct), RRD_PERCENT, RRD_KNOWN_ALWAYS},
+    [RRD_DOM_VCPUS] = {"vcpus", 0, DOM(vcpus), RRD_UINT, RRD_KNOWN_ALWAYS},
+    [RRD_DOM_MEM_MAX] = {"mem_max_kib", 0, DOM(mem_max_kib), RRD_U64, RRD_KNOWN_ALWAYS},
+    [RRD_DOM_MEM_CUR] = {"mem_cur_kib", 0, DOM(mem_cur_kib), RRD_U64, RRD_KNOWN_ANSWERS},
 };
 static const struct rrd_ds disk_ds[] = {
-    {"rd_req", 1}, {"rd_bytes", 1}, {"wr_req", 1}, {"wr_bytes", 1},
+    [RRD_DISK_RD_REQ] = {"rd_req", 1, DISK(rd_reqs), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_DISK_RD_BYTES] = {"rd_bytes", 1, DISK(rd_bytes), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_DISK_WR_REQ] = {"wr_req", 1, DISK(wr_reqs), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_DISK_WR_BYTES] = {"wr_bytes", 1, DISK(wr_bytes), RRD_U64, RRD_KNOWN_ACTIVE},
 };
 static const struct rrd_ds if_ds[] = {
-    {"rx_bytes", 1}, {"rx_pkts", 1}, {"rx_errs", 1}, {"rx_drop", 1},
-    {"tx_bytes", 1}, {"tx_pkts", 1}, {"tx_errs", 1}, {"tx_drop", 1},
+    [RRD_IF_RX_BYTES] = {"rx_bytes", 1, NIC(rx_bytes), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_RX_PKTS] = {"rx_pkts", 1, NIC(rx_pkts), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_RX_ERRS] = {"rx_errs", 1, NIC(rx_errs), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_RX_DROP] = {"rx_drop", 1, NIC(rx_drop), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_TX_BYTES] = {"tx_bytes", 1, NIC(tx_bytes), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_TX_PKTS] = {"tx_pkts", 1, NIC(tx_pkts), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_TX_ERRS] = {"tx_errs", 1, NIC(tx_errs), RRD_U64, RRD_KNOWN_ACTIVE},
+    [RRD_IF_TX_DROP] = {"tx_drop", 1, NIC(tx_drop), RRD_U64, RRD_KNOWN_ACTIVE},
 };
 
 static const struct {
@@ -51,6 +75,11 @@ const struct rrd_ds *rrd_kind_ds(enum rrd_kind kind, size_t *n)
 {
     *n = kinds[kind].n;
     return kinds[kind].ds;
+}
+
+const char *rrd_ds_name(enum rrd_kind kind, int ds)
+{
+    return kinds[kind].ds[ds].name;
 }
 
 /* Rows of archive i at step: one per row's resolution over its span. */

@@ -7,6 +7,7 @@
 #define RRD_LAYOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum rrd_kind {
     RRD_HOST,       /* RRD_DIR/host.rrd */
@@ -16,12 +17,55 @@ enum rrd_kind {
     RRD_KIND_LAST
 };
 
-/* The data sources of a kind, in update order. */
+/* Each kind's data sources, in update order: the index into its table
+ * (rrd_kind_ds), by name, so the collector and the graphs never spell a
+ * data source or count positions. */
+enum rrd_host_ds {
+    RRD_HOST_MEM_TOTAL, RRD_HOST_MEM_FREE, RRD_HOST_DOM_RUNNING, RRD_HOST_DOM_DEFINED,
+    RRD_HOST_CPUS,
+};
+enum rrd_domain_ds {
+    RRD_DOM_CPU_NS, RRD_DOM_CPU_PCT, RRD_DOM_VCPUS, RRD_DOM_MEM_MAX, RRD_DOM_MEM_CUR,
+};
+enum rrd_disk_ds { RRD_DISK_RD_REQ, RRD_DISK_RD_BYTES, RRD_DISK_WR_REQ, RRD_DISK_WR_BYTES };
+enum rrd_if_ds {
+    RRD_IF_RX_BYTES, RRD_IF_RX_PKTS, RRD_IF_RX_ERRS, RRD_IF_RX_DROP,
+    RRD_IF_TX_BYTES, RRD_IF_TX_PKTS, RRD_IF_TX_ERRS, RRD_IF_TX_DROP,
+};
+
+/* What a host file records, gathered by the collector (the other kinds
+ * record a struct of virtmon.h: vm_domain_stats, vm_block_stats,
+ * vm_net_stats). */
+struct rrd_host_sample {
+    uint64_t mem_total_kib, mem_free_kib;
+    unsigned int running, defined, cpus;
+};
+
+/* When a value is known (else it is written U, never a false 0). */
+enum rrd_known {
+    RRD_KNOWN_ALWAYS,
+    RRD_KNOWN_ACTIVE,   /* the domain runs and answers: its counters */
+    RRD_KNOWN_ANSWERS,  /* the domain answers (its current memory) */
+    RRD_KNOWN_NODE,     /* the hypervisor gave its node info */
+    RRD_KNOWN_LAST
+};
+
+/* How the value is stored in the kind's source struct. */
+enum rrd_value { RRD_U64, RRD_UINT, RRD_PERCENT /* a double, NaN when unknown */ };
+
+/* One data source: its name in the files, its type, and where the
+ * collector takes its value. */
 struct rrd_ds {
     const char *name;
-    int counter;        /* DERIVE (min 0) when set, GAUGE otherwise */
+    int counter;            /* DERIVE (min 0) when set, GAUGE otherwise */
+    size_t offset;          /* in the kind's source struct */
+    enum rrd_value value;
+    enum rrd_known known;
 };
 const struct rrd_ds *rrd_kind_ds(enum rrd_kind kind, size_t *n);
+
+/* A data source's name: rrd_ds_name(RRD_DOMAIN, RRD_DOM_CPU_NS). */
+const char *rrd_ds_name(enum rrd_kind kind, int ds);
 
 /* The create arguments of a kind at step seconds: "DS:..." then "RRA:...".
  * *argv is a NULL-terminated array of strings; free with rrd_args_free(). */

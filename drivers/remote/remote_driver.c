@@ -3,8 +3,8 @@
  * DRIVER+ssh://host/ URIs: every operation as a call to virtmond
  * (drivers/rpc/, docs/protocol.md) over its UNIX socket, its TLS listener,
  * or ssh running "virtmon bridge" to its socket on the other host, after
- * the SASL exchange when the socket asks for one.  One call at a time per connection; every read and
- * write has a deadline.
+ * the SASL exchange when the socket asks for one.  One call at a time per
+ * connection; every read and write has a deadline.
  */
 #include "config.h"
 
