@@ -733,8 +733,7 @@ int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_
 {
     const struct vm_rpc_proc_info *info = vm_rpc_proc_info(h->procedure);
     struct vm_rpc_dec in;
-    struct vm_rpc_enc out;
-    struct req r = {d, peer, &in, &out};
+    struct req r = {d, peer, &in, reply};
     int ret;
 
     *why = NULL;
@@ -748,7 +747,9 @@ int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_
     if (*why)
         return -1;
     vm_rpc_dec_init(&in, body, len);
-    vm_rpc_enc_start(&out, 0, 0, 0, 0);
+    /* the answer goes straight into the reply (a bulk stats reply runs to
+     * megabytes: not copied); an error starts it again */
+    vm_rpc_enc_start(reply, h->procedure, VM_RPC_REPLY, h->serial, VM_RPC_OK);
     vm_error_reset();
     if (peer->refused) {
         /* its certificate got it a connection, not a hearing */
@@ -775,16 +776,13 @@ int daemon_dispatch(struct daemon *d, struct daemon_peer *peer, const struct vm_
      * protocol, and goes */
     if (in.bad || (ret == 0 && in.pos != in.len)) {
         *why = in.bad ? in.bad : "arguments left over";
-        vm_rpc_enc_clear(&out);
+        vm_rpc_enc_clear(reply);
         return -1;
     }
-    vm_rpc_enc_start(reply, h->procedure, VM_RPC_REPLY, h->serial,
-                     ret < 0 ? VM_RPC_ERROR : VM_RPC_OK);
-    if (ret < 0)
+    if (ret < 0) {
+        vm_rpc_enc_clear(reply);
+        vm_rpc_enc_start(reply, h->procedure, VM_RPC_REPLY, h->serial, VM_RPC_ERROR);
         vm_rpc_put_error(reply, vm_error_code(), vm_error_message());
-    else
-        vm_buf_add_len(&reply->buf, vm_buf_str(&out.buf) + VM_RPC_HEADER_LEN,
-                       out.buf.len - VM_RPC_HEADER_LEN);
-    vm_rpc_enc_clear(&out);
+    }
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -103,6 +104,7 @@ struct daemon {
     pthread_cond_t cond;
     struct job *jobs, *jobs_tail;
     bool stopping;
+    bool served;                /* calls answered since the last trim */
     pthread_t *threads;
     unsigned int nthreads, in_flight;
 };
@@ -248,6 +250,7 @@ static void *worker(void *opaque)
                 j->c->closing = true;
         }
         d->in_flight--;
+        d->served = true;
         free(j);
         /* the loop sees it at once */
         wake_loop(d);
@@ -684,6 +687,7 @@ int daemon_run(struct daemon *d, volatile int *stop, volatile int *reload)
     for (;;) {
         size_t n = 0, first_client;
         bool stopping = *stop != 0;
+        int ready;
         int timeout = 1000;     /* a second at most: the flags are looked at again */
 
         if (!stopping && reload && *reload) {
@@ -758,11 +762,19 @@ int daemon_run(struct daemon *d, volatile int *stop, volatile int *reload)
         }
         pthread_mutex_unlock(&d->lock);
 
-        if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
+        ready = poll(pfd, n, timeout);
+        if (ready < 0 && errno != EINTR) {
             VM_ERROR("poll: %s", strerror(errno));
             break;
         }
         pthread_mutex_lock(&d->lock);
+        if (ready == 0 && d->served && d->in_flight == 0) {
+            /* a quiet second after a burst: the workers' arenas give back
+             * what the burst's replies took, so the footprint does not
+             * ratchet up with each burst */
+            malloc_trim(0);
+            d->served = false;
+        }
         for (size_t i = 0; i < n; i++) {
             struct client *c = i >= first_client ? who[i] : NULL;
             bool pending;

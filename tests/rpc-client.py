@@ -11,6 +11,7 @@ did what the case expects.
   early     a call before HELLO: closed
   badbody   HELLO with a body too short: closed
   stall     connects, sends half a header and holds on (until killed)
+  garbageloop  garbage, the daemon's close, again, every 20 ms until killed
   tlsstall  (SOCKET tcp:HOST:PORT) half a TLS record header, then holds on
   nosasl    HELLO, then OPEN without the SASL the socket asks for: an auth
             error reply, nothing else, and the connection closed
@@ -74,6 +75,14 @@ def nosasl(s):
 
 def main():
     path, case = sys.argv[1], sys.argv[2]
+    if case == "garbageloop":
+        while True:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            s.sendall(b"GET / HTTP/1.0\r\n\r\n" + b"\x00" * 40)
+            closed_by_peer(s)
+            s.close()
+            time.sleep(0.02)
     if path.startswith("tcp:"):
         host, port = path[4:].rsplit(":", 1)
         s = socket.create_connection((host, int(port)), timeout=10)
