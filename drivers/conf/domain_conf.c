@@ -235,13 +235,13 @@ static int check_chars(const struct reader *r, xmlNodePtr node, const char *what
                        const char *value, const char *extra)
 {
     if (!*value)
-        goto bad;
+        goto error;
     for (const char *p = value; *p; p++) {
         if (!isalnum((unsigned char)*p) && !strchr(extra, *p))
-            goto bad;
+            goto error;
     }
     return 0;
-bad:
+error:
     refuse(r, node, "invalid %s '%s' in element '%s'", what, value, (const char *)node->name);
     return -1;
 }

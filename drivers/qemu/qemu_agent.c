@@ -164,16 +164,16 @@ static int agent_open(struct agent *a, const char *sock, long long deadline)
     snprintf(sync, sizeof(sync),
              "\xff{\"execute\":\"guest-sync-delimited\",\"arguments\":{\"id\":%ld}}\n", id);
     if (send_all(a, sync, strlen(sync)) < 0 || !(reply = read_reply(a, true)))
-        goto fail;
+        goto error;
     ok = json_object_object_get_ex(reply, "return", &ret) && json_object_is_type(ret, json_type_int) &&
          json_object_get_int64(ret) == id;
     json_object_put(reply);
     if (!ok) {
         fail(a, "it did not sync");
-        goto fail;
+        goto error;
     }
     return 0;
-fail:
+error:
     close(a->fd);
     a->fd = -1;
     return -1;

@@ -94,7 +94,7 @@ static int make_taps(struct qemu_conn *p, const struct vm_domain_def *def,
         if (i >= QEMU_LIVE_DEVS) {
             vm_report_error(VM_ERR_NOT_SUPPORTED, "domain '%s': more than %d interfaces",
                             def->name, QEMU_LIVE_DEVS);
-            goto fail;
+            goto error;
         }
         if (strcmp(n->type, "network") == 0 && !(bridge = qemu_conf_network_bridge(&p->conf, n->source)))
             goto named;
@@ -108,10 +108,10 @@ named:
             vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s': interface %zu (%s '%s'): %s",
                             def->name, i, n->type, n->source ? n->source : "", why);
         }
-        goto fail;
+        goto error;
     }
     return 0;
-fail:
+error:
     for (size_t k = 0; k < m->nnets; k++) {
         if (fds[k] >= 0)
             close(fds[k]);
@@ -182,7 +182,7 @@ static int firmware(struct qemu_conn *p, const struct vm_domain_def *def,
                         "domain '%s': its firmware '%s' needs SMM, which <smm state='off'> "
                         "turns off",
                         def->name, fw->code);
-        goto fail;
+        goto error;
     }
     *nvram = m->nvram ? vm_strdup(m->nvram) : qemu_file(&p->dirs, QEMU_FILE_NVRAM, def->name, NULL);
     if (access(*nvram, F_OK) == 0)
@@ -193,16 +193,16 @@ static int firmware(struct qemu_conn *p, const struct vm_domain_def *def,
                         "domain '%s': no variables file '%s' and no template to make it from "
                         "(<nvram template=...>)",
                         def->name, *nvram);
-        goto fail;
+        goto error;
     }
     {
         size_t len;
         VM_AUTOFREE char *data = vm_file_read(template, "UEFI variables template", 64 << 20, &len);
         if (!data || vm_file_write_atomic(*nvram, data, len, 0600) < 0)
-            goto fail;
+            goto error;
     }
     return 0;
-fail:
+error:
     free(*nvram);
     *nvram = NULL;
     qemu_firmware_clear(fw);

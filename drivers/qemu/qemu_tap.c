@@ -44,34 +44,34 @@ int qemu_tap_open(const char *name, const char *bridge, const unsigned char mac[
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name ? name : "vmtap%d");
     step = "create";
     if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-        goto fail;
+        goto error;
     snprintf(name_out, IFNAMSIZ, "%s", ifr.ifr_name);
     step = "configure";
     if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-        goto fail;
+        goto error;
     ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
     memcpy(ifr.ifr_hwaddr.sa_data, mac, 6);
     ifr.ifr_hwaddr.sa_data[0] = (char)0xfe;
     step = "set the MAC address of";
     if (ioctl(s, SIOCSIFHWADDR, &ifr) < 0)
-        goto fail;
+        goto error;
     memset(&ifr, 0, sizeof(ifr));
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", bridge);
     ifr.ifr_ifindex = (int)if_nametoindex(name_out);
     step = "attach to the bridge";
     if (ioctl(s, SIOCBRADDIF, &ifr) < 0)
-        goto fail;
+        goto error;
     memset(&ifr, 0, sizeof(ifr));
     snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name_out);
     step = "bring up";
     if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-        goto fail;
+        goto error;
     ifr.ifr_flags |= IFF_UP;
     if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-        goto fail;
+        goto error;
     close(s);
     return fd;
-fail:
+error:
     vm_report_system_error(errno, "cannot %s tap '%s' for bridge '%s'", step,
                            name ? name : "vmtap%d", bridge);
     if (s >= 0)

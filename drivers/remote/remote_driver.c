@@ -451,32 +451,32 @@ static enum vm_drv_open_result remote_open(struct vm_connect *conn, const struct
                             "virtmond at %s closed the connection at once (at its "
                             "max_clients?): %s",
                             where, vm_error_message());
-        goto fail;
+        goto error;
     }
     version = vm_rpc_get_u32(&c.d);
     if (call_end(&c) < 0)
-        goto fail;
+        goto error;
     if (version != VM_RPC_VERSION) {
         vm_report_error(VM_ERR_PROTOCOL, "virtmond speaks protocol version %u, not %u", version,
                         VM_RPC_VERSION);
-        goto fail;
+        goto error;
     }
     /* a person may be typing a password meanwhile */
     rc->t->timeout_ms = REMOTE_TIMEOUT_MS;
     if (authenticate(conn, uri->host ? uri->host : "localhost", authfile) < 0)
-        goto fail;
+        goto error;
     if (strcmp(uri->path, "") != 0 && strcmp(uri->path, "/") != 0)
         want = vm_asprintf("%s://%s", uri->driver, uri->path);
     call_start(&c, conn, VM_PROC_OPEN);
     vm_rpc_put_str(&c.e, uri->driver);
     vm_rpc_put_str(&c.e, want);
     if (call_send(&c) < 0)
-        goto fail;
+        goto error;
     rc->type = vm_rpc_get_str(&c.d, 256);
     if (call_end(&c) < 0)
-        goto fail;
+        goto error;
     return VM_DRV_OPEN_SUCCESS;
-fail:
+error:
     vm_transport_close(rc->t);
     pthread_mutex_destroy(&rc->lock);
     vm_event_list_clear(&rc->events);

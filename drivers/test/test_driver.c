@@ -1037,13 +1037,13 @@ static int test_restore(struct vm_connect *conn, const char *path, unsigned int 
         return -1;
     pthread_mutex_lock(&priv->lock);
     if (check_clash(priv, def, &same) < 0)
-        goto fail;
+        goto error;
     if (same >= 0) {
         d = &priv->doms[same];
         if (dom_is_active(d)) {
             vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' is already active",
                             d->def->name);
-            goto fail;
+            goto error;
         }
         /* it runs what was saved; its definition is for the next boot */
         vm_domain_def_free(d->next_def);
@@ -1063,7 +1063,7 @@ static int test_restore(struct vm_connect *conn, const char *path, unsigned int 
     pthread_mutex_unlock(&priv->lock);
     event_fire(conn, &ev);
     return 0;
-fail:
+error:
     pthread_mutex_unlock(&priv->lock);
     vm_domain_def_free(def);
     return -1;

@@ -84,13 +84,13 @@ struct vm_auth_conf *vm_auth_conf_parse(const char *text, size_t len, const char
         VM_AUTOFREE char *t = trimmed(p, l);
         p += l + (nl ? 1 : 0);
         if (nul)
-            goto bad;
+            goto malformed;
         if (!*t || *t == '#' || *t == ';')
             continue;
         if (*t == '[') {
             size_t tl = strlen(t);
             if (tl < 3 || t[tl - 1] != ']')
-                goto bad;
+                goto malformed;
             free(group);
             group = vm_strndup(t + 1, tl - 2);
             if (strncmp(group, "credentials-", 12) != 0 && strncmp(group, "auth-", 5) != 0) {
@@ -107,7 +107,7 @@ struct vm_auth_conf *vm_auth_conf_parse(const char *text, size_t len, const char
             struct entry *e;
             VM_AUTOFREE char *key = NULL;
             if (!eq || eq == t)
-                goto bad;
+                goto malformed;
             if (!group) {
                 vm_report_error(VM_ERR_CONFIG, "%s:%d: a setting before any [group]", name,
                                 line + 1);
@@ -130,7 +130,7 @@ struct vm_auth_conf *vm_auth_conf_parse(const char *text, size_t len, const char
     }
     free(group);
     return conf;
-bad:
+malformed:
     /* the line is not quoted back: it may hold a password */
     vm_report_error(VM_ERR_CONFIG, "%s:%d: malformed line (expected [group], key=value or "
                                    "# comment)",

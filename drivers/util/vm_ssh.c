@@ -260,7 +260,7 @@ struct vm_transport *vm_ssh_connect(const char *user, const char *host, int port
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
         pipe2(ep, O_CLOEXEC) < 0) {
         vm_report_system_error(errno, "cannot set up the pipes to ssh");
-        goto fail;
+        goto error;
     }
     VM_NEW(t);
     t->base.ops = &ssh_ops;
@@ -305,7 +305,7 @@ struct vm_transport *vm_ssh_connect(const char *user, const char *host, int port
         free(argv[i]);
     free(argv);
     return t ? &t->base : NULL;
-fail:
+error:
     for (size_t i = 0; i < argc; i++)
         free(argv[i]);
     free(argv);

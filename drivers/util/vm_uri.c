@@ -468,7 +468,7 @@ int vm_host_port_parse(const char *arg, int default_port, char **host, int *port
     if (arg[0] == '[') {
         const char *close = strchr(arg, ']');
         if (!close || (close[1] && close[1] != ':'))
-            goto bad;
+            goto error;
         *host = vm_strndup(arg + 1, (size_t)(close - arg - 1));
         colon = close[1] ? close + 1 : NULL;
     } else if (colon && strchr(arg, ':') == colon) {
@@ -478,15 +478,15 @@ int vm_host_port_parse(const char *arg, int default_port, char **host, int *port
         colon = NULL;
     }
     if (!**host)
-        goto bad;
+        goto error;
     if (colon) {
         p = strtol(colon + 1, &end, 10);
         if (*end || end == colon + 1 || p < 1 || p > 65535)
-            goto bad;
+            goto error;
         *port = (int)p;
     }
     return 0;
-bad:
+error:
     free(*host);
     *host = NULL;
     vm_report_error(VM_ERR_INVALID_ARG, "'%s' is not HOST[:PORT]", arg);
