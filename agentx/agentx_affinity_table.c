@@ -24,9 +24,8 @@
 static const oid affinity_oid[] = {VM_MIB, 1, 6, 1};
 
 /* The first row >= (vi, ci, pi) (with after: >), or false when none. */
-static bool affinity_find(long *vi, long *ci, long *pi, bool after)
+static bool affinity_find(const struct ax_snapshot *s, long *vi, long *ci, long *pi, bool after)
 {
-    const struct ax_snapshot *s = ax_current;
     long ncpu = s ? s->cpus : 0;
 
     if (!s || ncpu <= 0)
@@ -60,6 +59,8 @@ static int affinity_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
                             netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
     const size_t base = sizeof(affinity_oid) / sizeof(oid);
+    const struct ax_served *sv = h->myvoid;
+    const struct ax_snapshot *s = sv->current;
 
     for (netsnmp_request_info *req = requests; req; req = req->next) {
         netsnmp_variable_list *vb = req->requestvb;
@@ -85,7 +86,7 @@ static int affinity_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
         if (reqinfo->mode == MODE_GET) {
             long v = vi, c = ci, p = pi;
             found = col == COLUMN_VMCPUAFFINITY && vb->name_length == base + 4 &&
-                    affinity_find(&v, &c, &p, false) && v == vi && c == ci && p == pi;
+                    affinity_find(s, &v, &c, &p, false) && v == vi && c == ci && p == pi;
             if (found)
                 ax_set_int(req, VMCPUAFFINITY_ENABLE);  /* no pinning: every host CPU */
             else
@@ -101,9 +102,9 @@ static int affinity_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
         if (col < COLUMN_VMCPUAFFINITY) {
             col = COLUMN_VMCPUAFFINITY;
             vi = ci = pi = 0;
-            found = affinity_find(&vi, &ci, &pi, false);
+            found = affinity_find(s, &vi, &ci, &pi, false);
         } else if (col == COLUMN_VMCPUAFFINITY) {
-            found = affinity_find(&vi, &ci, &pi, vb->name_length >= base + 4);
+            found = affinity_find(s, &vi, &ci, &pi, vb->name_length >= base + 4);
         } else {
             found = false;
         }
@@ -122,11 +123,14 @@ static int affinity_handler(netsnmp_mib_handler *h, netsnmp_handler_registration
     return SNMP_ERR_NOERROR;
 }
 
-static void reg(void)
+static void reg(struct ax_served *sv)
 {
-    netsnmp_register_handler(netsnmp_create_handler_registration(
-        "vmCpuAffinityTable", affinity_handler, affinity_oid, sizeof(affinity_oid) / sizeof(oid) - 1,
-        HANDLER_CAN_RONLY));
+    netsnmp_handler_registration *r = netsnmp_create_handler_registration(
+        "vmCpuAffinityTable", affinity_handler, affinity_oid,
+        sizeof(affinity_oid) / sizeof(oid) - 1, HANDLER_CAN_RONLY);
+
+    r->handler->myvoid = sv;
+    netsnmp_register_handler(r);
 }
 
 const struct ax_table ax_affinity_table = {

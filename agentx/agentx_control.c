@@ -11,6 +11,7 @@
 
 #include "agentx_audit.h"
 #include "agentx_control.h"
+#include "agentx_mib.h"
 #include "agentx_notify.h"
 #include "mibdefs/virtmonVmTable_columns.h"
 #include "mibdefs/virtmonVmTable_enums.h"
@@ -198,7 +199,7 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
                 /* the next snapshot will not see a change: tell now */
                 struct ax_change c = {ax_notif_for_oper(vm->oper), vm->index, prev, vm};
                 if (c.notif != AX_NOTIF_NONE)
-                    ax_notify_changes(&c, 1);
+                    ax_notify_changes(ax_mib_served(), &c, 1);
             }
             vm->running = vm_domain_state_is_running(st->state);
             vm->id = st->id;

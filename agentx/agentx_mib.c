@@ -20,10 +20,12 @@
 #include "agentx_table.h"
 #include "util/vm_alloc.h"
 
-struct ax_snapshot *ax_current;
-int ax_conn_state = 2;      /* disconnected until the first snapshot */
-time_t ax_last_good;
-uint32_t ax_table_last_change;
+/* disconnected until the first snapshot; notifications on */
+static struct ax_served served = {
+    .conn_state = AX_DISCONNECTED,
+    .per_vm_enabled = AX_TRUE,
+    .bulk_enabled = AX_TRUE,
+};
 
 static const struct ax_table *const tables[] = {
     &ax_scalars,       &ax_vm_table,          &ax_cpu_table,
@@ -41,7 +43,7 @@ static bool registered;
 static void register_tables(void)
 {
     for (size_t i = 0; i < NTABLES; i++)
-        ax_table_register(tables[i]);
+        ax_table_register(tables[i], &served);
     registered = true;
 }
 
@@ -110,45 +112,45 @@ static void install(struct ax_snapshot *snap)
     if (!snap->connected) {
         static bool said;
         /* no snapshot yet (hypervisor, vmIndex map): say why, once */
-        if (!ax_current && !said && (said = true))
+        if (!served.current && !said && (said = true))
             snmp_log(LOG_ERR, "cannot build a snapshot of '%s': %s\n", snap->uri ? snap->uri : "?",
                      snap->error ? snap->error : "unknown error");
         /* keep serving the last good snapshot, with its age */
-        if (ax_conn_state == 1) {
+        if (served.conn_state == AX_CONNECTED) {
             snmp_log(LOG_WARNING,
                      "hypervisor '%s' unreachable: %s; serving the last snapshot\n",
                      snap->uri ? snap->uri : "?", snap->error ? snap->error : "unknown error");
-            ax_conn_state = 2;
-            ax_notify_hypervisor(false, snap->uri, ax_conn_state);
+            served.conn_state = AX_DISCONNECTED;
+            ax_notify_hypervisor(false, snap->uri, served.conn_state);
         }
-        ax_conn_state = 2;
+        served.conn_state = AX_DISCONNECTED;
         ax_snapshot_free(snap);
         return;
     }
-    if (ax_conn_state == 2 && ax_current) {
+    if (served.conn_state == AX_DISCONNECTED && served.current) {
         snmp_log(LOG_NOTICE, "hypervisor '%s' reachable again\n", snap->uri);
-        ax_notify_hypervisor(true, snap->uri, 1);
+        ax_notify_hypervisor(true, snap->uri, AX_CONNECTED);
     }
-    ax_conn_state = 1;
+    served.conn_state = AX_CONNECTED;
     if (!registered)
         register_tables();
     {
         /* notifications while both snapshots are alive (deleted rows are
          * only in the old one) */
         struct ax_change *changes;
-        size_t n = ax_changes(ax_current, snap, &changes);
-        ax_notify_changes(changes, n);
+        size_t n = ax_changes(served.current, snap, &changes);
+        ax_notify_changes(&served, changes, n);
         free(changes);
     }
-    ax_last_good = snap->taken;
-    if (rows_changed(ax_current, snap))
-        ax_table_last_change = snap->hv_uptime_cs;
+    served.last_good = snap->taken;
+    if (rows_changed(served.current, snap))
+        served.table_last_change = snap->hv_uptime_cs;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < NTABLES; i++)
         ax_table_clear(tables[i]);
-    ax_snapshot_free(ax_current);
-    ax_current = snap;
+    ax_snapshot_free(served.current);
+    served.current = snap;
     for (size_t i = 0; i < NTABLES; i++)
         rows += ax_table_fill(tables[i], snap);
     /* The old snapshot, the old rows and the refresher's bulk-stats records
@@ -166,12 +168,17 @@ static void install(struct ax_snapshot *snap)
     }
 }
 
+const struct ax_served *ax_mib_served(void)
+{
+    return &served;
+}
+
 void ax_mib_shutdown(void)
 {
     ax_snapshot_free(deferred);
     deferred = NULL;
     for (size_t i = 0; i < NTABLES; i++)
         ax_table_clear(tables[i]);
-    ax_snapshot_free(ax_current);
-    ax_current = NULL;
+    ax_snapshot_free(served.current);
+    served.current = NULL;
 }

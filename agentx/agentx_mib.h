@@ -19,6 +19,11 @@ void ax_mib_install(struct ax_snapshot *snap);
  * that arrive meanwhile are installed when it ends. */
 void ax_mib_set_busy(bool busy);
 
+/* What is served (the snapshot, the connection state, the notification
+ * switches), for the SET code, which notifies what it changed at once. */
+struct ax_served;
+const struct ax_served *ax_mib_served(void);
+
 /* Frees the tables and the snapshot (at shutdown). */
 void ax_mib_shutdown(void);
 

@@ -71,19 +71,19 @@ static void send_bulk(const struct ax_change *changes, size_t n, enum ax_notif n
     free(bits);
 }
 
-void ax_notify_changes(const struct ax_change *changes, size_t n)
+void ax_notify_changes(const struct ax_served *sv, const struct ax_change *changes, size_t n)
 {
-    if (ax_per_vm_enabled == 1) {
+    if (sv->per_vm_enabled == AX_TRUE) {
         for (size_t i = 0; i < n; i++)
             send_per_vm(&changes[i]);
     }
-    if (ax_bulk_enabled == 1) {
+    if (sv->bulk_enabled == AX_TRUE) {
         for (int notif = AX_NOTIF_RUNNING; notif <= AX_NOTIF_DELETED; notif++)
             send_bulk(changes, n, (enum ax_notif)notif);
     }
 }
 
-void ax_notify_hypervisor(bool restored, const char *uri, int conn_state)
+void ax_notify_hypervisor(bool restored, const char *uri, enum ax_conn_state conn_state)
 {
     oid trap[] = {VIRTMON_MIB, 0, restored ? 2 : 1};
     static const oid uri_oid[] = {VIRTMON_MIB, 1, 1, 4, 0};

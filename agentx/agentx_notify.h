@@ -8,12 +8,13 @@
 #include <stdbool.h>
 
 #include "agentx_changes.h"
+#include "agentx_table.h"
 
 /* Per-VM notifications (when vmPerVMNotificationsEnabled) and one bulk
  * notification per kind of change (when vmBulkNotificationsEnabled). */
-void ax_notify_changes(const struct ax_change *changes, size_t n);
+void ax_notify_changes(const struct ax_served *sv, const struct ax_change *changes, size_t n);
 
 /* virtmonHypervisorLost (restored false) or virtmonHypervisorRestored. */
-void ax_notify_hypervisor(bool restored, const char *uri, int conn_state);
+void ax_notify_hypervisor(bool restored, const char *uri, enum ax_conn_state conn_state);
 
 #endif /* AGENTX_NOTIFY_H */

@@ -12,50 +12,130 @@
 #include <string.h>
 
 #include "agentx_table.h"
+#include "util/vm_alloc.h"
 #include <time.h>
+
+/* One scalar: its name, OID, and how its value is read from what is
+ * served (needs_snapshot: noSuchObject until the first snapshot, rather
+ * than a vmNumber of 0 while registration with the master settles). */
+struct ax_scalar {
+    const char *name;
+    oid oid[MAX_OID_LEN];
+    size_t oid_len;
+    bool needs_snapshot;
+    void (*get)(netsnmp_request_info *req, const struct ax_served *sv);
+};
+
+static void get_hv_software(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_str(req, sv->current->hv_software ? sv->current->hv_software : "");
+}
+
+static void get_hv_version(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_str(req, sv->current->hv_version ? sv->current->hv_version : "");
+}
+
+static void get_hv_object_id(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    /* no registered OID names Xen or QEMU/KVM: zeroDotZero */
+    static const oid zero_dot_zero[] = {0, 0};
+
+    (void)sv;
+    snmp_set_var_typed_value(req->requestvb, ASN_OBJECT_ID, zero_dot_zero,
+                             sizeof(zero_dot_zero));
+}
+
+static void get_hv_uptime(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    /* read now: the snapshot's reading is up to an interval old */
+    (void)sv;
+    ax_set_u32(req, ASN_TIMETICKS, ax_host_uptime_cs());
+}
+
+static void get_vm_number(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_int(req, (long)sv->current->nvms);
+}
+
+static void get_table_last_change(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_u32(req, ASN_TIMETICKS, sv->table_last_change);
+}
+
+static void get_mem_total(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_c64(req, sv->current->mem_total_kib);
+}
+
+static void get_mem_free(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_c64(req, sv->current->mem_free_kib);
+}
+
+static void get_cpus(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_int(req, sv->current->cpus);
+}
+
+static void get_uri(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_str(req, sv->current->uri ? sv->current->uri : "");
+}
+
+static void get_conn_state(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_int(req, sv->conn_state);
+}
+
+static void get_snapshot_age(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_u32(req, ASN_UNSIGNED, sv->last_good ? (uint32_t)(time(NULL) - sv->last_good) : 0);
+}
+
+static void get_next_index(netsnmp_request_info *req, const struct ax_served *sv)
+{
+    ax_set_int(req, sv->current->next_free_index);
+}
+
+#define SCALAR(name, get, needs, ...)                                                      \
+    {name, {__VA_ARGS__}, sizeof((oid[]){__VA_ARGS__}) / sizeof(oid), needs, get}
+
+static const struct ax_scalar scalars[] = {
+    SCALAR("vmHvSoftware", get_hv_software, true, VM_MIB, 1, 1, 1),
+    SCALAR("vmHvVersion", get_hv_version, true, VM_MIB, 1, 1, 2),
+    SCALAR("vmHvObjectID", get_hv_object_id, true, VM_MIB, 1, 1, 3),
+    SCALAR("vmHvUpTime", get_hv_uptime, true, VM_MIB, 1, 1, 4),
+    SCALAR("vmNumber", get_vm_number, true, VM_MIB, 1, 2),
+    SCALAR("vmTableLastChange", get_table_last_change, true, VM_MIB, 1, 3),
+    SCALAR("virtmonHostMemTotal", get_mem_total, true, VIRTMON_MIB, 1, 1, 1),
+    SCALAR("virtmonHostMemFree", get_mem_free, true, VIRTMON_MIB, 1, 1, 2),
+    SCALAR("virtmonHostCpus", get_cpus, true, VIRTMON_MIB, 1, 1, 3),
+    SCALAR("virtmonHostUri", get_uri, true, VIRTMON_MIB, 1, 1, 4),
+    SCALAR("virtmonHostConnState", get_conn_state, false, VIRTMON_MIB, 1, 1, 5),
+    SCALAR("virtmonHostSnapshotAge", get_snapshot_age, true, VIRTMON_MIB, 1, 1, 6),
+    SCALAR("virtmonVmConfigNextIndex", get_next_index, true, VIRTMON_MIB, 1, 4),
+};
+
+/* What a scalar's handler gets: the scalar and what is served. */
+struct scalar_reg {
+    const struct ax_scalar *def;
+    const struct ax_served *sv;
+};
 
 static int scalar_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
                           netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
-    const struct ax_snapshot *s = ax_current;
-    long which = (long)(intptr_t)h->myvoid;
-    static const oid zero_dot_zero[] = {0, 0};
+    const struct scalar_reg *r = h->myvoid;
 
+    (void)reg;
     if (reqinfo->mode != MODE_GET)
         return SNMP_ERR_NOERROR;
     for (netsnmp_request_info *req = requests; req; req = req->next) {
-        /* Registration with the master happens with the first snapshot,
-         * and the AgentX exchange for it may answer requests before the
-         * snapshot is in place: nothing, rather than a vmNumber of 0. */
-        if (!s && which != 105) {
+        if (r->def->needs_snapshot && !r->sv->current)
             netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
-            continue;
-        }
-        switch (which) {
-        case 1: ax_set_str(req, s && s->hv_software ? s->hv_software : ""); break;
-        case 2: ax_set_str(req, s && s->hv_version ? s->hv_version : ""); break;
-        case 3:
-            /* no registered OID names Xen or QEMU/KVM: zeroDotZero */
-            snmp_set_var_typed_value(req->requestvb, ASN_OBJECT_ID, zero_dot_zero,
-                                     sizeof(zero_dot_zero));
-            break;
-        case 4:
-            /* read now: the snapshot's reading is up to an interval old */
-            ax_set_u32(req, ASN_TIMETICKS, s ? ax_host_uptime_cs() : 0);
-            break;
-        case 5: ax_set_int(req, s ? (long)s->nvms : 0); break;
-        case 6: ax_set_u32(req, ASN_TIMETICKS, ax_table_last_change); break;
-        case 101: ax_set_c64(req, s ? s->mem_total_kib : 0); break;
-        case 102: ax_set_c64(req, s ? s->mem_free_kib : 0); break;
-        case 103: ax_set_int(req, s ? s->cpus : 0); break;
-        case 104: ax_set_str(req, s && s->uri ? s->uri : ""); break;
-        case 105: ax_set_int(req, ax_conn_state); break;
-        case 106:
-            ax_set_u32(req, ASN_UNSIGNED,
-                          ax_last_good ? (uint32_t)(time(NULL) - ax_last_good) : 0);
-            break;
-        case 107: ax_set_int(req, s ? s->next_free_index : 0); break;
-        }
+        else
+            r->def->get(req, r->sv);
     }
     return SNMP_ERR_NOERROR;
 }
@@ -67,6 +147,7 @@ static int switch_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *
     long *value = h->myvoid;
     static long saved;
 
+    (void)reg;
     for (netsnmp_request_info *req = requests; req; req = req->next) {
         netsnmp_variable_list *vb = req->requestvb;
         switch (reqinfo->mode) {
@@ -74,7 +155,7 @@ static int switch_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *
         case MODE_SET_RESERVE1:
             if (vb->type != ASN_INTEGER)
                 netsnmp_set_request_error(reqinfo, req, SNMP_ERR_WRONGTYPE);
-            else if (*vb->val.integer != 1 && *vb->val.integer != 2)
+            else if (*vb->val.integer != AX_TRUE && *vb->val.integer != AX_FALSE)
                 netsnmp_set_request_error(reqinfo, req, SNMP_ERR_WRONGVALUE);
             break;
         case MODE_SET_ACTION:
@@ -88,14 +169,6 @@ static int switch_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *
     return SNMP_ERR_NOERROR;
 }
 
-static void reg_scalar(const char *name, const oid *o, size_t len, long which)
-{
-    netsnmp_handler_registration *reg =
-        netsnmp_create_handler_registration(name, scalar_handler, o, len, HANDLER_CAN_RONLY);
-    reg->handler->myvoid = (void *)(intptr_t)which;
-    netsnmp_register_read_only_scalar(reg);
-}
-
 static void reg_switch(const char *name, const oid *o, size_t len, long *value)
 {
     netsnmp_handler_registration *reg =
@@ -104,36 +177,25 @@ static void reg_switch(const char *name, const oid *o, size_t len, long *value)
     netsnmp_register_scalar(reg);
 }
 
-long ax_per_vm_enabled = 1, ax_bulk_enabled = 1;   /* true(1) at start, never persisted */
-
-static void reg(void)
+static void reg(struct ax_served *sv)
 {
-    static const oid hv_software[] = {VM_MIB, 1, 1, 1}, hv_version[] = {VM_MIB, 1, 1, 2},
-                     hv_oid[] = {VM_MIB, 1, 1, 3}, hv_uptime[] = {VM_MIB, 1, 1, 4},
-                     vm_number[] = {VM_MIB, 1, 2}, last_change[] = {VM_MIB, 1, 3},
-                     per_vm[] = {VM_MIB, 1, 9}, bulk[] = {VM_MIB, 1, 10};
-    static const oid mem_total[] = {VIRTMON_MIB, 1, 1, 1}, mem_free[] = {VIRTMON_MIB, 1, 1, 2},
-                     cpus[] = {VIRTMON_MIB, 1, 1, 3}, uri[] = {VIRTMON_MIB, 1, 1, 4},
-                     conn[] = {VIRTMON_MIB, 1, 1, 5}, age[] = {VIRTMON_MIB, 1, 1, 6},
-                     next_index[] = {VIRTMON_MIB, 1, 4};
+    static const oid per_vm[] = {VM_MIB, 1, 9}, bulk[] = {VM_MIB, 1, 10};
 
-#define L(a) (sizeof(a) / sizeof(oid))
-    reg_scalar("vmHvSoftware", hv_software, L(hv_software), 1);
-    reg_scalar("vmHvVersion", hv_version, L(hv_version), 2);
-    reg_scalar("vmHvObjectID", hv_oid, L(hv_oid), 3);
-    reg_scalar("vmHvUpTime", hv_uptime, L(hv_uptime), 4);
-    reg_scalar("vmNumber", vm_number, L(vm_number), 5);
-    reg_scalar("vmTableLastChange", last_change, L(last_change), 6);
-    reg_switch("vmPerVMNotificationsEnabled", per_vm, L(per_vm), &ax_per_vm_enabled);
-    reg_switch("vmBulkNotificationsEnabled", bulk, L(bulk), &ax_bulk_enabled);
-    reg_scalar("virtmonHostMemTotal", mem_total, L(mem_total), 101);
-    reg_scalar("virtmonHostMemFree", mem_free, L(mem_free), 102);
-    reg_scalar("virtmonHostCpus", cpus, L(cpus), 103);
-    reg_scalar("virtmonHostUri", uri, L(uri), 104);
-    reg_scalar("virtmonHostConnState", conn, L(conn), 105);
-    reg_scalar("virtmonHostSnapshotAge", age, L(age), 106);
-    reg_scalar("virtmonVmConfigNextIndex", next_index, L(next_index), 107);
-#undef L
+    for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
+        netsnmp_handler_registration *r = netsnmp_create_handler_registration(
+            scalars[i].name, scalar_handler, scalars[i].oid, scalars[i].oid_len,
+            HANDLER_CAN_RONLY);
+        struct scalar_reg *ctx;
+        VM_NEW(ctx);
+        ctx->def = &scalars[i];
+        ctx->sv = sv;
+        r->handler->myvoid = ctx;
+        r->handler->data_free = free;
+        netsnmp_register_read_only_scalar(r);
+    }
+    reg_switch("vmPerVMNotificationsEnabled", per_vm, sizeof(per_vm) / sizeof(oid),
+               &sv->per_vm_enabled);
+    reg_switch("vmBulkNotificationsEnabled", bulk, sizeof(bulk) / sizeof(oid), &sv->bulk_enabled);
 }
 
 const struct ax_table ax_scalars = {

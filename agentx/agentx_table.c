@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agentx_table.h"
+#include "mibdefs/vmTable_enums.h"
 #include "util/vm_alloc.h"
 
 void ax_set_int(netsnmp_request_info *req, long v)
@@ -63,17 +64,40 @@ void *ax_row_of(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req, 
     return data;
 }
 
-void ax_table_register(const struct ax_table *t)
+/* The request loop of the read-only tables: each GET's row and column to
+ * the table's getter (GETNEXT and GETBULK reach here as GETs, through
+ * net-snmp's table helper). */
+static int get_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
+                       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+    const struct ax_table *t = h->myvoid;
+
+    (void)reg;
+    if (reqinfo->mode != MODE_GET)
+        return SNMP_ERR_NOERROR;
+    for (netsnmp_request_info *req = requests; req; req = req->next) {
+        int col = 0;
+        const void *row = ax_row_of(reqinfo, req, &col);
+        if (row && !t->get_column(reqinfo, req, row, col))
+            netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+    }
+    return SNMP_ERR_NOERROR;
+}
+
+void ax_table_register(const struct ax_table *t, struct ax_served *sv)
 {
     netsnmp_handler_registration *reg;
     netsnmp_table_registration_info *ti;
 
     if (t->kind == AX_ROWS_CUSTOM) {
-        t->custom_reg();
+        t->custom_reg(sv);
         return;
     }
-    reg = netsnmp_create_handler_registration(t->name, t->handler, t->oid, t->oid_len,
+    reg = netsnmp_create_handler_registration(t->name, t->handler ? t->handler : get_handler,
+                                              t->oid, t->oid_len,
                                               t->writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+    if (!t->handler)
+        reg->handler->myvoid = (void *)t;
     /* Tables with the same index share one tdata: a row's index varbinds
      * cost about 1 KiB each in net-snmp, the bulk of the memory per domain. */
     if (t->kind != AX_ROWS_SHARED)
@@ -129,7 +153,7 @@ size_t ax_table_fill(const struct ax_table *t, struct ax_snapshot *snap)
     case AX_ROWS_VM:
     case AX_ROWS_PERSISTENT_VM:
         for (size_t i = 0; i < snap->nvms; i++) {
-            if (t->kind == AX_ROWS_PERSISTENT_VM && snap->vms[i].persistent != 2 /* persistent */)
+            if (t->kind == AX_ROWS_PERSISTENT_VM && snap->vms[i].persistent != VMPERSISTENT_PERSISTENT)
                 continue;
             add_row(td, &snap->vms[i], snap->vms[i].index, 0, 1);
             rows++;

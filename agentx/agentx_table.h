@@ -17,12 +17,19 @@
 #define VM_MIB 1, 3, 6, 1, 2, 1, 236
 #define VIRTMON_MIB 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 236
 
-/* What requests see (set by ax_mib_install). */
-extern struct ax_snapshot *ax_current;
-extern int ax_conn_state;               /* virtmonHostConnState */
-extern time_t ax_last_good;             /* when ax_current was taken */
-extern uint32_t ax_table_last_change;   /* vmTableLastChange */
-extern long ax_per_vm_enabled, ax_bulk_enabled;  /* the switches: true(1) / false(2) */
+/* virtmonHostConnState's values (VIRTMON-MIB) and SNMPv2-TC's TruthValue. */
+enum ax_conn_state { AX_CONNECTED = 1, AX_DISCONNECTED = 2 };
+enum ax_truth { AX_TRUE = 1, AX_FALSE = 2 };
+
+/* What requests see: one struct, owned by agentx_mib.c (which swaps
+ * snapshots in), handed to every table and scalar at registration. */
+struct ax_served {
+    struct ax_snapshot *current;
+    enum ax_conn_state conn_state;
+    time_t last_good;                   /* when current was taken */
+    uint32_t table_last_change;         /* vmTableLastChange */
+    long per_vm_enabled, bulk_enabled;  /* the switches (enum ax_truth), read-write */
+};
 
 /* How a table's rows come from a snapshot. */
 enum ax_row_kind {
@@ -41,15 +48,21 @@ struct ax_table_state {
 };
 
 /* A table (or group of scalars), declared by its file. */
+/* A read-only table's column getter: sets req's value from row (its row
+ * data) and column col; false when the table has no such column. */
+typedef bool (*ax_column_getter)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                                 const void *row, int col);
+
 struct ax_table {
     const char *name;
-    Netsnmp_Node_Handler *handler;
+    Netsnmp_Node_Handler *handler;  /* NULL: the shared GET loop over get_column */
+    ax_column_getter get_column;
     const oid *oid;
     size_t oid_len;
     int nindexes, min_col, max_col;
     bool writable;                  /* its handler takes SETs */
     enum ax_row_kind kind;
-    void (*custom_reg)(void);       /* AX_ROWS_CUSTOM */
+    void (*custom_reg)(struct ax_served *sv);   /* AX_ROWS_CUSTOM */
     struct ax_table_state *state;   /* AX_ROWS_SHARED: the owner's (registered first) */
 };
 
@@ -61,7 +74,7 @@ extern const struct ax_table ax_scalars, ax_vm_table, ax_cpu_table, ax_affinity_
 extern struct ax_table_state ax_vm_table_state, ax_network_table_state;
 
 /* Registers, fills (returning the row count) and clears a table. */
-void ax_table_register(const struct ax_table *t);
+void ax_table_register(const struct ax_table *t, struct ax_served *sv);
 size_t ax_table_fill(const struct ax_table *t, struct ax_snapshot *snap);
 void ax_table_clear(const struct ax_table *t);
 

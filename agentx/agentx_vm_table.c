@@ -14,37 +14,32 @@
 #include "mibdefs/vmTable_columns.h"
 #include "mibdefs/vmTable_enums.h"
 
-static int vm_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
-                            netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static bool vm_column(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                      const void *row, int col)
 {
-    if (reqinfo->mode != MODE_GET)
-        return SNMP_ERR_NOERROR;
-    for (netsnmp_request_info *req = requests; req; req = req->next) {
-        int col = 0;
-        const struct ax_vm *vm = ax_row_of(reqinfo, req, &col);
-        if (!vm)
-            continue;
-        switch (col) {
-        case COLUMN_VMNAME: ax_set_str(req, vm->name); break;
-        case COLUMN_VMUUID: ax_set_bytes(req, vm->uuid, VM_UUID_BUFLEN); break;
-        case COLUMN_VMOSTYPE: ax_set_str(req, vm->os_type); break;
-        case COLUMN_VMADMINSTATE: ax_set_int(req, vm->admin); break;
-        case COLUMN_VMOPERSTATE: ax_set_int(req, vm->oper); break;
-        case COLUMN_VMAUTOSTART: ax_set_int(req, vm->autostart); break;
-        case COLUMN_VMPERSISTENT: ax_set_int(req, vm->persistent); break;
-        case COLUMN_VMCURCPUNUMBER:
-        case COLUMN_VMMINCPUNUMBER:
-        case COLUMN_VMMAXCPUNUMBER: ax_set_int(req, vm->vcpus); break;
-        case COLUMN_VMMEMUNIT: ax_set_int(req, vm->mem_unit); break;
-        case COLUMN_VMCURMEM: ax_set_int(req, vm->cur_mem); break;
-        case COLUMN_VMMINMEM: ax_set_int(req, vm->min_mem); break;
-        case COLUMN_VMMAXMEM: ax_set_int(req, vm->max_mem); break;
-        case COLUMN_VMUPTIME: ax_set_u32(req, ASN_TIMETICKS, vm->uptime_cs); break;
-        case COLUMN_VMCPUTIME: ax_set_c64(req, vm->cpu_us); break;
-        default: netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
-        }
+    const struct ax_vm *vm = row;
+
+    (void)reqinfo;
+    switch (col) {
+    case COLUMN_VMNAME: ax_set_str(req, vm->name); break;
+    case COLUMN_VMUUID: ax_set_bytes(req, vm->uuid, VM_UUID_BUFLEN); break;
+    case COLUMN_VMOSTYPE: ax_set_str(req, vm->os_type); break;
+    case COLUMN_VMADMINSTATE: ax_set_int(req, vm->admin); break;
+    case COLUMN_VMOPERSTATE: ax_set_int(req, vm->oper); break;
+    case COLUMN_VMAUTOSTART: ax_set_int(req, vm->autostart); break;
+    case COLUMN_VMPERSISTENT: ax_set_int(req, vm->persistent); break;
+    case COLUMN_VMCURCPUNUMBER:
+    case COLUMN_VMMINCPUNUMBER:
+    case COLUMN_VMMAXCPUNUMBER: ax_set_int(req, vm->vcpus); break;
+    case COLUMN_VMMEMUNIT: ax_set_int(req, vm->mem_unit); break;
+    case COLUMN_VMCURMEM: ax_set_int(req, vm->cur_mem); break;
+    case COLUMN_VMMINMEM: ax_set_int(req, vm->min_mem); break;
+    case COLUMN_VMMAXMEM: ax_set_int(req, vm->max_mem); break;
+    case COLUMN_VMUPTIME: ax_set_u32(req, ASN_TIMETICKS, vm->uptime_cs); break;
+    case COLUMN_VMCPUTIME: ax_set_c64(req, vm->cpu_us); break;
+    default: return false;
     }
-    return SNMP_ERR_NOERROR;
+    return true;
 }
 
 static const oid table_oid[] = {VM_MIB, 1, 4};
@@ -52,7 +47,7 @@ struct ax_table_state ax_vm_table_state;
 
 const struct ax_table ax_vm_table = {
     .name = "vmTable",
-    .handler = vm_table_handler,
+    .get_column = vm_column,
     .oid = table_oid,
     .oid_len = sizeof(table_oid) / sizeof(oid),
     .nindexes = 1,
