@@ -715,9 +715,10 @@ static struct vm_connect *refresher_conn(struct ax_refresher *r)
     if (!r->conn && (r->conn = vm_connect_open(r->uri, r->read_write ? 0 : VM_CONNECT_RO))) {
         /* a new connection may see other definitions */
         ax_xml_cache_invalidate(r->xml, NULL);
-        r->events = vm_connect_domain_event_register(r->conn, on_event, r, NULL, 0) >= 0;
-        if (!r->events)
-            vm_error_reset();   /* no events: the interval alone */
+        /* no events: the interval alone */
+        r->events = vm_optional_int(vm_connect_domain_event_register(r->conn, on_event, r, NULL,
+                                                                     0),
+                                    "lifecycle events") >= 0;
     }
     return r->conn;
 }

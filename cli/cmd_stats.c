@@ -15,6 +15,7 @@
 #include "cli_handlers.h"
 #include "cli_json.h"
 #include "util/vm_alloc.h"
+#include "util/vm_error.h"
 #include "util/vm_handles.h"
 
 /* ------------------------------------------------------- the field table */
@@ -448,8 +449,8 @@ int cli_cmd_domstats(struct cli_ctx *ctx, const struct cli_args *args)
                 /* one named domain's agent: bounded by agent_timeout; none
                  * answering is null, not a failure */
                 if (guest && stats[n]->id >= 0)
-                    stats[n]->guest = vm_domain_get_guest_info(dom, 0);
-                vm_error_reset();
+                    stats[n]->guest = vm_optional_ptr(vm_domain_get_guest_info(dom, 0),
+                                                      "guest agent");
                 n++;
             }
             vm_domain_free(dom);

@@ -368,10 +368,8 @@ struct daemon *daemon_new(const struct daemon_settings *s)
     }
     /* a driver without events of its own leaves clients to compare their
      * bulk stats, as they would locally */
-    if (vm_connect_domain_event_register(d->conn, on_event, d, NULL, 0) < 0) {
-        VM_DEBUG("no lifecycle events to pass on: %s", vm_error_message());
-        vm_error_reset();
-    }
+    vm_optional_int(vm_connect_domain_event_register(d->conn, on_event, d, NULL, 0),
+                    "no lifecycle events to pass on");
     d->sock_rw = vm_asprintf("%s/virtmond-sock", dir);
     d->sock_ro = vm_asprintf("%s/virtmond-sock-ro", dir);
     if ((d->listen_rw = listen_on(d->sock_rw, 0600)) < 0) {

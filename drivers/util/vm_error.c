@@ -8,6 +8,7 @@
 
 #include "vm_alloc.h"
 #include "vm_error.h"
+#include "vm_log.h"
 
 static _Thread_local struct vm_error last_error;
 
@@ -142,4 +143,24 @@ void vm_error_restore(struct vm_error *saved)
     vm_error_reset();
     last_error = *saved;
     free(saved);
+}
+
+/* Drops the error of an optional call, saying so at debug. */
+static void drop_optional(const char *what)
+{
+    if (vm_error_code() != VM_ERR_OK)
+        VM_DEBUG("%s: %s (optional: going on)", what, vm_error_message());
+    vm_error_reset();
+}
+
+int vm_optional_int(int result, const char *what)
+{
+    drop_optional(what);
+    return result;
+}
+
+void *vm_optional_ptr(void *result, const char *what)
+{
+    drop_optional(what);
+    return result;
 }

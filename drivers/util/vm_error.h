@@ -35,6 +35,12 @@ void vm_report_system_error_full(const char *file, const char *func, int line, i
         }                                                                              \
     } while (0)
 
+/* For a call whose failure is no error where it is made (a guest agent
+ * that does not answer, a driver without events): its result passed
+ * through, its error dropped (logged at debug, prefixed with what). */
+int vm_optional_int(int result, const char *what);
+void *vm_optional_ptr(void *result, const char *what);
+
 /* Saves the thread's error (to survive cleanup calls that may reset it) and
  * puts it back.  The saved copy is owned by the caller until restored. */
 struct vm_error *vm_error_save(void);

@@ -133,7 +133,28 @@ static void test_log(void **state)
     assert_int_equal(vm_log_priority_parse("loud"), -1);
 }
 
+/* An optional call's error is dropped (said at debug), its result kept. */
+static void test_optional(void **state)
+{
+    static int x;
+
+    vm_log_set_output(capture, NULL, VM_LOG_DEBUG);
+    last_log[0] = '\0';
+    vm_report_error(VM_ERR_NOT_SUPPORTED, "no events here");
+    assert_int_equal(vm_optional_int(-1, "lifecycle events"), -1);
+    assert_int_equal(vm_error_code(), VM_ERR_OK);
+    assert_string_equal(last_log, "debug lifecycle events: no events here (optional: going on)");
+    last_log[0] = '\0';
+    assert_ptr_equal(vm_optional_ptr(&x, "guest agent"), &x);
+    assert_string_equal(last_log, "");
+    vm_report_error(VM_ERR_TIMEOUT, "agent silent");
+    assert_null(vm_optional_ptr(NULL, "guest agent"));
+    assert_int_equal(vm_error_code(), VM_ERR_OK);
+    vm_log_set_output(NULL, NULL, VM_LOG_WARN);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_optional),
     cmocka_unit_test(test_error_report),  cmocka_unit_test(test_error_per_thread),
     cmocka_unit_test(test_error_save_restore), cmocka_unit_test(test_error_flags),
     cmocka_unit_test(test_buf),           cmocka_unit_test(test_log),
