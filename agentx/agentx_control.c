@@ -157,6 +157,15 @@ int ax_control_check(const struct ax_vm *vm, int col, long value, enum ax_op *op
     return *err == SNMP_ERR_NOERROR ? 0 : -1;
 }
 
+/* After a change (the connection still held): the snapshots taken before
+ * it would undo it and notify a change back and forth; the refresher is
+ * poked for one that has it. */
+static void drop_stale_snapshots(void)
+{
+    ax_refresher_drop_pending(refresher);
+    ax_mib_drop_deferred();
+}
+
 int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
 {
     struct vm_connect *conn;
@@ -207,6 +216,7 @@ int ax_control_apply(struct ax_vm *vm, enum ax_op op, const char *requester)
             vm_domain_stats_free(st);
         }
         vm_error_reset();
+        drop_stale_snapshots();
     }
     vm_domain_free(dom);
     ax_refresher_conn_unlock(refresher);
@@ -324,9 +334,11 @@ int ax_control_define(const struct ax_new_vm *nv, bool start, const char *reques
         snmp_log(LOG_WARNING, "SET %s: %s of domain '%s' as vmIndex %d failed: %s\n",
                  requester, what, nv->name,
                  nv->index, vm_error_message());
-    else
+    else {
         snmp_log(LOG_NOTICE, "SET %s: %s of domain '%s' as vmIndex %d done\n", requester,
                  what, nv->name, nv->index);
+        drop_stale_snapshots();
+    }
     vm_error_reset();
     vm_domain_free(dom);
     ax_refresher_conn_unlock(refresher);

@@ -168,6 +168,12 @@ static void install(struct ax_snapshot *snap)
     }
 }
 
+void ax_mib_drop_deferred(void)
+{
+    ax_snapshot_free(deferred);
+    deferred = NULL;
+}
+
 const struct ax_served *ax_mib_served(void)
 {
     return &served;

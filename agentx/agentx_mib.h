@@ -19,6 +19,10 @@ void ax_mib_install(struct ax_snapshot *snap);
  * that arrive meanwhile are installed when it ends. */
 void ax_mib_set_busy(bool busy);
 
+/* Drops a snapshot held back during a SET (taken before the SET's change:
+ * the refresher is poked for a new one). */
+void ax_mib_drop_deferred(void);
+
 /* What is served (the snapshot, the connection state, the notification
  * switches), for the SET code, which notifies what it changed at once. */
 struct ax_served;

@@ -750,11 +750,14 @@ static void *refresher_main(void *arg)
                 r->conn = NULL;
             }
         }
-        pthread_mutex_unlock(&r->conn_lock);
+        /* handed over before the connection is let go: a SET, which
+         * takes the connection, then finds this snapshot pending and
+         * drops it (it was taken before the SET's change) */
         pthread_mutex_lock(&r->lock);
         ax_snapshot_free(r->pending);
         r->pending = snap;
         pthread_mutex_unlock(&r->lock);
+        pthread_mutex_unlock(&r->conn_lock);
         if (write(r->pipe[1], "s", 1) < 0) {
             /* the agent reads the pipe; a full pipe already says "new" */
         }
@@ -817,6 +820,14 @@ struct ax_refresher *ax_refresher_start(const char *uri, int interval, const cha
     pthread_create(&r->thread, NULL, refresher_main, r);
     *notify_fd = r->pipe[0];
     return r;
+}
+
+void ax_refresher_drop_pending(struct ax_refresher *r)
+{
+    pthread_mutex_lock(&r->lock);
+    ax_snapshot_free(r->pending);
+    r->pending = NULL;
+    pthread_mutex_unlock(&r->lock);
 }
 
 struct ax_snapshot *ax_refresher_take(struct ax_refresher *r)

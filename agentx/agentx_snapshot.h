@@ -133,6 +133,12 @@ struct ax_snapshot *ax_refresher_take(struct ax_refresher *r);
 /* Asks for a refresh now (after a change the agent made). */
 void ax_refresher_poke(struct ax_refresher *r);
 
+/* Drops the snapshot waiting for the agent: a SET that changed a domain
+ * calls it (holding the connection) since that snapshot was taken before
+ * the change and would undo it, with notifications of a change back and
+ * forth. */
+void ax_refresher_drop_pending(struct ax_refresher *r);
+
 /* Stops and joins the thread. */
 void ax_refresher_stop(struct ax_refresher *r);
 
