@@ -309,7 +309,6 @@ out:
 
 #define CONSOLE_ESCAPE 0x1d /* Ctrl+] */
 
-/* Copies what one side has to the other; -1 when it closed. */
 int cli_cmd_console(struct cli_ctx *ctx, const struct cli_args *args)
 {
     VM_AUTOPTR(vm_domain) dom = cli_arg_domain(ctx, args->pos[0]);

@@ -30,22 +30,6 @@ static void on_stop(int sig)
     stopping = 1;
 }
 
-static void log_to_stderr(enum vm_log_priority prio, const char *file, int line,
-                          const char *msg, void *opaque)
-{
-    (void)file, (void)line, (void)opaque;
-    fprintf(stderr, APP ": %s: %s\n", vm_log_priority_name(prio), msg);
-}
-
-static void log_to_syslog(enum vm_log_priority prio, const char *file, int line,
-                          const char *msg, void *opaque)
-{
-    static const int level[] = {LOG_DEBUG, LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
-
-    (void)file, (void)line, (void)opaque;
-    syslog(level[prio], "%s", msg);
-}
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -151,7 +135,7 @@ static int become_daemon(const struct settings *st)
             return -1;
         }
         openlog(APP, LOG_PID, LOG_DAEMON);
-        vm_log_set_output(log_to_syslog, NULL, st->verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
+        vm_log_set_output(vm_log_to_syslog, NULL, st->verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
     }
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
@@ -212,7 +196,7 @@ int main(int argc, char **argv)
     if ((rc = parse_options(argc, argv, &st)) != 0)
         return rc == 1 ? 0 : rc;
     /* until it has detached, what goes wrong is said on stderr */
-    vm_log_set_output(log_to_stderr, NULL, st.verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
+    vm_log_set_output(vm_log_to_stderr, (void *)APP, st.verbose ? VM_LOG_DEBUG : VM_LOG_INFO);
     if (!(col = collector_new(&st.o))) {
         fprintf(stderr, APP ": %s\n", vm_error_message());
         return 1;

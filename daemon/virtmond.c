@@ -68,26 +68,6 @@ static void on_signal(int sig)
         stop = 1;
 }
 
-static void log_to_stderr(enum vm_log_priority prio, const char *file, int line,
-                          const char *msg, void *opaque)
-{
-    (void)file;
-    (void)line;
-    (void)opaque;
-    fprintf(stderr, APP ": %s: %s\n", vm_log_priority_name(prio), msg);
-}
-
-static void log_to_syslog(enum vm_log_priority prio, const char *file, int line,
-                          const char *msg, void *opaque)
-{
-    static const int level[] = {LOG_DEBUG, LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
-
-    (void)file;
-    (void)line;
-    (void)opaque;
-    syslog(level[prio], "%s", msg);
-}
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -357,7 +337,7 @@ static int detach(const struct options *o, const struct config *c)
         return -1;
     }
     openlog(APP, LOG_PID, LOG_DAEMON);
-    vm_log_set_output(log_to_syslog, NULL, (enum vm_log_priority)c->log_level);
+    vm_log_set_output(vm_log_to_syslog, NULL, (enum vm_log_priority)c->log_level);
     return 0;
 }
 
@@ -420,12 +400,12 @@ int main(int argc, char **argv)
      * sliding threshold, so the footprint after a burst of clients is
      * the footprint before it */
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-    vm_log_set_output(log_to_stderr, NULL, VM_LOG_INFO);
+    vm_log_set_output(vm_log_to_stderr, (void *)APP, VM_LOG_INFO);
     if (read_config(&o, &c) < 0) {
         fprintf(stderr, APP ": %s\n", vm_error_message());
         return 1;
     }
-    vm_log_set_output(log_to_stderr, NULL, (enum vm_log_priority)c.log_level);
+    vm_log_set_output(vm_log_to_stderr, (void *)APP, (enum vm_log_priority)c.log_level);
     rundir = o.runtime_dir ? vm_strdup(o.runtime_dir)
                            : vm_dir_get(VM_DIR_RUNTIME, VM_DIR_SCOPE_AUTO);
     if (!rundir || vm_dir_make(rundir, 0755) < 0) {

@@ -435,7 +435,6 @@ char *qemu_process_output(char **argv, size_t max, int timeout_ms)
     return vm_buf_steal(&out);
 }
 
-/* CPU time of the process from its stat (utime+stime, clock ticks). */
 /* A /proc stat file's fields after the command name (field 3 on), read
  * into buf (size bytes, one read: the file is a line); NULL when it cannot
  * be read.  The name may hold spaces and parentheses: the fields start

@@ -1,8 +1,10 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "vm_alloc.h"
 #include "vm_log.h"
@@ -70,4 +72,20 @@ void vm_log_message(enum vm_log_priority prio, const char *file, int line, const
     va_end(ap);
     fn(prio, file, line, msg, opaque);
     free(msg);
+}
+
+void vm_log_to_stderr(enum vm_log_priority prio, const char *file, int line, const char *msg,
+                      void *opaque)
+{
+    (void)file, (void)line;
+    fprintf(stderr, "%s: %s: %s\n", (const char *)opaque, vm_log_priority_name(prio), msg);
+}
+
+void vm_log_to_syslog(enum vm_log_priority prio, const char *file, int line, const char *msg,
+                      void *opaque)
+{
+    static const int level[] = {LOG_DEBUG, LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR};
+
+    (void)file, (void)line, (void)opaque;
+    syslog(level[prio], "%s", msg);
 }

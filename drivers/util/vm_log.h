@@ -20,6 +20,13 @@ typedef void (*vm_log_output_fn)(enum vm_log_priority prio, const char *file, in
 /* Installs the output (NULL: none) and the lowest priority passed to it. */
 void vm_log_set_output(vm_log_output_fn fn, void *opaque, enum vm_log_priority min);
 
+/* Outputs for daemons: "APP: level: message" on standard error (opaque
+ * is the program's name), or syslog (openlog() first; opaque unused). */
+void vm_log_to_stderr(enum vm_log_priority prio, const char *file, int line, const char *msg,
+                      void *opaque);
+void vm_log_to_syslog(enum vm_log_priority prio, const char *file, int line, const char *msg,
+                      void *opaque);
+
 /* Parses "debug", "info", "warning"/"warn", "error" or 1-4; -1 when unknown. */
 int vm_log_priority_parse(const char *s);
 

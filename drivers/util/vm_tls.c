@@ -102,6 +102,15 @@ void vm_tls_peer_free(struct vm_tls_peer *peer)
     free(peer);
 }
 
+/* Wipes (a key's bytes are not left in freed memory) and frees *pem. */
+static void wipe_free(char **pem, size_t len)
+{
+    if (*pem)
+        memset(*pem, 0, len);
+    free(*pem);
+    *pem = NULL;
+}
+
 int vm_tls_config_load(const struct vm_tls_config *cfg, enum vm_tls_item item, char **pem,
                        size_t *len)
 {
@@ -140,47 +149,69 @@ static int tls_error(const char *peer, const char *what, int r)
     return -1;
 }
 
-/* Loads cfg into cred. */
-static int load_credentials(const struct vm_tls_config *cfg, gnutls_certificate_credentials_t cred,
+/* Hands one loaded item to gnutls: 0, or a gnutls error. */
+static int set_item(gnutls_certificate_credentials_t cred, enum vm_tls_item item,
+                    gnutls_datum_t *d, gnutls_datum_t *key)
+{
+    int r;
+
+    switch (item) {
+    case VM_TLS_CA:
+        r = gnutls_certificate_set_x509_trust_mem(cred, d, GNUTLS_X509_FMT_PEM);
+        return r == 0 ? GNUTLS_E_NO_CERTIFICATE_FOUND : r < 0 ? r : 0;
+    case VM_TLS_CRL:
+        r = gnutls_certificate_set_x509_crl_mem(cred, d, GNUTLS_X509_FMT_PEM);
+        return r < 0 ? r : 0;
+    default:
+        return gnutls_certificate_set_x509_key_mem(cred, d, key, GNUTLS_X509_FMT_PEM);
+    }
+}
+
+int vm_tls_load_credentials(const struct vm_tls_config *cfg,
+                            struct gnutls_certificate_credentials_st *cred, bool server,
                             const char *peer)
 {
-    char *pem[VM_TLS_ITEM_LAST] = {NULL};
-    size_t len[VM_TLS_ITEM_LAST] = {0};
-    int ret = -1, r;
+    const enum vm_tls_item items[] = {VM_TLS_CA, VM_TLS_CRL,
+                                      server ? VM_TLS_SERVER_CERT : VM_TLS_CERT};
+    const enum vm_tls_item key_item = server ? VM_TLS_SERVER_KEY : VM_TLS_KEY;
+    char *pem = NULL, *key = NULL;
+    size_t len = 0, keylen = 0;
+    int ret = -1;
 
-    for (int i = 0; i < VM_TLS_TRUSTED; i++) {
-        if (vm_tls_config_load(cfg, (enum vm_tls_item)i, &pem[i], &len[i]) < 0)
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        enum vm_tls_item it = items[i];
+        bool with_key = it == VM_TLS_CERT || it == VM_TLS_SERVER_CERT;
+        gnutls_datum_t d, k;
+        int r;
+        if (vm_tls_config_load(cfg, it, &pem, &len) < 0 ||
+            (with_key && vm_tls_config_load(cfg, key_item, &key, &keylen) < 0))
             goto out;
-    }
-    if (pem[VM_TLS_CA]) {
-        gnutls_datum_t d = {(unsigned char *)pem[VM_TLS_CA], (unsigned int)len[VM_TLS_CA]};
-        if ((r = gnutls_certificate_set_x509_trust_mem(cred, &d, GNUTLS_X509_FMT_PEM)) < 0) {
-            tls_error(peer, "cannot load the CA certificate", r);
-            goto out;
+        /* a client goes without what it lacks; virtmond needs all but the CRL */
+        if (!pem || (with_key && !key)) {
+            if (server && it != VM_TLS_CRL) {
+                enum vm_tls_item missing = pem ? key_item : it;
+                VM_AUTOFREE char *path = vm_tls_config_path(cfg, missing);
+                vm_report_error(VM_ERR_TLS, "no %s (%s) at %s", item_name[missing],
+                                item_path[missing], path);
+                goto out;
+            }
+        } else {
+            d = (gnutls_datum_t){(unsigned char *)pem, (unsigned int)len};
+            k = (gnutls_datum_t){(unsigned char *)key, (unsigned int)keylen};
+            if ((r = set_item(cred, it, &d, &k)) < 0) {
+                VM_AUTOFREE char *what = vm_asprintf("cannot load the %s", item_name[it]);
+                VM_AUTOFREE char *path = peer ? NULL : vm_tls_config_path(cfg, it);
+                tls_error(peer ? peer : path, what, r);
+                goto out;
+            }
         }
-    }
-    if (pem[VM_TLS_CRL]) {
-        gnutls_datum_t d = {(unsigned char *)pem[VM_TLS_CRL], (unsigned int)len[VM_TLS_CRL]};
-        if ((r = gnutls_certificate_set_x509_crl_mem(cred, &d, GNUTLS_X509_FMT_PEM)) < 0) {
-            tls_error(peer, "cannot load the CRL", r);
-            goto out;
-        }
-    }
-    if (pem[VM_TLS_CERT] && pem[VM_TLS_KEY]) {
-        gnutls_datum_t c = {(unsigned char *)pem[VM_TLS_CERT], (unsigned int)len[VM_TLS_CERT]};
-        gnutls_datum_t k = {(unsigned char *)pem[VM_TLS_KEY], (unsigned int)len[VM_TLS_KEY]};
-        if ((r = gnutls_certificate_set_x509_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM)) < 0) {
-            tls_error(peer, "cannot load the client certificate and key", r);
-            goto out;
-        }
+        wipe_free(&pem, len);
+        wipe_free(&key, keylen);
     }
     ret = 0;
 out:
-    for (int i = 0; i < VM_TLS_TRUSTED; i++) {
-        if (pem[i])
-            memset(pem[i], 0, len[i]);
-        free(pem[i]);
-    }
+    wipe_free(&pem, len);
+    wipe_free(&key, keylen);
     return ret;
 }
 
@@ -525,7 +556,7 @@ struct vm_transport *vm_tls_connect(const char *host, int port, const struct vm_
         tls_error(t->base.peer, "cannot allocate credentials", r);
         goto error;
     }
-    if (load_credentials(cfg, t->cred, t->base.peer) < 0)
+    if (vm_tls_load_credentials(cfg, t->cred, false, t->base.peer) < 0)
         goto error;
     /* GNUTLS_NO_SIGNAL: a peer gone mid-write is an error, not a SIGPIPE */
     if ((r = gnutls_init(&t->session, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL)) < 0 ||

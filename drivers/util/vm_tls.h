@@ -74,6 +74,16 @@ int vm_tls_config_load(const struct vm_tls_config *cfg, enum vm_tls_item item, c
 /* Where an item's file is (or would be, in cfg's directory); caller frees. */
 char *vm_tls_config_path(const struct vm_tls_config *cfg, enum vm_tls_item item);
 
+/* Loads cfg's CA and CRL, and one side's certificate and key (the
+ * client's, or with server virtmond's) into a gnutls credentials object.
+ * A client goes without what it lacks; a server needs all but the CRL and
+ * names what is missing and where it was looked for.  Load errors name
+ * peer (a client's "HOST:PORT"), else the file.  -1 with an error. */
+struct gnutls_certificate_credentials_st;
+int vm_tls_load_credentials(const struct vm_tls_config *cfg,
+                            struct gnutls_certificate_credentials_st *cred, bool server,
+                            const char *peer);
+
 /* Sets one item's file (path) or data (PEM text), replacing what was set. */
 void vm_tls_config_set_file(struct vm_tls_config *cfg, enum vm_tls_item item, const char *path);
 void vm_tls_config_set_data(struct vm_tls_config *cfg, enum vm_tls_item item, const char *pem);

@@ -25,72 +25,6 @@ struct vm_tls_session {
     gnutls_session_t session;
 };
 
-static void wipe_free(char *pem, size_t len)
-{
-    if (pem)
-        memset(pem, 0, len);
-    free(pem);
-}
-
-/* Loads one item into cred; 0, or -1 with an error naming the file. */
-static int load(const struct vm_tls_config *cfg, gnutls_certificate_credentials_t cred,
-                enum vm_tls_item item, bool required)
-{
-    static const char *const what[VM_TLS_ITEM_LAST] = {
-        [VM_TLS_CA] = "CA certificate (ca/cert.pem)",
-        [VM_TLS_CRL] = "CRL (ca/crl.pem)",
-        [VM_TLS_SERVER_CERT] = "server certificate (server/cert.pem)",
-    };
-    char *pem = NULL, *key = NULL;
-    size_t len = 0, keylen = 0;
-    int r = 0;
-
-    if (vm_tls_config_load(cfg, item, &pem, &len) < 0)
-        return -1;
-    if (!pem) {
-        char *path;
-        if (!required)
-            return 0;
-        path = vm_tls_config_path(cfg, item);
-        vm_report_error(VM_ERR_TLS, "no %s at %s", what[item], path);
-        free(path);
-        return -1;
-    }
-    {
-        gnutls_datum_t d = {(unsigned char *)pem, (unsigned int)len};
-        if (item == VM_TLS_CA) {
-            r = gnutls_certificate_set_x509_trust_mem(cred, &d, GNUTLS_X509_FMT_PEM);
-            if (r == 0)
-                r = GNUTLS_E_NO_CERTIFICATE_FOUND;
-        } else if (item == VM_TLS_CRL) {
-            r = gnutls_certificate_set_x509_crl_mem(cred, &d, GNUTLS_X509_FMT_PEM);
-        } else {
-            if (vm_tls_config_load(cfg, VM_TLS_SERVER_KEY, &key, &keylen) < 0) {
-                wipe_free(pem, len);
-                return -1;
-            }
-            if (!key) {
-                char *path = vm_tls_config_path(cfg, VM_TLS_SERVER_KEY);
-                vm_report_error(VM_ERR_TLS, "no server key (server/key.pem) at %s", path);
-                free(path);
-                wipe_free(pem, len);
-                return -1;
-            }
-            gnutls_datum_t k = {(unsigned char *)key, (unsigned int)keylen};
-            r = gnutls_certificate_set_x509_key_mem(cred, &d, &k, GNUTLS_X509_FMT_PEM);
-        }
-    }
-    wipe_free(pem, len);
-    wipe_free(key, keylen);
-    if (r < 0) {
-        vm_report_error(VM_ERR_TLS, "cannot load the %s%s%s: %s", what[item],
-                        cfg->file[item] ? " from " : "", cfg->file[item] ? cfg->file[item] : "",
-                        gnutls_strerror(r));
-        return -1;
-    }
-    return 0;
-}
-
 struct vm_tls_server *vm_tls_server_new(const struct vm_tls_config *cfg)
 {
     struct vm_tls_server *srv;
@@ -103,8 +37,7 @@ struct vm_tls_server *vm_tls_server_new(const struct vm_tls_config *cfg)
         free(srv);
         return NULL;
     }
-    if (load(cfg, srv->cred, VM_TLS_CA, true) < 0 || load(cfg, srv->cred, VM_TLS_CRL, false) < 0 ||
-        load(cfg, srv->cred, VM_TLS_SERVER_CERT, true) < 0) {
+    if (vm_tls_load_credentials(cfg, srv->cred, true, NULL) < 0) {
         vm_tls_server_unref(srv);
         return NULL;
     }
