@@ -713,12 +713,11 @@ static void on_event(struct vm_connect *conn, struct vm_domain *dom, int event, 
 static struct vm_connect *refresher_conn(struct ax_refresher *r)
 {
     if (!r->conn && (r->conn = vm_connect_open(r->uri, r->read_write ? 0 : VM_CONNECT_RO))) {
+        int id = vm_connect_domain_event_register(r->conn, on_event, r, NULL, 0);
+        /* no events: the interval alone */
+        r->events = vm_optional_int(id, "lifecycle events") >= 0;
         /* a new connection may see other definitions */
         ax_xml_cache_invalidate(r->xml, NULL);
-        /* no events: the interval alone */
-        r->events = vm_optional_int(vm_connect_domain_event_register(r->conn, on_event, r, NULL,
-                                                                     0),
-                                    "lifecycle events") >= 0;
     }
     return r->conn;
 }

@@ -684,7 +684,7 @@ int daemon_run(struct daemon *d, volatile int *stop, volatile int *reload)
 
     for (;;) {
         size_t n = 0, first_client;
-        bool stopping = *stop != 0;
+        bool stopping = *stop != 0, trim;
         int ready;
         int timeout = 1000;     /* a second at most: the flags are looked at again */
 
@@ -766,12 +766,16 @@ int daemon_run(struct daemon *d, volatile int *stop, volatile int *reload)
             break;
         }
         pthread_mutex_lock(&d->lock);
-        if (ready == 0 && d->served && d->in_flight == 0) {
+        trim = ready == 0 && d->served && d->in_flight == 0;
+        if (trim) {
+            d->served = false;
             /* a quiet second after a burst: the workers' arenas give back
              * what the burst's replies took, so the footprint does not
-             * ratchet up with each burst */
+             * ratchet up with each burst (without the lock: it takes a
+             * while on a large heap) */
+            pthread_mutex_unlock(&d->lock);
             malloc_trim(0);
-            d->served = false;
+            pthread_mutex_lock(&d->lock);
         }
         for (size_t i = 0; i < n; i++) {
             struct client *c = i >= first_client ? who[i] : NULL;
