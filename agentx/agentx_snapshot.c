@@ -69,12 +69,11 @@ struct ax_index_map *ax_index_map_open(const char *state_dir)
     VM_NEW(map);
     map->path = vm_asprintf("%s/vmindex", state_dir);
     map->next = 1;
-    if (!(text = vm_file_read(map->path, "vmIndex map", VM_FILE_MAX_INDEX, NULL))) {
+    if (!(text = vm_file_read_if_exists(map->path, "vmIndex map", VM_FILE_MAX_INDEX, NULL))) {
         if (errno != ENOENT) {
             ax_index_map_free(map);
             return NULL;
         }
-        vm_error_reset();
         return map;
     }
     /* "next N" then "UUID INDEX" lines */

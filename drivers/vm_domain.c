@@ -66,7 +66,6 @@ static int dom_check(struct vm_domain *dom, const char *op, bool mutating, size_
     const void *fn = NULL;
 
     if (!dom) {
-        vm_error_reset();
         vm_report_error(VM_ERR_INVALID_ARG, "%s: no domain given", op);
         return -1;
     }

@@ -67,11 +67,11 @@ int cv_cpu_sample_parse(char *text, const char *uri, const char *uuid, struct cv
 int cv_cpu_sample_load(const char *path, const char *uri, const char *uuid,
                        struct cv_cpu_sample *s)
 {
-    VM_AUTOFREE char *data = vm_file_read(path, "cpu sample", VM_FILE_MAX_STATE, NULL);
-    int ret = data ? cv_cpu_sample_parse(data, uri, uuid, s) : -1;
+    /* no usable sample is a first run: the caller samples again */
+    VM_AUTOFREE char *data =
+        vm_optional_ptr(vm_file_read(path, "cpu sample", VM_FILE_MAX_STATE, NULL), "cpu sample");
 
-    vm_error_reset();
-    return ret;
+    return data ? vm_optional_int(cv_cpu_sample_parse(data, uri, uuid, s), "cpu sample") : -1;
 }
 
 int cv_cpu_sample_save(const char *path, const char *uri, const char *uuid,

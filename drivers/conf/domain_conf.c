@@ -290,8 +290,7 @@ static int read_memory(const struct reader *r, xmlNodePtr node, uint64_t *kib)
      * of bytes, not only of KiB. */
     if (vm_units_to_kib(value, unit, kib) < 0 || vm_kib_to_bytes(*kib, &bytes) < 0) {
         /* the units helper said what; say where */
-        VM_AUTOFREE char *why = vm_strdup(vm_error_message());
-        vm_error_reset();
+        VM_AUTOFREE char *why = vm_error_take();
         return refuse(r, node, "<%s>: %s", (const char *)node->name, why);
     }
     return 0;
@@ -541,8 +540,7 @@ static int read_net(const struct reader *r, xmlNodePtr node, struct vm_net_def *
         static const unsigned char xen_oui[3] = {0x00, 0x16, 0x3e};
         memcpy(net->mac, virt == VM_VIRT_XEN ? xen_oui : qemu_oui, 3);
         if (vm_random_bytes(net->mac + 3, 3) < 0) {
-            VM_AUTOFREE char *why = vm_strdup(vm_error_message());
-            vm_error_reset();
+            VM_AUTOFREE char *why = vm_error_take();
             return refuse(r, node, "cannot make a MAC address: %s", why);
         }
     }

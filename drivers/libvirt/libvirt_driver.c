@@ -265,7 +265,7 @@ static int lv_node_info(struct vm_connect *conn, struct vm_node_info *info, unsi
     /* free memory is in bytes (virNodeGetFreeMemory), 0 on error */
     free_bytes = virNodeGetFreeMemory(lv_of(conn)->conn);
     info->free_memory_kib = free_bytes ? free_bytes / 1024 : VM_STAT_UNKNOWN;
-    vm_error_reset();
+    virResetLastError();   /* libvirt's error of that optional call */
     return 0;
 }
 
@@ -532,7 +532,7 @@ static void complete(virDomainPtr d, struct vm_domain_stats *st)
         if (st->mem_cur_kib == VM_STAT_UNKNOWN)
             st->mem_cur_kib = i.memory;
     }
-    vm_error_reset();
+    virResetLastError();   /* what stays unknown is no failure of the caller */
 }
 
 static struct vm_domain_stats *lv_get_stats(struct vm_domain *dom, unsigned int flags)

@@ -66,7 +66,6 @@ int qemu_conf_load(struct qemu_conf *conf, bool system)
         int g = vm_conf_get_int(file, "agent_timeout", &secs);
         if (g < 0 || (g == 1 && (secs < 1 || secs > 60))) {
             const struct vm_conf_entry *e = vm_conf_lookup(file, "agent_timeout");
-            vm_error_reset();
             vm_report_error(VM_ERR_CONFIG, "%s:%d: agent_timeout: seconds from 1 to 60", path,
                             e ? e->line : 0);
             qemu_conf_clear(conf);
@@ -94,7 +93,6 @@ const char *qemu_conf_network_bridge(const struct qemu_conf *conf, const char *n
 
     if (conf->file && vm_conf_get_string(conf->file, key, &bridge) == 1 && bridge && *bridge)
         return bridge;
-    vm_error_reset();
     vm_report_error(VM_ERR_OPERATION_INVALID,
                     "network '%s' is not mapped to a bridge: virtmon has no virtual networks; "
                     "set %s = \"BRIDGE\" in virtmon.conf",

@@ -158,12 +158,13 @@ static char *name_of_uuid(struct qemu_conn *p, const unsigned char *uuid)
     for (size_t i = 0; i < n && !found; i++) {
         VM_AUTOFREE char *cfg = qemu_file(&p->dirs, QEMU_FILE_DEF, names[i], NULL);
         VM_AUTOFREE char *live = qemu_file(&p->dirs, QEMU_FILE_LIVE_DEF, names[i], NULL);
-        struct vm_domain_def *def = qemu_def_read(qemu_file_exists(live) ? live : cfg);
+        /* an unreadable definition is not the one sought */
+        struct vm_domain_def *def = vm_optional_ptr(
+            qemu_def_read(qemu_file_exists(live) ? live : cfg), "definition");
         if (def && memcmp(def->uuid, uuid, VM_UUID_BUFLEN) == 0)
             found = vm_strdup(names[i]);
         vm_domain_def_free(def);
     }
-    vm_error_reset();
     qemu_names_free(names, n);
     return found;
 }
@@ -325,7 +326,7 @@ static char *qemu_get_display(struct vm_domain *dom, unsigned int flags)
         goto out;
     }
     /* VNC first, as virsh asks */
-    if (qemu_monitor_command(l.mon, "query-vnc", NULL, &ret) == 0 &&
+    if (vm_optional_int(qemu_monitor_command(l.mon, "query-vnc", NULL, &ret), "query-vnc") == 0 &&
         json_object_object_get_ex(ret, "enabled", &v) && json_object_get_boolean(v)) {
         json_object *host = NULL, *service = NULL;
         json_object_object_get_ex(ret, "host", &host);
@@ -336,8 +337,9 @@ static char *qemu_get_display(struct vm_domain *dom, unsigned int flags)
     }
     json_object_put(ret);
     ret = NULL;
-    vm_error_reset();
-    if (!uri && qemu_monitor_command(l.mon, "query-spice", NULL, &ret) == 0 &&
+    if (!uri &&
+        vm_optional_int(qemu_monitor_command(l.mon, "query-spice", NULL, &ret), "query-spice") ==
+            0 &&
         json_object_object_get_ex(ret, "enabled", &v) && json_object_get_boolean(v)) {
         json_object *host = NULL, *port = NULL;
         json_object_object_get_ex(ret, "host", &host);
@@ -346,7 +348,6 @@ static char *qemu_get_display(struct vm_domain *dom, unsigned int flags)
                               json_object_get_int(port));
     }
     json_object_put(ret);
-    vm_error_reset();
     if (!uri)
         vm_report_error(VM_ERR_OPERATION_INVALID, "domain '%s' has no graphical display",
                         dom->name);
@@ -804,11 +805,11 @@ static int check_clash(struct qemu_conn *p, const struct vm_domain_def *def, boo
     char uuid[VM_UUID_STRING_BUFLEN];
 
     *same = false;
+    /* an unreadable one is replaced */
     if (qemu_file_exists(live))
-        existing = qemu_def_read(live);
+        existing = vm_optional_ptr(qemu_def_read(live), "live definition");
     else if (qemu_file_exists(cfg))
-        existing = qemu_def_read(cfg);
-    vm_error_reset();
+        existing = vm_optional_ptr(qemu_def_read(cfg), "definition");
     if (existing && memcmp(existing->uuid, def->uuid, VM_UUID_BUFLEN) != 0) {
         vm_uuid_format(existing->uuid, uuid);
         vm_domain_def_free(existing);
@@ -909,11 +910,10 @@ out:
  * state dir's NAME_VARS.fd), else NULL.  Caller frees. */
 static char *nvram_of(struct qemu_conn *p, const struct vm_domain_def *def)
 {
-    struct qemu_devices *m = qemu_devices_read(def);
+    struct qemu_devices *m = vm_optional_ptr(qemu_devices_read(def), "devices");
     char *path = m && m->nvram ? vm_strdup(m->nvram)
                                : qemu_file(&p->dirs, QEMU_FILE_NVRAM, def->name, NULL);
 
-    vm_error_reset();
     qemu_devices_free(m);
     if (access(path, F_OK) == 0)
         return path;

@@ -161,11 +161,13 @@ static int find(bool (*match)(json_object *, const void *), const void *opaque,
 
     memset(fw, 0, sizeof(*fw));
     for (size_t i = 0; i < n; i++) {
-        VM_AUTOFREE char *text = r < 0 ? vm_file_read(paths[i], "firmware descriptor",
-                                                      DESCRIPTOR_MAX, NULL)
-                                       : NULL;
+        /* an unreadable descriptor describes no firmware */
+        VM_AUTOFREE char *text =
+            r < 0 ? vm_optional_ptr(vm_file_read(paths[i], "firmware descriptor", DESCRIPTOR_MAX,
+                                                 NULL),
+                                    "firmware descriptor")
+                  : NULL;
         json_object *o = text ? json_tokener_parse(text) : NULL;
-        vm_error_reset();
         json_object *mapping;
         if (o && json_object_is_type(o, json_type_object) && match(o, opaque) &&
             json_object_object_get_ex(o, "mapping", &mapping) &&

@@ -85,9 +85,8 @@ int qemu_quit_and_finish(struct qemu_conn *p, struct qemu_look *l, int state, in
 {
     struct qemu_ident id = qemu_look_ident(l);
 
-    if (l->mon)
-        qemu_monitor_command(l->mon, "quit", NULL, NULL);
-    vm_error_reset();
+    if (l->mon)   /* QEMU may go before it answers */
+        vm_optional_int(qemu_monitor_command(l->mon, "quit", NULL, NULL), "quit");
     qemu_monitor_close(l->mon);
     l->mon = NULL;
     if (!qemu_process_wait_gone(l->pid, &id, 5000) &&
@@ -181,10 +180,8 @@ static bool stop_recorded(struct qemu_conn *p, const char *name, const struct qe
         (st_stop.st_mtim.tv_sec == st_live.st_mtim.tv_sec &&
          st_stop.st_mtim.tv_nsec < st_live.st_mtim.tv_nsec))
         return false;
-    if (qemu_stop_read(&p->dirs, name, &state, &reason, &run) != 1) {
-        vm_error_reset();
+    if (vm_optional_int(qemu_stop_read(&p->dirs, name, &state, &reason, &run), "stop record") != 1)
         return false;
-    }
     return run == l->live.id;
 }
 

@@ -140,10 +140,9 @@ int qemu_process_spawn(const char *exe, char **argv, const char *logpath, const 
 
 pid_t qemu_process_read_pid(const char *pidfile)
 {
-    VM_AUTOFREE char *text = vm_file_read(pidfile, "pidfile", 64, NULL);
+    VM_AUTOFREE char *text = vm_optional_ptr(vm_file_read(pidfile, "pidfile", 64, NULL), "pidfile");
     long pid;
 
-    vm_error_reset();
     if (!text)
         return -1;
     pid = strtol(text, NULL, 10);

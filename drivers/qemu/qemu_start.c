@@ -103,8 +103,7 @@ static int make_taps(struct qemu_conn *p, const struct vm_domain_def *def,
         continue;
 named:
         {
-            VM_AUTOFREE char *why = vm_strdup(vm_error_message());
-            vm_error_reset();
+            VM_AUTOFREE char *why = vm_error_take();
             vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s': interface %zu (%s '%s'): %s",
                             def->name, i, n->type, n->source ? n->source : "", why);
         }

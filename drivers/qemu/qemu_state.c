@@ -147,15 +147,12 @@ void qemu_unlock(int fd)
  * unreadable or garbled. */
 static json_object *read_json(const char *path, bool *absent)
 {
-    char *text = vm_file_read(path, "state file", VM_FILE_MAX_STATE, NULL);
+    char *text = vm_file_read_if_exists(path, "state file", VM_FILE_MAX_STATE, NULL);
     json_object *obj;
 
     *absent = false;
     if (!text) {
-        if (errno == ENOENT) {
-            vm_error_reset();
-            *absent = true;
-        }
+        *absent = errno == ENOENT;
         return NULL;
     }
     obj = json_tokener_parse(text);

@@ -317,8 +317,8 @@ static void *ask_guest(void *opaque)
 {
     struct guest_query *q = opaque;
 
-    q->info = qemu_agent_guest_info(q->sock, q->deadline);
-    vm_error_reset();   /* no agent is "unknown", not a failure of the call */
+    /* no agent is "unknown", not a failure of the call */
+    q->info = vm_optional_ptr(qemu_agent_guest_info(q->sock, q->deadline), "guest agent");
     return NULL;
 }
 

@@ -60,7 +60,6 @@ int qemu_tpm_start(const struct qemu_dirs *dirs, const char *name, const unsigne
     pid_t pid;
 
     if (!exe) {
-        vm_error_reset();
         vm_report_error(VM_ERR_OPERATION_FAILED,
                         "domain '%s' has an emulated TPM, but swtpm is not installed", name);
         return -1;
@@ -77,7 +76,6 @@ int qemu_tpm_start(const struct qemu_dirs *dirs, const char *name, const unsigne
         struct timespec step = {0, 5 * 1000 * 1000};
         if (access(sock, F_OK) == 0 && qemu_process_read_pid(pidfile) == pid)
             return 0;
-        vm_error_reset();
         if (!qemu_process_exists(pid)) {
             VM_AUTOFREE char *tail = qemu_process_log_tail(log);
             vm_report_error(VM_ERR_OPERATION_FAILED, "domain '%s': swtpm failed to start: %s",

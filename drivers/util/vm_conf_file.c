@@ -178,12 +178,14 @@ struct vm_conf *vm_conf_parse(const char *data, size_t len, const char *name)
 struct vm_conf *vm_conf_read_file(const char *path, bool missing_ok)
 {
     size_t len;
-    VM_AUTOFREE char *data = vm_file_read(path, "configuration file", VM_FILE_MAX_CONFIG, &len);
+    VM_AUTOFREE char *data = missing_ok ? vm_file_read_if_exists(path, "configuration file",
+                                                                 VM_FILE_MAX_CONFIG, &len)
+                                        : vm_file_read(path, "configuration file",
+                                                       VM_FILE_MAX_CONFIG, &len);
     struct vm_conf *conf;
 
     if (!data) {
         if (errno == ENOENT && missing_ok) {
-            vm_error_reset();
             conf = vm_calloc(1, sizeof(*conf));
             conf->filename = vm_strdup(path);
             return conf;

@@ -164,3 +164,11 @@ void *vm_optional_ptr(void *result, const char *what)
     drop_optional(what);
     return result;
 }
+
+char *vm_error_take(void)
+{
+    char *message = vm_strdup(vm_error_message());
+
+    vm_error_reset();
+    return message;
+}

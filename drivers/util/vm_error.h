@@ -41,6 +41,11 @@ void vm_report_system_error_full(const char *file, const char *func, int line, i
 int vm_optional_int(int result, const char *what);
 void *vm_optional_ptr(void *result, const char *what);
 
+/* The thread's error message, taken: the caller owns it (free()) and the
+ * error is cleared.  For a caller that says the same thing in its own words
+ * ("<memory>: ..." at its line).  Never NULL. */
+char *vm_error_take(void);
+
 /* Saves the thread's error (to survive cleanup calls that may reset it) and
  * puts it back.  The saved copy is owned by the caller until restored. */
 struct vm_error *vm_error_save(void);

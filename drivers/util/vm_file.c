@@ -89,6 +89,15 @@ char *vm_file_read(const char *path, const char *what, size_t max, size_t *len)
     return data;
 }
 
+char *vm_file_read_if_exists(const char *path, const char *what, size_t max, size_t *len)
+{
+    char *data = vm_file_read(path, what, max, len);
+
+    if (!data && errno == ENOENT)
+        vm_error_reset();
+    return data;
+}
+
 int vm_file_write_atomic(const char *path, const char *data, size_t len, unsigned int mode)
 {
     VM_AUTOFREE char *tmp = vm_asprintf("%s.tmpXXXXXX", path);

@@ -14,6 +14,11 @@
  * file, EINVAL not regular, EFBIG too large). */
 char *vm_file_read(const char *path, const char *what, size_t max, size_t *len);
 
+/* vm_file_read() for a file that may well not be there (a first run, an
+ * optional setting): a missing file is NULL with errno ENOENT and no error
+ * set; anything else is vm_file_read()'s error. */
+char *vm_file_read_if_exists(const char *path, const char *what, size_t max, size_t *len);
+
 /* The rest of fd (a pipe, standard input), at most max bytes; what names it
  * in errors.  NULL with an error. */
 char *vm_fd_read(int fd, const char *what, size_t max, size_t *len);

@@ -133,13 +133,8 @@ int vm_tls_config_load(const struct vm_tls_config *cfg, enum vm_tls_item item, c
             return -1;
         }
     }
-    if (!(*pem = vm_file_read(cfg->file[item], item_name[item], PKI_FILE_MAX, len))) {
-        if (errno == ENOENT) {
-            vm_error_reset();
-            return 0;
-        }
-        return -1;
-    }
+    if (!(*pem = vm_file_read_if_exists(cfg->file[item], item_name[item], PKI_FILE_MAX, len)))
+        return errno == ENOENT ? 0 : -1;
     return 0;
 }
 

@@ -317,7 +317,7 @@ int xen_xmlrpc_parse(const char *body, size_t len, json_object **result)
     *result = NULL;
     if (!(doc = vm_xml_read_max(body, len, "XenAPI reply", XEN_XMLRPC_MAX))) {
         /* a reply that is not XML is the peer's fault, not an input's */
-        VM_AUTOFREE char *msg = vm_strdup(vm_error_message());
+        VM_AUTOFREE char *msg = vm_error_take();
         vm_report_error(VM_ERR_PROTOCOL, "malformed %s", msg);
         return -1;
     }

@@ -152,8 +152,8 @@ static void fill_vm(struct xa_inv *inv, const char *ref, json_object *rec, struc
     v->ref = ref;
     v->rec = rec;
     snprintf(v->uuid_str, sizeof(v->uuid_str), "%s", xa_str(rec, "uuid"));
-    if (vm_uuid_parse(v->uuid_str, v->uuid) < 0)
-        vm_error_reset();   /* a malformed UUID shows as zeros, the VM stays listed */
+    /* a malformed UUID shows as zeros, the VM stays listed */
+    vm_optional_int(vm_uuid_parse(v->uuid_str, v->uuid), "VM uuid");
     map_power(xa_str(rec, "power_state"), v);
     v->id = (v->state == VM_DOMAIN_RUNNING || v->state == VM_DOMAIN_PAUSED) && domid >= 0 &&
                     domid <= INT32_MAX
@@ -246,12 +246,10 @@ void xa_free(struct xa_conn *x)
     if (x->session && x->http) {
         /* a courtesy: the server forgets the session now, not in 24 h */
         json_object *r = NULL;
-        vm_error_reset();
         json_object *args = json_object_new_array();
         json_object_array_add(args, json_object_new_string(x->session));
-        xa_call_plain(x, "session.logout", args, &r);
+        vm_optional_int(xa_call_plain(x, "session.logout", args, &r), "session.logout");
         json_object_put(r);
-        vm_error_reset();
     }
     xen_http_free(x->http);
     if (!x->tls_borrowed)
@@ -981,10 +979,8 @@ static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_objec
             json_object *args = json_object_new_array(), *vbd = NULL, *vdi = NULL, *sr = NULL;
             struct vm_disk_def *d;
             json_object_array_add(args, json_object_get(json_object_array_get_idx(vbds, i)));
-            if (xa_call(x, "VBD.get_record", args, &vbd) < 0) {
-                vm_error_reset();
+            if (vm_optional_int(xa_call(x, "VBD.get_record", args, &vbd), "VBD.get_record") < 0)
                 continue;
-            }
             vm_realloc_n(&def->disks, def->ndisks + 1, sizeof(*def->disks));
             d = &def->disks[def->ndisks++];
             memset(d, 0, sizeof(*d));
@@ -999,15 +995,15 @@ static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_objec
             if (strcmp(xa_str(vbd, "VDI"), "OpaqueRef:NULL") != 0 && *xa_str(vbd, "VDI")) {
                 args = json_object_new_array();
                 json_object_array_add(args, json_object_new_string(xa_str(vbd, "VDI")));
-                if (xa_call(x, "VDI.get_record", args, &vdi) == 0) {
+                if (vm_optional_int(xa_call(x, "VDI.get_record", args, &vdi), "VDI.get_record") ==
+                    0) {
                     args = json_object_new_array();
                     json_object_array_add(args, json_object_new_string(xa_str(vdi, "SR")));
-                    if (xa_call(x, "SR.get_uuid", args, &sr) == 0)
+                    if (vm_optional_int(xa_call(x, "SR.get_uuid", args, &sr), "SR.get_uuid") == 0)
                         /* where tapdisk shows it in dom0 */
                         d->source = vm_asprintf("/dev/sm/backend/%s/%s",
                                                 json_object_get_string(sr), xa_str(vdi, "uuid"));
                 }
-                vm_error_reset();
             }
             json_object_put(vbd);
             json_object_put(vdi);
@@ -1019,14 +1015,11 @@ static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_objec
             json_object *args = json_object_new_array(), *vif = NULL, *bridge = NULL;
             struct vm_net_def *n;
             json_object_array_add(args, json_object_get(json_object_array_get_idx(vifs, i)));
-            if (xa_call(x, "VIF.get_record", args, &vif) < 0) {
-                vm_error_reset();
+            if (vm_optional_int(xa_call(x, "VIF.get_record", args, &vif), "VIF.get_record") < 0)
                 continue;
-            }
             args = json_object_new_array();
             json_object_array_add(args, json_object_new_string(xa_str(vif, "network")));
-            if (xa_call(x, "network.get_bridge", args, &bridge) < 0)
-                vm_error_reset();
+            vm_optional_int(xa_call(x, "network.get_bridge", args, &bridge), "network.get_bridge");
             vm_realloc_n(&def->nets, def->nnets + 1, sizeof(*def->nets));
             n = &def->nets[def->nnets++];
             memset(n, 0, sizeof(*n));
@@ -1185,6 +1178,11 @@ static struct vm_domain *xa_define(struct vm_connect *conn, const char *xml, uns
         /* an existing name: XenAPI would make a second VM of that name */
         vm_domain_free(dom);
         vm_report_error(VM_ERR_DOMAIN_EXISTS, "domain '%s' already exists", def->name);
+        vm_domain_def_free(def);
+        return NULL;
+    }
+    if (vm_error_code() != VM_ERR_NO_DOMAIN) {
+        /* the host did not answer: nothing is known of that name yet */
         vm_domain_def_free(def);
         return NULL;
     }

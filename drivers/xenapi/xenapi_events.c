@@ -84,8 +84,7 @@ static void handle(struct watch *w, json_object *event, bool initial)
         return;
     free(k->name);
     k->name = vm_strdup(xa_str(snap, "name_label"));
-    if (vm_uuid_parse(xa_str(snap, "uuid"), k->uuid) < 0)
-        vm_error_reset();
+    vm_optional_int(vm_uuid_parse(xa_str(snap, "uuid"), k->uuid), "VM uuid");
     k->id = (int)xa_int(snap, "domid", -1);
     if (!initial) {
         if (strcmp(op, "add") == 0)
