@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qemu_monitor.h"
+#include "qemu_monitor_priv.h"
 #include "virtmon.h"
 #include "util/vm_alloc.h"
 #include "util/vm_buf.h"
@@ -179,7 +179,10 @@ static json_object *await(struct qemu_monitor *mon, long long id, bool greeting,
             return NULL;
         consume(mon, (size_t)n);
         if (kind == QEMU_MSG_EVENT) {
-            json_object_array_add(mon->events, msg);
+            if (json_object_array_length(mon->events) < QMP_MAX_EVENTS)
+                json_object_array_add(mon->events, msg);
+            else
+                json_object_put(msg);
             continue;
         }
         if (greeting ? kind == QEMU_MSG_GREETING : (kind != QEMU_MSG_GREETING && got == id))

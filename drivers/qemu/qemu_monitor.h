@@ -33,10 +33,6 @@ int qemu_monitor_command(struct qemu_monitor *mon, const char *cmd, json_object 
  * fd.  This is how a file reaches QEMU without a shell. */
 int qemu_monitor_pass_fd(struct qemu_monitor *mon, int fd, const char *fdname);
 
-/* The events received so far (a new reference to a JSON array of event
- * objects, oldest first), and forgets them. */
-json_object *qemu_monitor_take_events(struct qemu_monitor *mon);
-
 /* What one line of QMP output is. */
 enum qemu_msg_kind {
     QEMU_MSG_GREETING,

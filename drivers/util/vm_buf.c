@@ -89,27 +89,6 @@ void vm_buf_add_xml_escaped(struct vm_buf *buf, const char *s)
     }
 }
 
-void vm_buf_add_json_string(struct vm_buf *buf, const char *s)
-{
-    vm_buf_add_char(buf, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        switch (c) {
-        case '"': vm_buf_add(buf, "\\\""); break;
-        case '\\': vm_buf_add(buf, "\\\\"); break;
-        case '\n': vm_buf_add(buf, "\\n"); break;
-        case '\r': vm_buf_add(buf, "\\r"); break;
-        case '\t': vm_buf_add(buf, "\\t"); break;
-        default:
-            if (c < 0x20)
-                vm_buf_addf(buf, "\\u%04x", c);
-            else
-                vm_buf_add_char(buf, (char)c);
-        }
-    }
-    vm_buf_add_char(buf, '"');
-}
-
 const char *vm_buf_str(const struct vm_buf *buf)
 {
     return buf->data ? buf->data : "";

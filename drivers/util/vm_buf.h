@@ -31,9 +31,6 @@ void vm_buf_addf_line(struct vm_buf *buf, const char *fmt, ...)
 /* Adds s escaped for XML text and attribute values. */
 void vm_buf_add_xml_escaped(struct vm_buf *buf, const char *s);
 
-/* Adds s as a JSON string literal, quotes included. */
-void vm_buf_add_json_string(struct vm_buf *buf, const char *s);
-
 /* The contents ("" when empty); owned by buf. */
 const char *vm_buf_str(const struct vm_buf *buf);
 

@@ -88,22 +88,6 @@ int vm_kib_to_bytes(uint64_t kib, uint64_t *bytes)
     return 0;
 }
 
-int vm_pages_to_kib(uint64_t pages, uint64_t page_size, uint64_t *kib)
-{
-    if (page_size == 0 || page_size % 1024 != 0) {
-        vm_report_error(VM_ERR_INVALID_ARG, "page size %llu is not a multiple of 1024 bytes",
-                        (unsigned long long)page_size);
-        return -1;
-    }
-    if (pages > UINT64_MAX / (page_size / 1024)) {
-        vm_report_error(VM_ERR_OVERFLOW, "%llu pages of %llu bytes do not fit in 64 bits of KiB",
-                        (unsigned long long)pages, (unsigned long long)page_size);
-        return -1;
-    }
-    *kib = pages * (page_size / 1024);
-    return 0;
-}
-
 int vm_parse_u64(const char *s, uint64_t *out)
 {
     char *end;

@@ -20,9 +20,6 @@ uint64_t vm_bytes_to_kib(uint64_t bytes);
 /* KiB to bytes; -1 with overflow when it does not fit in 64 bits. */
 int vm_kib_to_bytes(uint64_t kib, uint64_t *bytes);
 
-/* Pages of page_size bytes to KiB; -1 with overflow or invalid-arg. */
-int vm_pages_to_kib(uint64_t pages, uint64_t page_size, uint64_t *kib);
-
 /* Parses a whole decimal unsigned 64-bit number (no sign, no spaces, no
  * trailing text); -1 without reporting when s is not one. */
 int vm_parse_u64(const char *s, uint64_t *out);

@@ -99,12 +99,11 @@ static void test_buf(void **state)
     vm_buf_add_xml_escaped(&buf, "<a href=\"x\">&'</a>");
     assert_string_equal(vm_buf_str(&buf), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
     vm_buf_clear(&buf);
-    vm_buf_add_json_string(&buf, "a\"b\\c\n\x01");
-    assert_string_equal(vm_buf_str(&buf), "\"a\\\"b\\\\c\\n\\u0001\"");
+    vm_buf_add(&buf, "a");
     buf.indent = 2;
     vm_buf_addf_line(&buf, "%s", "x");
     s = vm_buf_steal(&buf);
-    assert_string_equal(s, "\"a\\\"b\\\\c\\n\\u0001\"  x");
+    assert_string_equal(s, "a  x");
     assert_null(buf.data);
     free(s);
 }

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "qemu/qemu_monitor.h"
+#include "qemu/qemu_monitor_priv.h"
 #include "testutil.h"
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
@@ -86,6 +86,14 @@ static void *peer_main(void *arg)
             write_str(fd, msg + half);
             write_str(fd, "\r\n");
             free(first);
+        } else if (strncmp(line, "S-REPEAT: ", 10) == 0) {
+            /* "S-REPEAT: N MSG": MSG sent N times */
+            char *msg;
+            long n = strtol(line + 10, &msg, 10);
+            for (long i = 0; i < n; i++) {
+                write_str(fd, msg + 1);
+                write_str(fd, "\r\n");
+            }
         } else if (strcmp(line, "S-CLOSE") == 0) {
             break;
         } else if (strncmp(line, "C: ", 3) == 0) {
@@ -157,23 +165,28 @@ static int teardown(void **state)
     return 0;
 }
 
+/* query-status answers, and its state is want. */
+static void assert_status(struct qemu_monitor *mon, int want)
+{
+    json_object *ret = NULL;
+    int st, reason;
+
+    assert_int_equal(qemu_monitor_command(mon, "query-status", NULL, &ret), 0);
+    assert_int_equal(qemu_monitor_read_status(ret, &st, &reason), 0);
+    assert_int_equal(st, want);
+    json_object_put(ret);
+}
+
 static void test_status_events(void **state)
 {
     struct peer *p = peer_start("status-events", tmpdir);
     struct qemu_monitor *mon = qemu_monitor_open(p->sock_path, 2000);
-    json_object *ret = NULL, *events;
-    int st, reason;
+    json_object *events;
 
     assert_non_null(mon);
     assert_int_equal(qemu_monitor_command(mon, "stop", NULL, NULL), 0);
-    assert_int_equal(qemu_monitor_command(mon, "query-status", NULL, &ret), 0);
-    assert_int_equal(qemu_monitor_read_status(ret, &st, &reason), 0);
-    assert_int_equal(st, VM_DOMAIN_PAUSED);
-    json_object_put(ret);
-    assert_int_equal(qemu_monitor_command(mon, "query-status", NULL, &ret), 0);
-    assert_int_equal(qemu_monitor_read_status(ret, &st, &reason), 0);
-    assert_int_equal(st, VM_DOMAIN_RUNNING);
-    json_object_put(ret);
+    assert_status(mon, VM_DOMAIN_PAUSED);
+    assert_status(mon, VM_DOMAIN_RUNNING);
     /* events are kept apart from replies, in order */
     events = qemu_monitor_take_events(mon);
     assert_int_equal(json_object_array_length(events), 2);
@@ -183,6 +196,23 @@ static void test_status_events(void **state)
     assert_string_equal(json_object_get_string(json_object_object_get(
                             json_object_array_get_idx(events, 1), "event")),
                         "RESUME");
+    json_object_put(events);
+    qemu_monitor_close(mon);
+    peer_finish(p);
+}
+
+/* A flood of events while a command waits neither loses the reply nor
+ * grows the queue past its bound. */
+static void test_event_flood(void **state)
+{
+    struct peer *p = peer_start("event-flood", tmpdir);
+    struct qemu_monitor *mon = qemu_monitor_open(p->sock_path, 5000);
+    json_object *events;
+
+    assert_non_null(mon);
+    assert_status(mon, VM_DOMAIN_RUNNING);
+    events = qemu_monitor_take_events(mon);
+    assert_int_equal(json_object_array_length(events), QMP_MAX_EVENTS);
     json_object_put(events);
     qemu_monitor_close(mon);
     peer_finish(p);
@@ -338,6 +368,7 @@ static const struct CMUnitTest tests[] = {
     T(test_status_events), T(test_error_reply),   T(test_closed),
     T(test_garbled),       T(test_not_object),    T(test_stale_and_split),
     T(test_counters),      T(test_no_greeting),   T(test_readers_refuse_garbage),
+    T(test_event_flood),
 };
 
 VM_TEST_MAIN(tests)

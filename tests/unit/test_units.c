@@ -92,10 +92,6 @@ static void test_bytes_pages(void **state)
     assert_true(v == 4398046511104ULL);
     assert_int_equal(vm_kib_to_bytes(UINT64_MAX / 1024 + 1, &v), -1);
     assert_int_equal(vm_error_code(), VM_ERR_OVERFLOW);
-    assert_int_equal(vm_pages_to_kib(3, 4096, &v), 0);
-    assert_true(v == 12);
-    assert_int_equal(vm_pages_to_kib(1, 100, &v), -1);
-    assert_int_equal(vm_pages_to_kib(UINT64_MAX, 4096, &v), -1);
 }
 
 static void test_parse_numbers(void **state)
