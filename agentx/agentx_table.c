@@ -64,17 +64,17 @@ void *ax_row_of(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req, 
     return data;
 }
 
-/* The request loop of the read-only tables: each GET's row and column to
- * the table's getter (GETNEXT and GETBULK reach here as GETs, through
- * net-snmp's table helper). */
-static int get_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
-                       netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+/* The request loop of every table: each GET's row and column to the
+ * table's getter (GETNEXT and GETBULK reach here as GETs, through
+ * net-snmp's table helper), the SET phases to its setter. */
+static int request_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
+                           netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
     const struct ax_table *t = h->myvoid;
 
     (void)reg;
     if (reqinfo->mode != MODE_GET)
-        return SNMP_ERR_NOERROR;
+        return t->set ? t->set(reqinfo, requests) : SNMP_ERR_NOERROR;
     for (netsnmp_request_info *req = requests; req; req = req->next) {
         int col = 0;
         const void *row = ax_row_of(reqinfo, req, &col);
@@ -93,11 +93,9 @@ void ax_table_register(const struct ax_table *t, struct ax_served *sv)
         t->custom_reg(sv);
         return;
     }
-    reg = netsnmp_create_handler_registration(t->name, t->handler ? t->handler : get_handler,
-                                              t->oid, t->oid_len,
-                                              t->writable ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
-    if (!t->handler)
-        reg->handler->myvoid = (void *)t;
+    reg = netsnmp_create_handler_registration(t->name, request_handler, t->oid, t->oid_len,
+                                              t->set ? HANDLER_CAN_RWRITE : HANDLER_CAN_RONLY);
+    reg->handler->myvoid = (void *)t;
     /* Tables with the same index share one tdata: a row's index varbinds
      * cost about 1 KiB each in net-snmp, the bulk of the memory per domain. */
     if (t->kind != AX_ROWS_SHARED)

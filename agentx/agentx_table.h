@@ -55,12 +55,13 @@ typedef bool (*ax_column_getter)(netsnmp_agent_request_info *reqinfo, netsnmp_re
 
 struct ax_table {
     const char *name;
-    Netsnmp_Node_Handler *handler;  /* NULL: the shared GET loop over get_column */
-    ax_column_getter get_column;
+    ax_column_getter get_column;    /* a GET of one column of one row */
+    /* the SET phases (RESERVE1 to UNDO) of a writable table, all varbinds
+     * at once: NULL for a read-only one */
+    int (*set)(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests);
     const oid *oid;
     size_t oid_len;
     int nindexes, min_col, max_col;
-    bool writable;                  /* its handler takes SETs */
     enum ax_row_kind kind;
     void (*custom_reg)(struct ax_served *sv);   /* AX_ROWS_CUSTOM */
     struct ax_table_state *state;   /* AX_ROWS_SHARED: the owner's (registered first) */

@@ -267,37 +267,31 @@ static int config_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info 
     return SNMP_ERR_NOERROR;
 }
 
-static int config_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
-                                netsnmp_agent_request_info *reqinfo,
-                                netsnmp_request_info *requests)
+static bool config_column(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                          const void *row, int col)
 {
-    if (reqinfo->mode != MODE_GET)
-        return config_set(reqinfo, requests);
-    for (netsnmp_request_info *req = requests; req; req = req->next) {
-        int col = 0;
-        const struct ax_vm *vm = ax_row_of(reqinfo, req, &col);
-        if (!vm)
-            continue;
-        switch (col) {
-        case COLUMN_VIRTMONVMCONFIGNAME: ax_set_str(req, vm->name); break;
-        case COLUMN_VIRTMONVMCONFIGMEMKIB:
-            ax_set_u32(req, ASN_UNSIGNED,
-                          vm->max_kib > 0xffffffffULL ? 0xffffffffU : (uint32_t)vm->max_kib);
-            break;
-        case COLUMN_VIRTMONVMCONFIGVCPUS: ax_set_int(req, vm->vcpus); break;
-        /* the definition as dumpxml shows it, from the snapshot; one past
-         * the column's SIZE (0..65535) reads empty rather than cut */
-        case COLUMN_VIRTMONVMCONFIGXML:
-            if (vm->xml && strlen(vm->xml) <= 65535)
-                ax_set_bytes(req, vm->xml, strlen(vm->xml));
-            else
-                ax_set_str(req, "");
-            break;
-        case COLUMN_VIRTMONVMCONFIGROWSTATUS: ax_set_int(req, RS_ACTIVE); break;
-        default: netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
-        }
+    const struct ax_vm *vm = row;
+
+    (void)reqinfo;
+    switch (col) {
+    case COLUMN_VIRTMONVMCONFIGNAME: ax_set_str(req, vm->name); break;
+    case COLUMN_VIRTMONVMCONFIGMEMKIB:
+        ax_set_u32(req, ASN_UNSIGNED,
+                   vm->max_kib > 0xffffffffULL ? 0xffffffffU : (uint32_t)vm->max_kib);
+        break;
+    case COLUMN_VIRTMONVMCONFIGVCPUS: ax_set_int(req, vm->vcpus); break;
+    /* the definition as dumpxml shows it, from the snapshot; one past the
+     * column's SIZE (0..65535) reads empty rather than cut */
+    case COLUMN_VIRTMONVMCONFIGXML:
+        if (vm->xml && strlen(vm->xml) <= 65535)
+            ax_set_bytes(req, vm->xml, strlen(vm->xml));
+        else
+            ax_set_str(req, "");
+        break;
+    case COLUMN_VIRTMONVMCONFIGROWSTATUS: ax_set_int(req, RS_ACTIVE); break;
+    default: return false;
     }
-    return SNMP_ERR_NOERROR;
+    return true;
 }
 
 static const oid table_oid[] = {VIRTMON_MIB, 1, 5};
@@ -305,13 +299,13 @@ static struct ax_table_state state;
 
 const struct ax_table ax_virtmon_config_table = {
     .name = "virtmonVmConfigTable",
-    .handler = config_table_handler,
+    .get_column = config_column,
+    .set = config_set,
     .oid = table_oid,
     .oid_len = sizeof(table_oid) / sizeof(oid),
     .nindexes = 1,
     .min_col = 2,
     .max_col = 6,
-    .writable = true,
     .kind = AX_ROWS_PERSISTENT_VM,
     .state = &state,
 };

@@ -87,44 +87,39 @@ static int xvm_set(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
     return SNMP_ERR_NOERROR;
 }
 
-static int xvm_table_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
-                             netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static bool xvm_column(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                       const void *row, int col)
 {
-    if (reqinfo->mode != MODE_GET)
-        return xvm_set(reqinfo, requests);
-    for (netsnmp_request_info *req = requests; req; req = req->next) {
-        int col = 0;
-        const struct ax_vm *vm = ax_row_of(reqinfo, req, &col);
-        if (!vm)
-            continue;
-        switch (col) {
-        case COLUMN_VIRTMONVMADMINSTATE: ax_set_int(req, vm->admin); break;
-        case COLUMN_VIRTMONVMACTION: ax_set_int(req, VIRTMONVMACTION_NONE); break;
-        case COLUMN_VIRTMONVMAUTOSTART:
-            ax_set_int(req, vm->autostart == VMAUTOSTART_ENABLED ? VIRTMONVMAUTOSTART_TRUE
-                                                               : VIRTMONVMAUTOSTART_FALSE);
-            break;
-        case COLUMN_VIRTMONVMTYPE: ax_set_str(req, vm->type); break;
-        case COLUMN_VIRTMONVMID: ax_set_int(req, vm->id); break;
-        case COLUMN_VIRTMONVMMAXMEMKIB: ax_set_c64(req, vm->max_kib); break;
-        case COLUMN_VIRTMONVMCURMEMKIB: ax_set_c64(req, vm->cur_kib); break;
-        default: netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
-        }
+    const struct ax_vm *vm = row;
+
+    (void)reqinfo;
+    switch (col) {
+    case COLUMN_VIRTMONVMADMINSTATE: ax_set_int(req, vm->admin); break;
+    case COLUMN_VIRTMONVMACTION: ax_set_int(req, VIRTMONVMACTION_NONE); break;
+    case COLUMN_VIRTMONVMAUTOSTART:
+        ax_set_int(req, vm->autostart == VMAUTOSTART_ENABLED ? VIRTMONVMAUTOSTART_TRUE
+                                                           : VIRTMONVMAUTOSTART_FALSE);
+        break;
+    case COLUMN_VIRTMONVMTYPE: ax_set_str(req, vm->type); break;
+    case COLUMN_VIRTMONVMID: ax_set_int(req, vm->id); break;
+    case COLUMN_VIRTMONVMMAXMEMKIB: ax_set_c64(req, vm->max_kib); break;
+    case COLUMN_VIRTMONVMCURMEMKIB: ax_set_c64(req, vm->cur_kib); break;
+    default: return false;
     }
-    return SNMP_ERR_NOERROR;
+    return true;
 }
 
 static const oid table_oid[] = {VIRTMON_MIB, 1, 2};
 
 const struct ax_table ax_virtmon_vm_table = {
     .name = "virtmonVmTable",
-    .handler = xvm_table_handler,
+    .get_column = xvm_column,
+    .set = xvm_set,
     .oid = table_oid,
     .oid_len = sizeof(table_oid) / sizeof(oid),
     .nindexes = 1,
     .min_col = 1,
     .max_col = 7,
-    .writable = true,
     .kind = AX_ROWS_SHARED,
     .state = &ax_vm_table_state,
 };
