@@ -73,6 +73,17 @@ static void def(struct args *a, const struct graph_opts *o, const char *vname, c
     add(a, "DEF:%s=%s:%s:AVERAGE", vname, esc, ds);
 }
 
+/* A KiB data source (memory is in KiB everywhere) as vname in bytes, so
+ * that rrdtool's prefixes with --base 1024 read KiB, MiB, GiB. */
+static void def_kib(struct args *a, const struct graph_opts *o, const char *vname,
+                    const char *file, enum rrd_kind kind, int ds)
+{
+    VM_AUTOFREE char *raw = vm_asprintf("%s_kib", vname);
+
+    def(a, o, raw, file, rrd_ds_name(kind, ds));
+    add(a, "CDEF:%s=%s,1024,*", vname, raw);
+}
+
 /* "last 12.3 avg 10.1 max 40.0" after a line's label. */
 static void legend(struct args *a, const char *vname, const char *fmt)
 {
@@ -240,10 +251,8 @@ int graph_draw_host(const struct graph_opts *o, const struct graph_domain *doms,
     begin(&j, o, vm_strdup("host-memory.png"), vm_strdup("Host memory"), "bytes");
     add(a, "--base");
     add(a, "1024");
-    def(a, o, "total_kib", host, rrd_ds_name(RRD_HOST, RRD_HOST_MEM_TOTAL));
-    def(a, o, "free_kib", host, rrd_ds_name(RRD_HOST, RRD_HOST_MEM_FREE));
-    add(a, "CDEF:total=total_kib,1024,*");
-    add(a, "CDEF:free=free_kib,1024,*");
+    def_kib(a, o, "total", host, RRD_HOST, RRD_HOST_MEM_TOTAL);
+    def_kib(a, o, "free", host, RRD_HOST, RRD_HOST_MEM_FREE);
     add(a, "CDEF:used=total,free,-");
     add(a, "AREA:used#cc6666:used ");
     legend(a, "used", "%7.2lf %sB");
@@ -318,10 +327,8 @@ int graph_draw_domain(const struct graph_opts *o, const struct graph_domain *d,
           "bytes");
     add(a, "--base");
     add(a, "1024");
-    def(a, o, "cur_kib", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_MEM_CUR));
-    def(a, o, "max_kib", dom, rrd_ds_name(RRD_DOMAIN, RRD_DOM_MEM_MAX));
-    add(a, "CDEF:cur=cur_kib,1024,*");
-    add(a, "CDEF:max=max_kib,1024,*");
+    def_kib(a, o, "cur", dom, RRD_DOMAIN, RRD_DOM_MEM_CUR);
+    def_kib(a, o, "max", dom, RRD_DOMAIN, RRD_DOM_MEM_MAX);
     add(a, "AREA:cur#66aa66:current");
     legend(a, "cur", "%7.2lf %sB");
     add(a, "LINE2:max#000000:maximum");
