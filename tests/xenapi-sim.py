@@ -11,7 +11,8 @@ above 4 TiB, a template and a snapshot.
 Test controls (loopback only, no session): POST /_sim/MODE with MODE one of
 normal, garble, truncate, silent, slow (the next reply 3 s late), http500, expire (drop every
 session), slave:ADDRESS (logins answer HOST_IS_SLAVE), vms:N (N more
-running guests); GET /_sim/state (the VMs as JSON), GET /_sim/calls (calls
+running guests), lose-vbd:NAME (VM NAME's first VBD gone, its ref kept);
+GET /_sim/state (the VMs as JSON), GET /_sim/calls (calls
 by method, as JSON).
 
 Usage: xenapi-sim.py PORT CERT KEY [PASSWORD [ADDRESS]]; prints "listening" when
@@ -433,6 +434,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 STATE["slave"] = cmd[6:] or None
             elif cmd.startswith("vms:"):
                 add_guests(int(cmd[4:]))
+            elif cmd.startswith("lose-vbd:"):
+                # the VBD is destroyed, the VM's record still names it (a
+                # record read between the two): VBD.get_record answers
+                # HANDLE_INVALID
+                vm = next(v for v in DB["VM"].values() if v["name_label"] == cmd[9:])
+                DB["VBD"].pop(vm["VBDs"][0], None)
             else:
                 STATE["mode"] = cmd
         body = b"ok\n"

@@ -970,6 +970,15 @@ static int mac_parse(const char *s, unsigned char mac[6])
 
 /* The VM's disks (VBDs, with their VDI and SR) and interfaces (VIFs, with
  * their network's bridge): records fetched for this one VM. */
+/* A device whose record the host would not give is said, not silently
+ * missing from the definition. */
+static void left_out(const struct vm_domain_def *def, const char *what, size_t i)
+{
+    VM_WARN("domain '%s': %s %zu left out of its definition: %s", def->name, what, i,
+            vm_error_message());
+    vm_error_reset();
+}
+
 static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_object *rec, int id)
 {
     json_object *vbds, *vifs;
@@ -979,8 +988,10 @@ static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_objec
             json_object *args = json_object_new_array(), *vbd = NULL, *vdi = NULL, *sr = NULL;
             struct vm_disk_def *d;
             json_object_array_add(args, json_object_get(json_object_array_get_idx(vbds, i)));
-            if (vm_optional_int(xa_call(x, "VBD.get_record", args, &vbd), "VBD.get_record") < 0)
+            if (xa_call(x, "VBD.get_record", args, &vbd) < 0) {
+                left_out(def, "disk", i);
                 continue;
+            }
             vm_realloc_n(&def->disks, def->ndisks + 1, sizeof(*def->disks));
             d = &def->disks[def->ndisks++];
             memset(d, 0, sizeof(*d));
@@ -1015,8 +1026,10 @@ static void add_devices(struct xa_conn *x, struct vm_domain_def *def, json_objec
             json_object *args = json_object_new_array(), *vif = NULL, *bridge = NULL;
             struct vm_net_def *n;
             json_object_array_add(args, json_object_get(json_object_array_get_idx(vifs, i)));
-            if (vm_optional_int(xa_call(x, "VIF.get_record", args, &vif), "VIF.get_record") < 0)
+            if (xa_call(x, "VIF.get_record", args, &vif) < 0) {
+                left_out(def, "interface", i);
                 continue;
+            }
             args = json_object_new_array();
             json_object_array_add(args, json_object_new_string(xa_str(vif, "network")));
             vm_optional_int(xa_call(x, "network.get_bridge", args, &bridge), "network.get_bridge");

@@ -112,6 +112,11 @@ like "$OUT" "<target dev='xvda' bus='xen'/>" "dumpxml: the VBD xvda as a disk"
 like "$OUT" "<disk type='block' device='cdrom'>" "the CD VBD as a cdrom"
 like "$OUT" "<mac address='aa:bb:cc:00:00:07'/>" "the VIF as an interface, with its MAC"
 like "$OUT" "<source bridge='xenbr0'/>" "on its network's bridge"
+sim lose-vbd:web POST > /dev/null
+vm_run $V dumpxml web
+like "$RC:$ERR" "^0:.*domain 'web': disk 0 left out of its definition: .*HANDLE_INVALID" \
+    "a VBD the host no longer has is said, not silently missing"
+like "$OUT" "<disk type='block' device='cdrom'>" "and the other devices are still shown"
 
 # 3. certificates: the password goes only to a server that passed
 for n in other name revoked expired; do
