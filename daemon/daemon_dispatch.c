@@ -51,10 +51,7 @@ static struct vm_domain *arg_domain(struct req *r)
 
 static void put_handle(struct req *r, struct vm_domain *dom)
 {
-    unsigned char uuid[VM_UUID_BUFLEN];
-
-    vm_domain_get_uuid(dom, uuid);
-    vm_rpc_put_domain(r->out, vm_domain_get_name(dom), uuid, vm_domain_get_id(dom));
+    vm_rpc_put_handle(r->out, dom);
 }
 
 /* Ends a handler that made a domain handle: the reply names it. */

@@ -256,7 +256,7 @@ static int call_simple(struct call *c)
 
 static void put_dom(struct call *c, struct vm_domain *dom)
 {
-    vm_rpc_put_domain(&c->e, dom->name, dom->uuid, dom->id);
+    vm_rpc_put_handle(&c->e, dom);
 }
 
 /* A reply that is a domain: a new handle. */

@@ -9,6 +9,7 @@
 
 #include "util/vm_alloc.h"
 #include "util/vm_error.h"
+#include "vm_driver.h"
 #include "vm_rpc_proto.h"
 
 #define NAME_MAX_BYTES 4096     /* names, paths, MACs, models... */
@@ -76,6 +77,11 @@ void vm_rpc_put_domain(struct vm_rpc_enc *e, const char *name, const unsigned ch
     vm_rpc_put_str(e, name);
     vm_rpc_put_bytes(e, uuid, VM_UUID_BUFLEN);
     vm_rpc_put_i32(e, id);
+}
+
+void vm_rpc_put_handle(struct vm_rpc_enc *e, const struct vm_domain *dom)
+{
+    vm_rpc_put_domain(e, dom->name, dom->uuid, dom->id);
 }
 
 void vm_rpc_get_domain(struct vm_rpc_dec *d, char **name, unsigned char uuid[VM_UUID_BUFLEN],

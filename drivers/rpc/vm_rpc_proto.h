@@ -85,6 +85,10 @@ const struct vm_rpc_proc_info *vm_rpc_proc_info(uint32_t proc);
 
 /* A domain reference: what the remote driver's handles carry. */
 void vm_rpc_put_domain(struct vm_rpc_enc *e, const char *name, const unsigned char *uuid, int id);
+/* The same for a handle: its name, UUID and the id it was found with (a
+ * handle a call has just made or looked up: no new question to the
+ * driver, which for a list of QEMU domains would be a look each). */
+void vm_rpc_put_handle(struct vm_rpc_enc *e, const struct vm_domain *dom);
 /* Reads one: *name (caller frees), uuid, *id. */
 void vm_rpc_get_domain(struct vm_rpc_dec *d, char **name, unsigned char uuid[VM_UUID_BUFLEN],
                        int *id);
