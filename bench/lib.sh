@@ -15,18 +15,22 @@ median_ms() {
     done | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f\n", a[int((NR + 1) / 2)] / 1000 }'
 }
 
-# session_libvirtd DIR: starts libvirtd as a session daemon of nobody with
-# its home and runtime dir under DIR (so nothing of it lands in the
-# system's directories); its pid in lv, its socket in lvsock.  The caller
-# stops it (kill -TERM "$lv").
-session_libvirtd() {
-    mkdir -p "$1/home" "$1/lrun"
-    chown nobody:nogroup "$1/home" "$1/lrun"
-    chmod 0700 "$1/lrun"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env -i HOME="$1/home" \
-        XDG_RUNTIME_DIR="$1/lrun" XDG_CONFIG_HOME="$1/home/.config" \
-        XDG_CACHE_HOME="$1/home/.cache" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        libvirtd > "$1/libvirtd.log" 2>&1 &
-    lv=$!
-    lvsock="$1/lrun/libvirt/libvirt-sock"
+# bench_tmp: a private directory in tmp, traversable (a session libvirtd
+# runs as nobody), with the VIRTMON_* directories under it; on exit the
+# processes listed in bench_pids are stopped and it is removed.
+bench_tmp() {
+    tmp=$(mktemp -d)
+    chmod 0755 "$tmp"
+    bench_pids=
+    trap bench_cleanup EXIT
+    export VIRTMON_STATE_DIR="$tmp/state" VIRTMON_CONFIG_DIR="$tmp/config" \
+        VIRTMON_RUNTIME_DIR="$tmp/run"
 }
+bench_cleanup() {
+    for _p in $bench_pids; do kill -TERM "$_p" 2>/dev/null || :; done
+    wait 2>/dev/null || :
+    rm -rf "$tmp"
+}
+
+# session_libvirtd DIR: a private libvirtd (tests/libvirtd-lib.sh)
+. "$top/tests/libvirtd-lib.sh"

@@ -23,22 +23,14 @@ load=${VD_LOAD:-$top/build/tests/helpers/vd_load}
 command -v libvirtd > /dev/null || { echo "libvirtd is needed (libvirt-daemon)" >&2; exit 1; }
 . "$top/bench/lib.sh"
 
-tmp=$(mktemp -d)
-chmod 0755 "$tmp"
-vd= lv= stall= garbage=
-cleanup() {
-    for p in $stall $garbage $vd $lv; do kill -TERM "$p" 2>/dev/null || :; done
-    wait 2>/dev/null || :
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-export VIRTMON_STATE_DIR="$tmp/state" VIRTMON_CONFIG_DIR="$tmp/config" VIRTMON_RUNTIME_DIR="$tmp/run"
+bench_tmp
 sh "$top/tests/gen-testnode.sh" "$n" mixed 20 devices > "$tmp/node.xml"
 chmod 0644 "$tmp/node.xml"
 
 "$virtmond" -f -c "test://$tmp/node.xml" --runtime-dir "$tmp/vd" > "$tmp/virtmond.log" 2>&1 &
 vd=$!
 session_libvirtd "$tmp"
+bench_pids="$vd $lv"
 sock="$tmp/vd/virtmond-sock"
 remote="test+unix:///?socket=$sock"
 lvuri="test+unix://$tmp/node.xml?socket=$lvsock"
@@ -55,6 +47,7 @@ python3 "$top/tests/rpc-client.py" "$sock" stall > /dev/null 2>&1 &
 stall=$!
 python3 "$top/tests/rpc-client.py" "$sock" garbageloop > /dev/null 2>&1 &
 garbage=$!
+bench_pids="$bench_pids $stall $garbage"
 "$load" virtmon "$remote" "$clients" "$rounds" > /dev/null
 sleep 2
 warm=$(rss)

@@ -18,17 +18,7 @@ command -v libvirtd > /dev/null && command -v virsh > /dev/null ||
     { echo "libvirtd and virsh are needed (libvirt-daemon, libvirt-clients)" >&2; exit 1; }
 . "$top/bench/lib.sh"
 
-tmp=$(mktemp -d)
-chmod 0755 "$tmp"
-vd= lv=
-cleanup() {
-    [ -n "$vd" ] && kill -TERM "$vd" 2>/dev/null
-    [ -n "$lv" ] && kill -TERM "$lv" 2>/dev/null
-    wait 2>/dev/null || :
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-export VIRTMON_STATE_DIR="$tmp/state" VIRTMON_CONFIG_DIR="$tmp/config" VIRTMON_RUNTIME_DIR="$tmp/run"
+bench_tmp
 sh "$top/tests/gen-testnode.sh" "$n" mixed 100 devices > "$tmp/node.xml"
 chmod 0644 "$tmp/node.xml"
 local_uri="test://$tmp/node.xml"
@@ -36,6 +26,7 @@ local_uri="test://$tmp/node.xml"
 "$virtmond" -f -c "$local_uri" --runtime-dir "$tmp/vd" > "$tmp/virtmond.log" 2>&1 &
 vd=$!
 session_libvirtd "$tmp"
+bench_pids="$vd $lv"
 remote="test+unix:///?socket=$tmp/vd/virtmond-sock"
 lvuri="test+unix://$tmp/node.xml?socket=$lvsock"
 end=$(( $(date +%s) + 30 ))

@@ -9,6 +9,7 @@
 # under the subagent is survived.
 . "$abs_top_srcdir/tests/lib.sh"
 . "$abs_top_srcdir/tests/snmp-lib.sh"
+. "$abs_top_srcdir/tests/libvirtd-lib.sh"
 need libvirtd setpriv virsh qemu-system-x86_64 rrdtool
 
 if "$VIRTMON" -c libvirt:test:///default uri 2>&1 | grep -q "no libvirt driver"; then
@@ -18,19 +19,13 @@ fi
 # the daemon's world: traversable by nobody (VM_TMP is root's 0700)
 L=$(mktemp -d "${TMPDIR:-/tmp}/virtmon-libvirtd-XXXXXX")
 chmod 0755 "$L"
-mkdir -p "$L/home" "$L/run"
-chown nobody:nogroup "$L/home" "$L/run"
-chmod 0700 "$L/run"
 LPID=
 daemon_start() {
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env -i HOME="$L/home" \
-        XDG_RUNTIME_DIR="$L/run" XDG_CONFIG_HOME="$L/home/.config" \
-        XDG_CACHE_HOME="$L/home/.cache" PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-        libvirtd > "$L/libvirtd.log" 2>&1 &
-    LPID=$!
+    session_libvirtd "$L"
+    LPID=$lv
     VM_PIDS="$VM_PIDS $LPID"
     _end=$(( $(date +%s) + 30 ))
-    until [ -S "$L/run/libvirt/libvirt-sock" ] && virsh -c "$LV" uri > /dev/null 2>&1; do
+    until [ -S "$lvsock" ] && virsh -c "$LV" uri > /dev/null 2>&1; do
         [ "$(date +%s)" -ge "$_end" ] && return 1
         sleep 0.1
     done
@@ -50,7 +45,7 @@ cleanup_more() {
     vm_cleanup
 }
 trap cleanup_more EXIT
-LV="qemu+unix:///session?socket=$L/run/libvirt/libvirt-sock"
+LV="qemu+unix:///session?socket=$L/lrun/libvirt/libvirt-sock"
 U="libvirt:$LV"
 V="$VIRTMON -c $U"
 daemon_start
